@@ -1,0 +1,613 @@
+import { shortTermKey } from "../crypto/stun-integrity.js";
+import type { Candidate } from "../wire/candidate.js";
+import { ipFamily } from "../wire/ip-address.js";
+import {
+  encodeStunMessage,
+  getAttribute,
+  stunErrorResponse,
+  stunSuccessResponse,
+  unknownComprehensionRequired,
+  verifyMessageIntegrity,
+} from "../wire/stun-message.js";
+import { type DecodedStunMessage, type StunAttribute, StunMethod } from "../wire/stun-message-types.js";
+import type { TransportAddr } from "../wire/transport-address.js";
+import { candidatePriority } from "./candidate-priority.js";
+import { addrKey, type CandidatePair, type CheckList, type LocalCandidate } from "./check-list.js";
+import { ConsentFreshness } from "./consent-freshness.js";
+import type { ResolvedIceAgentConfig } from "./ice-agent-config.js";
+import type { IceErrorCode } from "./ice-error.js";
+import type { IceCounter, IceCredentials, IceRole, Millis, Transmit } from "./ice-types.js";
+import { StunTransactionTable } from "./stun-transaction.js";
+
+export interface ConnectivityChecksDeps {
+  readonly cfg: ResolvedIceAgentConfig;
+  readonly checkList: CheckList;
+  readonly localCredentials: IceCredentials;
+  getRole(): IceRole;
+  getTieBreaker(): bigint;
+  switchRole(role: IceRole): void;
+  emitLocalCandidate(c: Candidate): void;
+  count(c: IceCounter): void;
+  onGatheringDone(): void;
+  onNominated(now: Millis, pair: CandidatePair): void;
+  onConsentExpired(now: Millis): void;
+  onAllFailed(now: Millis, code: IceErrorCode): void;
+}
+
+type RequestContext =
+  | {
+      readonly kind: "check";
+      readonly pair: CandidatePair;
+      readonly useCandidate: boolean;
+      readonly role: IceRole;
+    }
+  | { readonly kind: "consent"; readonly pair: CandidatePair }
+  | { readonly kind: "srflx"; readonly base: LocalCandidate; readonly server: TransportAddr };
+
+/**
+ * One generation of ICE (one set of credentials): the check list with its pacing (RFC 8445 §6.1.4),
+ * sending checks (§7.2.4) and handling their responses (§7.2.5), answering the peer's checks (§7.3),
+ * regular nomination (§8.1), server-reflexive gathering (§5.1.1.2), and consent freshness on the selected
+ * pair (RFC 7675).
+ */
+export class ConnectivityChecks {
+  readonly localCandidates: Candidate[] = [];
+  readonly remoteCandidates: Candidate[] = [];
+  readonly checkList: CheckList;
+  started = false;
+  private remote: IceCredentials | undefined;
+  private remoteKey: Uint8Array | undefined;
+  private readonly localKey: Uint8Array;
+  private readonly bases: LocalCandidate[] = [];
+  private readonly requests = new StunTransactionTable<RequestContext>();
+  private readonly responses: Transmit[] = [];
+  private nextCheckAt: Millis = 0;
+  private srflxPending = 0;
+  private remoteEnded = false;
+  private startedAt: Millis | undefined;
+  private firstValidAt: Millis | undefined;
+  private nominating: CandidatePair | undefined;
+  private nominated: CandidatePair | undefined;
+  private consent: ConsentFreshness | undefined;
+  private retired = false;
+  private prflxCount = 0;
+
+  constructor(private readonly d: ConnectivityChecksDeps) {
+    this.checkList = d.checkList;
+    this.localKey = shortTermKey(d.localCredentials.pwd);
+  }
+
+  // ---- setup ------------------------------------------------------------------------------------------
+
+  addLocalCandidate(c: Candidate, base: LocalCandidate): void {
+    if (this.localCandidates.some((x) => x.address === c.address && x.port === c.port && x.type === c.type))
+      return;
+    this.localCandidates.push(c);
+    if (base.candidate === c) {
+      this.bases.push(base);
+      for (const r of this.remoteCandidates) this.pair(base, r);
+    }
+    this.d.emitLocalCandidate(c);
+  }
+
+  gatherServerReflexive(now: Millis, hosts: readonly LocalCandidate[]): void {
+    for (const base of hosts) {
+      for (const server of this.d.cfg.stunServers) {
+        if (ipFamily(server.address) !== ipFamily(base.base.address)) continue;
+        const id = this.d.cfg.random(12);
+        const bytes = encodeStunMessage(
+          { method: StunMethod.Binding, class: "request", transactionId: id, attributes: [] },
+          { fingerprint: true },
+        );
+        this.srflxPending++;
+        this.requests.start(now, id, server, bytes, {
+          from: base.base,
+          context: { kind: "srflx", base, server },
+          rtoMs: this.d.cfg.stunRtoMs,
+          rc: this.d.cfg.stunRc,
+          rm: this.d.cfg.stunRm,
+        });
+      }
+    }
+  }
+
+  gatheringDone(): boolean {
+    return this.srflxPending === 0;
+  }
+
+  setRemoteCredentials(now: Millis, remote: IceCredentials): void {
+    this.remote = remote;
+    this.remoteKey = shortTermKey(remote.pwd);
+    this.startChecksIfReady(now);
+  }
+
+  addRemoteCandidate(now: Millis, c: Candidate): boolean {
+    const existing = this.remoteCandidates.find((r) => r.address === c.address && r.port === c.port);
+    if (existing) {
+      // A signaled candidate replaces a peer-reflexive one learned from a check (RFC 8445 §7.3.1.3).
+      if (existing.type === "prflx" && c.type !== "prflx") {
+        this.remoteCandidates[this.remoteCandidates.indexOf(existing)] = c;
+        for (const b of this.bases) this.pair(b, c);
+      }
+      return true;
+    }
+    if (this.remoteCandidates.length >= this.d.cfg.maxRemoteCandidates) {
+      this.d.count("remote-candidate-limit");
+      return false;
+    }
+    this.remoteCandidates.push(c);
+    for (const b of this.bases) this.pair(b, c);
+    this.startChecksIfReady(now);
+    return true;
+  }
+
+  endOfRemoteCandidates(): void {
+    this.remoteEnded = true;
+  }
+
+  startChecksIfReady(now: Millis): void {
+    if (this.started || this.retired || !this.remote || this.checkList.pairs.length === 0) return;
+    this.started = true;
+    this.startedAt = now;
+    this.nextCheckAt = now;
+    this.pace(now);
+  }
+
+  private pair(base: LocalCandidate, remote: Candidate): CandidatePair | undefined {
+    const initial = this.checkList.initialState(`${base.candidate.foundation}:${remote.foundation}`);
+    const p = this.checkList.add(base, remote, this.d.getRole(), initial);
+    if (p === "limit") {
+      this.d.count("pair-limit");
+      return undefined;
+    }
+    return p;
+  }
+
+  // ---- checks out -------------------------------------------------------------------------------------
+
+  /** RFC 8445 §6.1.4.2: one check every Ta. */
+  private pace(now: Millis): void {
+    if (!this.started || this.retired || !this.remote || now < this.nextCheckAt) return;
+    const pair = this.checkList.next(this.nominated !== undefined);
+    if (!pair) return;
+    this.sendCheck(now, pair);
+    this.nextCheckAt = now + this.d.cfg.taMs;
+  }
+
+  /** RFC 8445 §7.2.4: a Binding request with USERNAME, PRIORITY, the role attribute, and MESSAGE-INTEGRITY. */
+  private sendCheck(now: Millis, pair: CandidatePair): void {
+    const remote = this.remote;
+    const remoteKey = this.remoteKey;
+    if (!remote || !remoteKey) return;
+    if (pair.inFlight) this.requests.cancel(pair.inFlight);
+    const role = this.d.getRole();
+    const useCandidate = role === "controlling" && this.nominating === pair;
+    const id = this.d.cfg.random(12);
+    const bytes = encodeStunMessage(
+      {
+        method: StunMethod.Binding,
+        class: "request",
+        transactionId: id,
+        attributes: [
+          { type: "username", value: `${remote.ufrag}:${this.d.localCredentials.ufrag}` },
+          {
+            type: "priority",
+            value: candidatePriority("prflx", (pair.local.candidate.priority >>> 8) & 0xffff),
+          },
+          role === "controlling"
+            ? { type: "ice-controlling", value: this.d.getTieBreaker() }
+            : { type: "ice-controlled", value: this.d.getTieBreaker() },
+          ...(useCandidate ? [{ type: "use-candidate" } as const] : []),
+        ],
+      },
+      { integrityKey: remoteKey, fingerprint: true },
+    );
+    const active = this.checkList.count("waiting") + this.checkList.count("in-progress");
+    const rtoMs = this.d.cfg.checkRtoMs ?? Math.max(500, this.d.cfg.taMs * active);
+    this.requests.start(now, id, pair.remote, bytes, {
+      from: pair.local.base,
+      context: { kind: "check", pair, useCandidate, role },
+      rtoMs,
+      rc: this.d.cfg.checkRc,
+      rm: 16,
+    });
+    pair.inFlight = id;
+    pair.lastCheckSentAt = now;
+    if (pair.state !== "succeeded") pair.state = "in-progress";
+    this.d.count("checks-sent");
+  }
+
+  // ---- responses in -----------------------------------------------------------------------------------
+
+  /** Returns false when the transaction is not ours. */
+  handleResponse(now: Millis, base: LocalCandidate, from: TransportAddr, msg: DecodedStunMessage): boolean {
+    const entry = this.requests.peek(msg.transactionId);
+    if (!entry) return false;
+    const ctx = entry.context;
+    if (!ctx) return false;
+    if (ctx.kind !== "srflx") {
+      // Authenticated with the remote password (RFC 8445 §7.2.5.1); a forged response changes nothing.
+      if (!this.remoteKey || verifyMessageIntegrity(msg, this.remoteKey) !== "ok") {
+        this.d.count("stun-bad-integrity");
+        return true;
+      }
+    }
+    this.requests.handleResponse(now, msg);
+    this.d.count("responses-received");
+    if (ctx.kind === "srflx") this.handleSrflxResponse(ctx, msg);
+    else if (ctx.kind === "consent") this.consent?.handleSuccess(now, msg.class === "success");
+    else this.handleCheckResponse(now, ctx, base, from, msg);
+    return true;
+  }
+
+  private handleSrflxResponse(
+    ctx: Extract<RequestContext, { kind: "srflx" }>,
+    msg: DecodedStunMessage,
+  ): void {
+    this.srflxPending--;
+    const mapped = msg.class === "success" ? getAttribute(msg, "xor-mapped-address")?.value : undefined;
+    if (mapped && !(mapped.address === ctx.base.base.address && mapped.port === ctx.base.base.port)) {
+      this.addLocalCandidate(
+        {
+          foundation: this.d.cfg.random(4).reduce((s, b) => s + (b % 10), "s"),
+          component: 1,
+          transport: "udp",
+          priority: candidatePriority("srflx", (ctx.base.candidate.priority >>> 8) & 0xffff),
+          address: mapped.address,
+          port: mapped.port,
+          type: "srflx",
+          relatedAddress: ctx.base.base.address,
+          relatedPort: ctx.base.base.port,
+          extensions: [],
+        },
+        ctx.base,
+      );
+    }
+    if (this.srflxPending === 0) this.d.onGatheringDone();
+  }
+
+  private handleCheckResponse(
+    now: Millis,
+    ctx: Extract<RequestContext, { kind: "check" }>,
+    base: LocalCandidate,
+    from: TransportAddr,
+    msg: DecodedStunMessage,
+  ): void {
+    const pair = ctx.pair;
+    pair.inFlight = undefined;
+    // §7.2.5.2.1: the response must come from where the request went, to where it came from.
+    if (addrKey(from) !== addrKey(pair.remote) || base !== pair.local) {
+      this.d.count("stun-non-symmetric-response");
+      pair.state = "failed";
+      return;
+    }
+    if (msg.class === "error") {
+      const code = getAttribute(msg, "error-code")?.code;
+      if (code === 487) {
+        // §7.2.5.1: role conflict — switch unless we already did, and check again.
+        if (ctx.role === this.d.getRole())
+          this.d.switchRole(ctx.role === "controlling" ? "controlled" : "controlling");
+        pair.state = "waiting";
+        this.checkList.trigger(pair);
+      } else {
+        pair.state = "failed";
+      }
+      return;
+    }
+    const mapped = getAttribute(msg, "xor-mapped-address")?.value;
+    if (!mapped) {
+      pair.state = "failed";
+      return;
+    }
+    // §7.2.5.3.1: a mapped address we don't know is a peer-reflexive local candidate.
+    let local = this.localCandidates.find((c) => c.address === mapped.address && c.port === mapped.port);
+    if (!local) {
+      local = {
+        foundation: `p${++this.prflxCount}`,
+        component: 1,
+        transport: "udp",
+        priority: candidatePriority("prflx", (pair.local.candidate.priority >>> 8) & 0xffff),
+        address: mapped.address,
+        port: mapped.port,
+        type: "prflx",
+        relatedAddress: pair.local.base.address,
+        relatedPort: pair.local.base.port,
+        extensions: [],
+      };
+      this.localCandidates.push(local);
+    }
+    pair.mappedLocal = local;
+    pair.state = "succeeded";
+    pair.valid = true;
+    this.checkList.unfreezeFoundation(pair.foundation);
+    this.firstValidAt ??= now;
+    if (ctx.useCandidate || (this.d.getRole() === "controlled" && pair.useCandidateReceived)) {
+      this.nominate(now, pair);
+    }
+    this.maybeNominate(now);
+  }
+
+  private nominate(now: Millis, pair: CandidatePair): void {
+    pair.nominated = true;
+    if (this.nominated && this.nominated.priority >= pair.priority) return;
+    this.nominated = pair;
+    this.nominating = undefined;
+    this.consent = new ConsentFreshness(this.d.cfg, now);
+    this.d.onNominated(now, pair);
+  }
+
+  // ---- requests in ------------------------------------------------------------------------------------
+
+  /** Whether USERNAME names this generation's ufrag first (RFC 8445 §7.3: "LFRAG:RFRAG"). */
+  acceptsUsername(msg: DecodedStunMessage): boolean {
+    const u = getAttribute(msg, "username")?.value;
+    return u !== undefined && u.split(":", 1)[0] === this.d.localCredentials.ufrag;
+  }
+
+  /** RFC 8445 §7.3: answer a check, learn peer-reflexive candidates, trigger checks, accept nomination. */
+  handleRequest(now: Millis, base: LocalCandidate, from: TransportAddr, msg: DecodedStunMessage): void {
+    if (msg.method !== StunMethod.Binding) {
+      this.d.count("stun-unexpected-class");
+      return;
+    }
+    const unknown = unknownComprehensionRequired(msg);
+    if (unknown.length > 0) {
+      this.d.count("stun-unknown-comprehension-required");
+      this.respond(
+        base,
+        from,
+        stunErrorResponse(msg, 420, "Unknown Attribute", [{ type: "unknown-attributes", value: unknown }]),
+      );
+      return;
+    }
+    if (!getAttribute(msg, "username") || !getAttribute(msg, "message-integrity")) {
+      this.d.count("stun-missing-credentials");
+      return;
+    }
+    if (!this.acceptsUsername(msg)) {
+      this.d.count("stun-wrong-username");
+      return;
+    }
+    if (verifyMessageIntegrity(msg, this.localKey) !== "ok") {
+      this.d.count("stun-bad-integrity"); // no response at all: an unauthenticated sender learns nothing
+      return;
+    }
+    this.d.count("checks-received");
+    if (this.retired) {
+      // The previous generation during a restart: keep answering (consent), start nothing.
+      this.respondSuccess(base, from, msg);
+      this.consent?.handleHeard(now);
+      return;
+    }
+    // §7.3.1.1: role conflict.
+    const role = this.d.getRole();
+    const theirControlling = getAttribute(msg, "ice-controlling")?.value;
+    const theirControlled = getAttribute(msg, "ice-controlled")?.value;
+    if (role === "controlling" && theirControlling !== undefined) {
+      if (this.d.getTieBreaker() >= theirControlling) {
+        this.d.count("stun-role-conflict-sent");
+        this.respond(base, from, stunErrorResponse(msg, 487, "Role Conflict"));
+        return;
+      }
+      this.d.switchRole("controlled");
+    } else if (role === "controlled" && theirControlled !== undefined) {
+      if (this.d.getTieBreaker() >= theirControlled) this.d.switchRole("controlling");
+      else {
+        this.d.count("stun-role-conflict-sent");
+        this.respond(base, from, stunErrorResponse(msg, 487, "Role Conflict"));
+        return;
+      }
+    }
+    this.respondSuccess(base, from, msg);
+
+    // §7.3.1.3: a source we don't know is a peer-reflexive remote candidate.
+    let remote = this.remoteCandidates.find((c) => c.address === from.address && c.port === from.port);
+    if (!remote) {
+      if (this.remoteCandidates.length >= this.d.cfg.maxRemoteCandidates) {
+        this.d.count("remote-candidate-limit");
+        return;
+      }
+      remote = {
+        foundation: `r${++this.prflxCount}`,
+        component: 1,
+        transport: "udp",
+        priority: getAttribute(msg, "priority")?.value ?? candidatePriority("prflx", 65535),
+        address: from.address,
+        port: from.port,
+        type: "prflx",
+        extensions: [],
+      };
+      this.remoteCandidates.push(remote);
+    }
+    const pair = this.checkList.find(base.base, from) ?? this.pair(base, remote);
+    if (!pair) return;
+    if (pair === this.nominated) this.consent?.handleHeard(now);
+    // §7.3.1.4: triggered check.
+    if (pair.state !== "succeeded") {
+      if (pair.state !== "in-progress") pair.state = "waiting";
+      this.checkList.trigger(pair);
+    }
+    // §7.3.1.5: nomination by the controlling peer.
+    if (this.d.getRole() === "controlled" && getAttribute(msg, "use-candidate")) {
+      pair.useCandidateReceived = true;
+      if (pair.valid) this.nominate(now, pair);
+    }
+    this.startChecksIfReady(now);
+    this.pace(now);
+  }
+
+  private respondSuccess(base: LocalCandidate, from: TransportAddr, msg: DecodedStunMessage): void {
+    const attrs: StunAttribute[] = [{ type: "xor-mapped-address", value: from }];
+    if (this.d.cfg.software) attrs.push({ type: "software", value: this.d.cfg.software });
+    this.respond(base, from, stunSuccessResponse(msg, attrs), this.localKey);
+  }
+
+  private respond(
+    base: LocalCandidate,
+    to: TransportAddr,
+    msg: Parameters<typeof encodeStunMessage>[0],
+    key?: Uint8Array,
+  ): void {
+    const data = encodeStunMessage(
+      msg,
+      key ? { integrityKey: key, fingerprint: true } : { fingerprint: true },
+    );
+    this.responses.push({ from: base.base, to, data });
+  }
+
+  // ---- time -------------------------------------------------------------------------------------------
+
+  handleTimeout(now: Millis): void {
+    if (this.retired && !this.consent) return;
+    this.requests.handleTimeout(now);
+    for (let t = this.requests.pollEvent(); t; t = this.requests.pollEvent()) {
+      const ctx = t.context;
+      if (!ctx) continue;
+      if (ctx.kind === "srflx") {
+        this.srflxPending--;
+        if (this.srflxPending === 0) this.d.onGatheringDone();
+      } else if (ctx.kind === "check") {
+        ctx.pair.inFlight = undefined;
+        if (ctx.pair.state === "in-progress") ctx.pair.state = "failed";
+      }
+    }
+    if (this.consent && this.nominated) {
+      if (this.consent.expired(now)) {
+        this.consent = undefined;
+        this.d.onConsentExpired(now);
+        return;
+      }
+      if (this.consent.due(now)) this.sendConsent(now, this.nominated);
+    }
+    if (this.retired) return;
+    this.maybeNominate(now);
+    this.pace(now);
+    this.checkFailure(now);
+  }
+
+  /** RFC 7675 §5.1: a consent check is a Binding request on the selected pair, authenticated as a check. */
+  private sendConsent(now: Millis, pair: CandidatePair): void {
+    const remote = this.remote;
+    const remoteKey = this.remoteKey;
+    if (!remote || !remoteKey || !this.consent) return;
+    const id = this.d.cfg.random(12);
+    const bytes = encodeStunMessage(
+      {
+        method: StunMethod.Binding,
+        class: "request",
+        transactionId: id,
+        attributes: [
+          { type: "username", value: `${remote.ufrag}:${this.d.localCredentials.ufrag}` },
+          {
+            type: "priority",
+            value: candidatePriority("prflx", (pair.local.candidate.priority >>> 8) & 0xffff),
+          },
+          this.d.getRole() === "controlling"
+            ? { type: "ice-controlling", value: this.d.getTieBreaker() }
+            : { type: "ice-controlled", value: this.d.getTieBreaker() },
+        ],
+      },
+      { integrityKey: remoteKey, fingerprint: true },
+    );
+    // One request per interval, no retransmission: the next interval is the retry (RFC 7675 §5.1).
+    this.requests.start(now, id, pair.remote, bytes, {
+      from: pair.local.base,
+      context: { kind: "consent", pair },
+      rtoMs: this.consent.intervalMs(),
+      rc: 1,
+      rm: 1,
+    });
+    this.consent.sent(now, this.d.cfg.random(2));
+    this.d.count("consent-sent");
+  }
+
+  /** §8.1.1: the controlling agent nominates the best valid pair once no better pair can still succeed. */
+  private maybeNominate(now: Millis): void {
+    if (this.d.getRole() !== "controlling" || this.nominated || this.nominating) return;
+    const best = this.checkList.bestValid();
+    if (!best || this.firstValidAt === undefined) return;
+    const betterPending = this.checkList.pairs.some(
+      (p) =>
+        p.priority > best.priority &&
+        (p.state === "waiting" || p.state === "in-progress" || p.state === "frozen"),
+    );
+    if (betterPending && now < this.firstValidAt + this.d.cfg.nominationDelayMs) return;
+    this.nominating = best;
+    // The nominating check re-checks a pair already validated: it opens no new NAT binding, so it is not
+    // held back by Ta pacing (which exists to spread new bindings, RFC 8445 §14.2).
+    this.sendCheck(now, best);
+  }
+
+  private checkFailure(now: Millis): void {
+    if (this.nominated || !this.started || this.startedAt === undefined) return;
+    if (now >= this.startedAt + this.d.cfg.checkingTimeoutMs) {
+      this.retire();
+      this.d.onAllFailed(now, "checking-timeout");
+      return;
+    }
+    if (
+      this.remoteEnded &&
+      this.srflxPending === 0 &&
+      this.checkList.pending() === 0 &&
+      !this.checkList.hasTriggered()
+    ) {
+      if (!this.checkList.bestValid()) {
+        this.retire();
+        this.d.onAllFailed(now, "all-pairs-failed");
+      }
+    }
+  }
+
+  isDisconnected(now: Millis): boolean {
+    return this.consent?.disconnected(now) ?? false;
+  }
+
+  /** "completed": nominated, the peer's candidates all in, nothing left to check. */
+  isComplete(): boolean {
+    return this.nominated !== undefined && this.remoteEnded && this.checkList.pending() === 0;
+  }
+
+  pollTransmit(): Transmit | undefined {
+    const r = this.responses.shift();
+    if (r) return r;
+    const t = this.requests.pollTransmit();
+    return t?.from ? { from: t.from, to: t.to, data: t.data } : undefined;
+  }
+
+  pollTimeout(now: Millis): Millis | undefined {
+    let t = this.requests.pollTimeout();
+    const min = (x: Millis | undefined): void => {
+      if (x !== undefined && (t === undefined || x < t)) t = x;
+    };
+    if (this.consent && this.nominated) min(this.consent.nextDeadline(now));
+    if (!this.retired && this.started) {
+      if (this.checkList.hasTriggered() || (!this.nominated && this.checkList.next(false, true)))
+        min(this.nextCheckAt);
+      if (!this.nominated && this.startedAt !== undefined) min(this.startedAt + this.d.cfg.checkingTimeoutMs);
+      if (
+        this.d.getRole() === "controlling" &&
+        !this.nominated &&
+        !this.nominating &&
+        this.firstValidAt !== undefined
+      ) {
+        min(this.firstValidAt + this.d.cfg.nominationDelayMs);
+      }
+    }
+    return t;
+  }
+
+  /** Stops checking; a retired generation with a selected pair keeps consent running until replaced. */
+  retire(): void {
+    this.retired = true;
+    this.requests.cancelWhere((c) => c?.kind !== "consent");
+  }
+
+  /** Stops everything, consent included. */
+  stop(): void {
+    this.retired = true;
+    this.consent = undefined;
+    this.nominated = undefined;
+    this.requests.cancelWhere(() => true);
+    this.responses.length = 0;
+  }
+}

@@ -1,0 +1,458 @@
+import type { Candidate } from "../wire/candidate.js";
+import { ipFamily } from "../wire/ip-address.js";
+import { decodeStunMessage, isStunMessage } from "../wire/stun-message.js";
+import type { DecodedStunMessage } from "../wire/stun-message-types.js";
+import type { TransportAddr } from "../wire/transport-address.js";
+import { candidatePriority } from "./candidate-priority.js";
+import { addrKey, type CandidatePair, CheckList, type LocalCandidate } from "./check-list.js";
+import { ConnectivityChecks } from "./connectivity-checks.js";
+import {
+  type IceAgentConfig,
+  type ResolvedIceAgentConfig,
+  resolveIceAgentConfig,
+} from "./ice-agent-config.js";
+import { generateIceCredentials } from "./ice-credentials.js";
+import { IceError, UsageError } from "./ice-error.js";
+import type {
+  IceConnectionState,
+  IceCounter,
+  IceCounters,
+  IceCredentials,
+  IceEvent,
+  IceGatheringState,
+  IceRole,
+  Millis,
+  SelectedPair,
+  Transmit,
+} from "./ice-types.js";
+
+const COUNTERS: readonly IceCounter[] = [
+  "stun-malformed",
+  "stun-unknown-transaction",
+  "stun-bad-integrity",
+  "stun-missing-credentials",
+  "stun-wrong-username",
+  "stun-unknown-comprehension-required",
+  "stun-unexpected-class",
+  "stun-non-symmetric-response",
+  "stun-role-conflict-sent",
+  "data-unknown-source",
+  "data-not-demuxable",
+  "remote-candidate-limit",
+  "remote-candidate-rejected",
+  "pair-limit",
+  "checks-sent",
+  "checks-received",
+  "responses-received",
+  "consent-sent",
+  "consent-received",
+];
+
+/**
+ * A full ICE agent (RFC 8445) for one data stream with one component (WebRTC: BUNDLE + rtcp-mux), as a
+ * sans-IO machine: feed it datagrams and timeouts with the caller's clock, drain `pollTransmit()` and
+ * `pollEvent()`, then arm one timer at `pollTimeout()`.
+ *
+ * The agent owns the state that outlives a generation of credentials (role, tie-breaker, bases, the
+ * selected pair, events); `ConnectivityChecks` owns the check list, the STUN transactions, nomination and
+ * consent of the current generation, and an ICE restart swaps it for a new one.
+ */
+export class IceAgent {
+  readonly counters: IceCounters;
+  private readonly cfg: ResolvedIceAgentConfig;
+  private role: IceRole;
+  private tieBreaker: bigint;
+  private localCredentials: IceCredentials;
+  private state: IceConnectionState = "new";
+  private gatheringState: IceGatheringState = "new";
+  private readonly events: IceEvent[] = [];
+  private readonly transmits: Transmit[] = [];
+  /** Our bases (host sockets, relayed allocations), by address key. */
+  private readonly bases = new Map<string, LocalCandidate>();
+  private readonly foundations = new Map<string, string>();
+  private checks: ConnectivityChecks;
+  /** During a restart, the previous generation keeps carrying data and answering consent until a new pair is selected. */
+  private previous: ConnectivityChecks | undefined;
+  private selected: CandidatePair | undefined;
+  private hostIndex = 0;
+  /** The latest time given to any handle* call. */
+  private lastNow: Millis = 0;
+
+  constructor(config: IceAgentConfig) {
+    this.cfg = resolveIceAgentConfig(config);
+    this.role = this.cfg.role;
+    this.tieBreaker = readUint64(this.cfg.random(8));
+    this.localCredentials = this.cfg.localCredentials ?? generateIceCredentials(this.cfg.random);
+    this.counters = Object.fromEntries(COUNTERS.map((c) => [c, 0])) as IceCounters;
+    this.checks = this.newGeneration();
+  }
+
+  // ---- read-only state -------------------------------------------------------------------------------
+
+  get connectionState(): IceConnectionState {
+    return this.state;
+  }
+  get gathering(): IceGatheringState {
+    return this.gatheringState;
+  }
+  get iceRole(): IceRole {
+    return this.role;
+  }
+  get credentials(): IceCredentials {
+    return this.localCredentials;
+  }
+  get selectedPair(): SelectedPair | undefined {
+    const p = this.selected;
+    return p
+      ? { local: p.mappedLocal ?? p.local.candidate, remote: p.remote, base: p.local.base }
+      : undefined;
+  }
+  get localCandidates(): readonly Candidate[] {
+    return this.checks.localCandidates;
+  }
+  get remoteCandidates(): readonly Candidate[] {
+    return this.checks.remoteCandidates;
+  }
+  /** The check list of the current generation (for stats and tests). */
+  get pairs(): readonly CandidatePair[] {
+    return this.checks.checkList.pairs;
+  }
+
+  // ---- local side -------------------------------------------------------------------------------------
+
+  /**
+   * RFC 8445 §5.1.1: host candidates, one per bound socket (`bases` in preference order), then server-
+   * reflexive candidates from the configured STUN servers. Emits `local-candidate` events (trickle) and
+   * `gathering-state`. Call once per generation (again after `restart`).
+   */
+  gather(now: Millis, bases: readonly TransportAddr[]): void {
+    if (this.state === "closed") return;
+    this.setGathering("gathering");
+    for (const base of bases) this.addHostCandidate(base);
+    this.checks.gatherServerReflexive(
+      now,
+      [...this.bases.values()].filter((b) => b.candidate.type === "host"),
+    );
+    this.checks.startChecksIfReady(now);
+    this.checkGatheringComplete();
+  }
+
+  private addHostCandidate(base: TransportAddr): void {
+    const k = addrKey(base);
+    let local = this.bases.get(k);
+    if (!local) {
+      // RFC 8445 §5.1.2.1: distinct local preferences per base, IPv6 before IPv4 (RFC 8421 §4 simplified).
+      const fam = ipFamily(base.address) ?? 4;
+      const localPref = Math.max(0, (fam === 6 ? 65535 : 32767) - this.hostIndex++);
+      const candidate: Candidate = {
+        foundation: this.foundation("host", base.address, ""),
+        component: 1,
+        transport: "udp",
+        priority: candidatePriority("host", localPref),
+        address: base.address,
+        port: base.port,
+        type: "host",
+        extensions: [],
+      };
+      local = { candidate, base };
+      this.bases.set(k, local);
+    }
+    this.checks.addLocalCandidate(local.candidate, local);
+  }
+
+  /**
+   * The seam for TURN (RFC 8656): a relayed candidate whose datagrams leave from `relayed` (the adapter
+   * wraps them for the TURN server). `mapped` is the server-reflexive address the allocation saw.
+   */
+  addRelayedCandidate(now: Millis, relayed: TransportAddr, mapped: TransportAddr): Candidate {
+    const candidate: Candidate = {
+      foundation: this.foundation("relay", relayed.address, mapped.address),
+      component: 1,
+      transport: "udp",
+      priority: candidatePriority("relay", 65535 - this.hostIndex++),
+      address: relayed.address,
+      port: relayed.port,
+      type: "relay",
+      relatedAddress: mapped.address,
+      relatedPort: mapped.port,
+      extensions: [],
+    };
+    const local = { candidate, base: relayed };
+    this.bases.set(addrKey(relayed), local);
+    this.checks.addLocalCandidate(candidate, local);
+    this.checks.startChecksIfReady(now);
+    return candidate;
+  }
+
+  /** RFC 8445 §5.1.1.3: same type, base IP, server IP and transport → same foundation. */
+  foundation(type: string, baseIp: string, serverIp: string): string {
+    const k = `${type}|${baseIp}|${serverIp}|udp`;
+    let f = this.foundations.get(k);
+    if (!f) {
+      f = String(this.foundations.size + 1);
+      this.foundations.set(k, f);
+    }
+    return f;
+  }
+
+  // ---- remote side ------------------------------------------------------------------------------------
+
+  /** From the remote description (a=ice-ufrag, a=ice-pwd). A new ufrag after a restart starts the new generation. */
+  setRemoteCredentials(now: Millis, remote: IceCredentials): void {
+    if (
+      remote.ufrag.length === 0 ||
+      remote.ufrag.length > 256 ||
+      remote.pwd.length === 0 ||
+      remote.pwd.length > 256
+    ) {
+      throw new UsageError("remote ICE credentials must be 1 to 256 characters");
+    }
+    this.checks.setRemoteCredentials(now, remote);
+  }
+
+  /**
+   * A remote candidate, at any time (RFC 8838 trickle). Its address must be an IP literal: resolve mDNS
+   * `.local` names first (the node adapter does). Returns false when rejected (counted).
+   */
+  addRemoteCandidate(now: Millis, candidate: Candidate): boolean {
+    if (this.state === "closed") return false;
+    if (
+      candidate.component !== 1 ||
+      candidate.transport.toLowerCase() !== "udp" ||
+      !ipFamily(candidate.address)
+    ) {
+      this.count("remote-candidate-rejected");
+      return false;
+    }
+    return this.checks.addRemoteCandidate(now, candidate);
+  }
+
+  /** RFC 8838 §4.4: the peer gathered everything (a=end-of-candidates). */
+  endOfRemoteCandidates(now: Millis): void {
+    this.checks.endOfRemoteCandidates();
+    this.updateState(now);
+  }
+
+  // ---- the wire ---------------------------------------------------------------------------------------
+
+  /** A datagram received on the socket bound to `local` from `remote`. Never throws on any bytes. */
+  handleDatagram(now: Millis, local: TransportAddr, remote: TransportAddr, data: Uint8Array): void {
+    if (this.state === "closed") return;
+    const first = data[0];
+    if (first === undefined) return;
+    if (first <= 3) {
+      if (!isStunMessage(data)) {
+        this.count("stun-malformed");
+        return;
+      }
+      const decoded = decodeStunMessage(data);
+      if (!decoded.ok) {
+        this.count("stun-malformed");
+        return;
+      }
+      this.handleStun(now, local, remote, decoded.value);
+      return;
+    }
+    // RFC 7983: 20..63 DTLS, 128..191 RTP/RTCP go up; anything else is nobody's.
+    if (!((first >= 20 && first <= 63) || (first >= 128 && first <= 191))) {
+      this.count("data-not-demuxable");
+      return;
+    }
+    const known =
+      this.checks.checkList.find(local, remote) ?? this.previous?.checkList.find(local, remote) ?? undefined;
+    if (!known) {
+      this.count("data-unknown-source");
+      return;
+    }
+    this.events.push({ kind: "data", data, from: remote });
+  }
+
+  private handleStun(
+    now: Millis,
+    local: TransportAddr,
+    remote: TransportAddr,
+    msg: DecodedStunMessage,
+  ): void {
+    const base = this.bases.get(addrKey(local));
+    if (!base) return;
+    if (msg.class === "request") {
+      const gen = this.checks.acceptsUsername(msg)
+        ? this.checks
+        : this.previous?.acceptsUsername(msg)
+          ? this.previous
+          : undefined;
+      (gen ?? this.checks).handleRequest(now, base, remote, msg);
+    } else if (msg.class === "success" || msg.class === "error") {
+      if (
+        !this.checks.handleResponse(now, base, remote, msg) &&
+        !this.previous?.handleResponse(now, base, remote, msg)
+      ) {
+        this.count("stun-unknown-transaction");
+      }
+    } else {
+      this.count("stun-unexpected-class");
+    }
+    this.updateState(now);
+  }
+
+  handleTimeout(now: Millis): void {
+    if (this.state === "closed") return;
+    this.previous?.handleTimeout(now);
+    this.checks.handleTimeout(now);
+    this.updateState(now);
+  }
+
+  /** Sends application data (DTLS, SRTP) on the selected pair. */
+  send(data: Uint8Array): void {
+    const p = this.selected;
+    if (!p || this.state === "failed" || this.state === "closed") {
+      throw new UsageError(`no selected candidate pair to send on (ICE state ${this.state})`);
+    }
+    this.transmits.push({ from: p.local.base, to: p.remote, data });
+  }
+
+  pollTransmit(): Transmit | undefined {
+    return this.transmits.shift() ?? this.previous?.pollTransmit() ?? this.checks.pollTransmit();
+  }
+
+  pollEvent(): IceEvent | undefined {
+    return this.events.shift();
+  }
+
+  pollTimeout(): Millis | undefined {
+    if (this.state === "closed" || this.state === "failed") return undefined;
+    const a = this.checks.pollTimeout(this.lastNow);
+    const b = this.previous?.pollTimeout(this.lastNow);
+    if (a === undefined) return b;
+    if (b === undefined) return a;
+    return Math.min(a, b);
+  }
+
+  /**
+   * RFC 8445 §9: an ICE restart. New local credentials (returned, for the new offer); the current pair
+   * keeps carrying data and answering consent until the new generation selects a pair. Call `gather`
+   * again for the new generation's candidates, and `setRemoteCredentials` with the peer's new ones.
+   */
+  restart(now: Millis, credentials?: IceCredentials): IceCredentials {
+    if (this.state === "closed") throw new UsageError("restart after close");
+    this.previous = this.selected ? this.checks : undefined;
+    this.previous?.retire();
+    this.localCredentials = credentials ?? generateIceCredentials(this.cfg.random);
+    this.checks = this.newGeneration();
+    this.gatheringState = "new";
+    if (this.state === "failed") this.setState(now, "checking");
+    return this.localCredentials;
+  }
+
+  /** Stops everything; state `closed`. */
+  close(now: Millis): void {
+    if (this.state === "closed") return;
+    this.checks.stop();
+    this.previous?.stop();
+    this.previous = undefined;
+    this.transmits.length = 0;
+    this.setState(now, "closed");
+  }
+
+  // ---- internals shared with ConnectivityChecks -------------------------------------------------------
+
+  count(c: IceCounter): void {
+    this.counters[c]++;
+  }
+
+  private newGeneration(): ConnectivityChecks {
+    const checkList = new CheckList(this.cfg.maxPairs);
+    return new ConnectivityChecks({
+      cfg: this.cfg,
+      checkList,
+      localCredentials: this.localCredentials,
+      getRole: () => this.role,
+      getTieBreaker: () => this.tieBreaker,
+      switchRole: (role) => this.switchRole(role),
+      emitLocalCandidate: (candidate) => this.events.push({ kind: "local-candidate", candidate }),
+      count: (c) => this.count(c),
+      onGatheringDone: () => this.checkGatheringComplete(),
+      onNominated: (now, pair) => this.select(now, pair),
+      onConsentExpired: (now) =>
+        this.fail(now, new IceError("consent-expired", "no consent for the selected pair")),
+      onAllFailed: (now, code) =>
+        this.fail(
+          now,
+          new IceError(
+            code,
+            code === "checking-timeout"
+              ? "no candidate pair succeeded in time"
+              : "every candidate pair failed",
+          ),
+        ),
+    });
+  }
+
+  private switchRole(role: IceRole): void {
+    if (role === this.role) return;
+    this.role = role;
+    this.checks.checkList.recomputePriorities(role);
+    this.events.push({ kind: "role-change", role });
+  }
+
+  private select(now: Millis, pair: CandidatePair): void {
+    if (this.selected === pair) return;
+    this.selected = pair;
+    if (this.previous) {
+      this.previous.stop();
+      this.previous = undefined;
+    }
+    this.events.push({ kind: "selected-pair", pair: this.selectedPair as SelectedPair });
+    this.updateState(now);
+  }
+
+  private fail(now: Millis, error: IceError): void {
+    if (this.state === "failed" || this.state === "closed") return;
+    this.checks.stop();
+    this.previous?.stop();
+    this.previous = undefined;
+    this.selected = undefined;
+    this.setState(now, "failed");
+    this.events.push({ kind: "failed", error });
+  }
+
+  private checkGatheringComplete(): void {
+    if (this.gatheringState === "gathering" && this.checks.gatheringDone()) this.setGathering("complete");
+  }
+
+  private setGathering(s: IceGatheringState): void {
+    if (this.gatheringState === s) return;
+    this.gatheringState = s;
+    this.events.push({ kind: "gathering-state", state: s });
+  }
+
+  /** Derives the RTCIceConnectionState from the generations' state. */
+  private updateState(now: Millis): void {
+    if (now > this.lastNow) this.lastNow = now;
+    if (this.state === "closed" || this.state === "failed") return;
+    const gen = this.selected && this.previous === undefined ? this.checks : (this.previous ?? this.checks);
+    let next: IceConnectionState;
+    if (this.selected) {
+      if (gen.isDisconnected(now)) next = "disconnected";
+      else if (this.checks.isComplete() && this.gatheringState === "complete") next = "completed";
+      else next = "connected";
+    } else if (this.checks.started) next = "checking";
+    else next = this.state;
+    // The browser passes through "connected" on its way to "completed".
+    if (next === "completed" && this.state !== "connected" && this.state !== "completed")
+      this.setState(now, "connected");
+    this.setState(now, next);
+  }
+
+  private setState(_now: Millis, s: IceConnectionState): void {
+    if (this.state === s) return;
+    this.state = s;
+    this.events.push({ kind: "connection-state", state: s });
+  }
+}
+
+function readUint64(b: Uint8Array): bigint {
+  let v = 0n;
+  for (let i = 0; i < 8; i++) v = (v << 8n) | BigInt(b[i] ?? 0);
+  return v;
+}

@@ -1,0 +1,290 @@
+import { randomBytes } from "node:crypto";
+import { createSocket, type Socket } from "node:dgram";
+import { EventEmitter } from "node:events";
+import { performance } from "node:perf_hooks";
+import pino, { type Logger } from "pino";
+import { addrKey } from "../machine/check-list.js";
+import { IceAgent } from "../machine/ice-agent.js";
+import type { IceAgentConfig } from "../machine/ice-agent-config.js";
+import type { IceError } from "../machine/ice-error.js";
+import type {
+  IceConnectionState,
+  IceCredentials,
+  IceGatheringState,
+  IceRole,
+  SelectedPair,
+} from "../machine/ice-types.js";
+import { type Candidate, formatCandidate, parseCandidate } from "../wire/candidate.js";
+import type { TransportAddr } from "../wire/transport-address.js";
+import { type HostAddressOptions, listHostAddresses } from "./host-interfaces.js";
+import { createMdnsResolver, type MdnsResolver } from "./mdns-resolver.js";
+
+export interface IceTransportOptions extends Omit<IceAgentConfig, "random"> {
+  /** Addresses to bind (port 0 each). Default: every interface from `listHostAddresses(interfaces)`. */
+  readonly addresses?: readonly string[];
+  /** Which interfaces to gather from when `addresses` is not given. */
+  readonly interfaces?: HostAddressOptions;
+  /** A pino logger; silent by default. */
+  readonly logger?: Logger;
+  /** Resolve remote `<uuid>.local` candidates with mDNS (default true); or an existing resolver. */
+  readonly mdns?: boolean | MdnsResolver;
+  /** How long one mDNS name may take before the candidate is dropped. Default 3000 ms. */
+  readonly mdnsTimeoutMs?: number;
+}
+
+export interface IceTransportEvents {
+  /** A local candidate to signal (trickle); `null` when gathering is complete (end-of-candidates). */
+  candidate: [candidate: Candidate | null];
+  gatheringstatechange: [state: IceGatheringState];
+  connectionstatechange: [state: IceConnectionState];
+  selectedpair: [pair: SelectedPair];
+  rolechange: [role: IceRole];
+  /** A non-STUN datagram from the peer (DTLS, RTP/RTCP). */
+  data: [data: Buffer, from: TransportAddr];
+  /** ICE failed (all pairs failed, consent lost, timeout). */
+  failed: [error: IceError];
+  /** An internal error (a bug in Tern): the transport has closed itself. Only emitted when listened to. */
+  error: [error: Error];
+}
+
+/**
+ * The node:dgram adapter of the ICE agent: one UDP socket per host address, one timer, the monotonic
+ * clock. Every socket and timer callback runs through one guard; what it catches closes the transport.
+ */
+export class IceTransport extends EventEmitter<IceTransportEvents> {
+  readonly agent: IceAgent;
+  private readonly sockets = new Map<string, Socket>();
+  private readonly log: Logger;
+  private timer: NodeJS.Timeout | undefined;
+  private timerAt: number | undefined;
+  private closed = false;
+  private mdns: MdnsResolver | undefined;
+  private readonly ownsMdns: boolean;
+  private readonly t0 = performance.now();
+  internalErrors = 0;
+
+  constructor(private readonly opts: IceTransportOptions = {}) {
+    super();
+    this.log = opts.logger ?? pino({ level: "silent" });
+    this.agent = new IceAgent({ ...opts, random: (n) => new Uint8Array(randomBytes(n)) });
+    this.ownsMdns = opts.mdns === undefined || opts.mdns === true;
+    if (typeof opts.mdns === "object") this.mdns = opts.mdns;
+  }
+
+  /** Milliseconds since this transport was created (monotonic). */
+  now(): number {
+    return performance.now() - this.t0;
+  }
+
+  get localCredentials(): IceCredentials {
+    return this.agent.credentials;
+  }
+  get connectionState(): IceConnectionState {
+    return this.agent.connectionState;
+  }
+  get gatheringState(): IceGatheringState {
+    return this.agent.gathering;
+  }
+  get selectedPair(): SelectedPair | undefined {
+    return this.agent.selectedPair;
+  }
+  get role(): IceRole {
+    return this.agent.iceRole;
+  }
+
+  /** Binds the sockets and gathers candidates (emitted as `candidate` events; `null` at the end). */
+  async gather(): Promise<void> {
+    const addresses = this.opts.addresses ?? listHostAddresses(this.opts.interfaces).map((a) => a.address);
+    const bases: TransportAddr[] = [];
+    for (const address of addresses) {
+      if (this.closed) return;
+      const existing = [...this.sockets.entries()].find(([, s]) => s.address().address === address);
+      if (existing) {
+        const a = existing[1].address();
+        bases.push({ address: a.address, port: a.port });
+        continue;
+      }
+      const socket = await this.bind(address);
+      if (!socket) continue;
+      const a = socket.address();
+      const base = { address: a.address, port: a.port };
+      this.sockets.set(addrKey(base), socket);
+      bases.push(base);
+    }
+    this.guard(() => this.agent.gather(this.now(), bases));
+  }
+
+  private bind(address: string): Promise<Socket | undefined> {
+    return new Promise((resolve) => {
+      const socket = createSocket({ type: address.includes(":") ? "udp6" : "udp4", reuseAddr: false });
+      const onError = (err: Error): void => {
+        this.log.debug({ address, err: err.message }, "cannot bind");
+        socket.close();
+        resolve(undefined);
+      };
+      socket.once("error", onError);
+      socket.bind(0, address, () => {
+        socket.off("error", onError);
+        const a = socket.address();
+        const local: TransportAddr = { address: a.address, port: a.port };
+        socket.on("message", (msg, rinfo) =>
+          this.guard(() =>
+            this.agent.handleDatagram(
+              this.now(),
+              local,
+              { address: rinfo.address, port: rinfo.port },
+              new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength),
+            ),
+          ),
+        );
+        socket.on("error", (err) => this.log.debug({ err: err.message }, "socket error"));
+        resolve(socket);
+      });
+    });
+  }
+
+  setRemoteCredentials(remote: IceCredentials): void {
+    this.guard(() => this.agent.setRemoteCredentials(this.now(), remote));
+  }
+
+  /**
+   * A remote candidate: a Candidate, or an `a=candidate:` / `candidate:` line. mDNS names are resolved
+   * first (time-boxed); resolves to false when the candidate was not usable.
+   */
+  async addRemoteCandidate(candidate: Candidate | string): Promise<boolean> {
+    let c: Candidate;
+    if (typeof candidate === "string") {
+      const parsed = parseCandidate(candidate);
+      if (!parsed.ok) {
+        this.log.debug({ candidate, error: parsed.error }, "unparsable remote candidate");
+        return false;
+      }
+      c = parsed.value;
+    } else c = candidate;
+    if (c.address.toLowerCase().endsWith(".local")) {
+      const resolver = this.resolver();
+      if (!resolver) return false;
+      const ip = await resolver.resolve(c.address);
+      if (!ip || this.closed) {
+        this.log.debug({ name: c.address }, "mDNS name not resolved");
+        return false;
+      }
+      c = { ...c, address: ip };
+    }
+    let ok = false;
+    this.guard(() => {
+      ok = this.agent.addRemoteCandidate(this.now(), c);
+    });
+    return ok;
+  }
+
+  endOfRemoteCandidates(): void {
+    this.guard(() => this.agent.endOfRemoteCandidates(this.now()));
+  }
+
+  private resolver(): MdnsResolver | undefined {
+    if (this.mdns) return this.mdns;
+    if (!this.ownsMdns) return undefined;
+    this.mdns = createMdnsResolver({ timeoutMs: this.opts.mdnsTimeoutMs ?? 3000, logger: this.log });
+    return this.mdns;
+  }
+
+  /** Sends a datagram (DTLS, SRTP) on the selected pair. Throws UsageError when no pair is selected. */
+  send(data: Uint8Array): void {
+    this.agent.send(data);
+    this.flush();
+  }
+
+  /** RFC 8445 §9: new credentials; call `gather()` again and signal the new candidates. */
+  restart(): IceCredentials {
+    let creds: IceCredentials = this.agent.credentials;
+    this.guard(() => {
+      creds = this.agent.restart(this.now());
+    });
+    return creds;
+  }
+
+  /** Local candidates as `candidate:` lines (without `a=`). */
+  localCandidateLines(): string[] {
+    return this.agent.localCandidates.map(formatCandidate);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.guard(() => this.agent.close(this.now()));
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    if (this.mdns && this.ownsMdns) this.mdns.close();
+    await Promise.all([...this.sockets.values()].map((s) => new Promise<void>((r) => s.close(() => r()))));
+    this.sockets.clear();
+  }
+
+  /** Runs `fn` against the agent, then drains transmits and events and re-arms the timer. */
+  private guard(fn: () => void): void {
+    if (this.closed) return;
+    try {
+      fn();
+      this.flush();
+    } catch (err) {
+      this.internalErrors++;
+      const e = err instanceof Error ? err : new Error(String(err));
+      if (e.name === "UsageError") throw e;
+      this.log.error({ err: e }, "internal error in ICE; closing");
+      void this.close();
+      if (this.listenerCount("error") > 0) this.emit("error", e);
+    }
+  }
+
+  private flush(): void {
+    for (let t = this.agent.pollTransmit(); t; t = this.agent.pollTransmit()) {
+      const socket = this.sockets.get(addrKey(t.from));
+      if (!socket) continue;
+      socket.send(t.data, t.to.port, t.to.address);
+    }
+    for (let e = this.agent.pollEvent(); e; e = this.agent.pollEvent()) {
+      switch (e.kind) {
+        case "local-candidate":
+          this.emit("candidate", e.candidate);
+          break;
+        case "gathering-state":
+          this.emit("gatheringstatechange", e.state);
+          if (e.state === "complete") this.emit("candidate", null);
+          break;
+        case "connection-state":
+          this.log.debug({ state: e.state }, "ICE connection state");
+          this.emit("connectionstatechange", e.state);
+          break;
+        case "selected-pair":
+          this.emit("selectedpair", e.pair);
+          break;
+        case "role-change":
+          this.emit("rolechange", e.role);
+          break;
+        case "data":
+          this.emit("data", Buffer.from(e.data.buffer, e.data.byteOffset, e.data.byteLength), e.from);
+          break;
+        case "failed":
+          this.emit("failed", e.error);
+          break;
+      }
+    }
+    this.arm();
+  }
+
+  private arm(): void {
+    const at = this.agent.pollTimeout();
+    if (at === this.timerAt) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerAt = at;
+    if (at === undefined || this.closed) return;
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.timerAt = undefined;
+        this.guard(() => this.agent.handleTimeout(this.now()));
+      },
+      Math.max(0, at - this.now()),
+    );
+  }
+}
