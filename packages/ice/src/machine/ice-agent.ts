@@ -74,6 +74,7 @@ export class IceAgent {
   /** During a restart, the previous generation keeps carrying data and answering consent until a new pair is selected. */
   private previous: ConnectivityChecks | undefined;
   private selected: CandidatePair | undefined;
+  private path: { readonly baseKey: string; readonly to: TransportAddr } | undefined;
   private hostIndex = 0;
   /** The latest time given to any handle* call. */
   private lastNow: Millis = 0;
@@ -311,6 +312,14 @@ export class IceAgent {
     this.transmits.push({ from: p.local.base, to: p.remote, data });
   }
 
+  /**
+   * Where `send` would send now, without allocating: the selected pair's base (as an address key, see
+   * `addrKey`) and remote address. For adapters that write to their socket directly.
+   */
+  sendPath(): { readonly baseKey: string; readonly to: TransportAddr } | undefined {
+    return this.state === "failed" || this.state === "closed" ? undefined : this.path;
+  }
+
   pollTransmit(): Transmit | undefined {
     return this.transmits.shift() ?? this.previous?.pollTransmit() ?? this.checks.pollTransmit();
   }
@@ -398,6 +407,10 @@ export class IceAgent {
   private select(now: Millis, pair: CandidatePair): void {
     if (this.selected === pair) return;
     this.selected = pair;
+    this.path = {
+      baseKey: addrKey(pair.local.base),
+      to: { address: pair.remote.address, port: pair.remote.port },
+    };
     if (this.previous) {
       this.previous.stop();
       this.previous = undefined;
@@ -412,6 +425,7 @@ export class IceAgent {
     this.previous?.stop();
     this.previous = undefined;
     this.selected = undefined;
+    this.path = undefined;
     this.setState(now, "failed");
     this.events.push({ kind: "failed", error });
   }

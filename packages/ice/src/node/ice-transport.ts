@@ -10,6 +10,7 @@ import type { IceError } from "../machine/ice-error.js";
 import type {
   IceConnectionState,
   IceCredentials,
+  IceEvent,
   IceGatheringState,
   IceRole,
   SelectedPair,
@@ -127,16 +128,17 @@ export class IceTransport extends EventEmitter<IceTransportEvents> {
         socket.off("error", onError);
         const a = socket.address();
         const local: TransportAddr = { address: a.address, port: a.port };
-        socket.on("message", (msg, rinfo) =>
-          this.guard(() =>
-            this.agent.handleDatagram(
-              this.now(),
-              local,
-              { address: rinfo.address, port: rinfo.port },
-              new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength),
-            ),
-          ),
-        );
+        socket.on("message", (msg, rinfo) => {
+          const data = new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength);
+          const from = { address: rinfo.address, port: rinfo.port };
+          if ((msg[0] ?? 0) > 3) {
+            // Not STUN (RFC 7983): the hot path of media. It can only raise a `data` event (or be counted):
+            // no transmit, no timer change, so skip the full drain.
+            this.guardData(() => this.agent.handleDatagram(this.now(), local, from, data));
+            return;
+          }
+          this.guard(() => this.agent.handleDatagram(this.now(), local, from, data));
+        });
         socket.on("error", (err) => this.log.debug({ err: err.message }, "socket error"));
         resolve(socket);
       });
@@ -191,8 +193,13 @@ export class IceTransport extends EventEmitter<IceTransportEvents> {
 
   /** Sends a datagram (DTLS, SRTP) on the selected pair. Throws UsageError when no pair is selected. */
   send(data: Uint8Array): void {
-    this.agent.send(data);
-    this.flush();
+    const path = this.agent.sendPath();
+    const socket = path && this.sockets.get(path.baseKey);
+    if (!path || !socket) {
+      this.agent.send(data); // throws the UsageError naming the state
+      return;
+    }
+    socket.send(data, path.to.port, path.to.address);
   }
 
   /** RFC 8445 §9: new credentials; call `gather()` again and signal the new candidates. */
@@ -235,40 +242,56 @@ export class IceTransport extends EventEmitter<IceTransportEvents> {
     }
   }
 
+  private guardData(fn: () => void): void {
+    if (this.closed) return;
+    try {
+      fn();
+      for (let e = this.agent.pollEvent(); e; e = this.agent.pollEvent()) this.dispatch(e);
+    } catch (err) {
+      this.internalErrors++;
+      this.log.error({ err }, "internal error in ICE; closing");
+      void this.close();
+      if (this.listenerCount("error") > 0)
+        this.emit("error", err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
   private flush(): void {
     for (let t = this.agent.pollTransmit(); t; t = this.agent.pollTransmit()) {
       const socket = this.sockets.get(addrKey(t.from));
       if (!socket) continue;
       socket.send(t.data, t.to.port, t.to.address);
     }
-    for (let e = this.agent.pollEvent(); e; e = this.agent.pollEvent()) {
-      switch (e.kind) {
-        case "local-candidate":
-          this.emit("candidate", e.candidate);
-          break;
-        case "gathering-state":
-          this.emit("gatheringstatechange", e.state);
-          if (e.state === "complete") this.emit("candidate", null);
-          break;
-        case "connection-state":
-          this.log.debug({ state: e.state }, "ICE connection state");
-          this.emit("connectionstatechange", e.state);
-          break;
-        case "selected-pair":
-          this.emit("selectedpair", e.pair);
-          break;
-        case "role-change":
-          this.emit("rolechange", e.role);
-          break;
-        case "data":
-          this.emit("data", Buffer.from(e.data.buffer, e.data.byteOffset, e.data.byteLength), e.from);
-          break;
-        case "failed":
-          this.emit("failed", e.error);
-          break;
-      }
-    }
+    for (let e = this.agent.pollEvent(); e; e = this.agent.pollEvent()) this.dispatch(e);
     this.arm();
+  }
+
+  private dispatch(e: IceEvent): void {
+    switch (e.kind) {
+      case "local-candidate":
+        this.emit("candidate", e.candidate);
+        break;
+      case "gathering-state":
+        this.emit("gatheringstatechange", e.state);
+        if (e.state === "complete") this.emit("candidate", null);
+        break;
+      case "connection-state":
+        this.log.debug({ state: e.state }, "ICE connection state");
+        this.emit("connectionstatechange", e.state);
+        break;
+      case "selected-pair":
+        this.emit("selectedpair", e.pair);
+        break;
+      case "role-change":
+        this.emit("rolechange", e.role);
+        break;
+      case "data":
+        this.emit("data", Buffer.from(e.data.buffer, e.data.byteOffset, e.data.byteLength), e.from);
+        break;
+      case "failed":
+        this.emit("failed", e.error);
+        break;
+    }
   }
 
   private arm(): void {
