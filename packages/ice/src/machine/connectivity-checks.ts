@@ -13,7 +13,15 @@ import { type DecodedStunMessage, type StunAttribute, StunMethod } from "../wire
 import type { TransportAddr } from "../wire/transport-address.js";
 import { candidatePriority } from "./candidate-priority.js";
 import { addrKey, type CandidatePair, type CheckList, type LocalCandidate } from "./check-list.js";
+import { encodeCheckRequest } from "./check-request.js";
+import { CheckResponder } from "./check-responder.js";
 import { ConsentFreshness } from "./consent-freshness.js";
+import {
+  localPreferenceOf,
+  peerReflexiveLocal,
+  peerReflexiveRemote,
+  serverReflexiveCandidate,
+} from "./derived-candidates.js";
 import type { ResolvedIceAgentConfig } from "./ice-agent-config.js";
 import type { IceErrorCode } from "./ice-error.js";
 import type { IceCounter, IceCredentials, IceRole, Millis, Transmit } from "./ice-types.js";
@@ -27,6 +35,8 @@ export interface ConnectivityChecksDeps {
   getTieBreaker(): bigint;
   switchRole(role: IceRole): void;
   emitLocalCandidate(c: Candidate): void;
+  /** RFC 8445 §5.1.1.3: the foundation of a candidate of this type, base IP and server IP. */
+  foundation(type: string, baseIp: string, serverIp: string): string;
   count(c: IceCounter): void;
   onGatheringDone(): void;
   onNominated(now: Millis, pair: CandidatePair): void;
@@ -57,10 +67,9 @@ export class ConnectivityChecks {
   started = false;
   private remote: IceCredentials | undefined;
   private remoteKey: Uint8Array | undefined;
-  private readonly localKey: Uint8Array;
   private readonly bases: LocalCandidate[] = [];
   private readonly requests = new StunTransactionTable<RequestContext>();
-  private readonly responses: Transmit[] = [];
+  private readonly responder: CheckResponder;
   private nextCheckAt: Millis = 0;
   private srflxPending = 0;
   private remoteEnded = false;
@@ -74,7 +83,7 @@ export class ConnectivityChecks {
 
   constructor(private readonly d: ConnectivityChecksDeps) {
     this.checkList = d.checkList;
-    this.localKey = shortTermKey(d.localCredentials.pwd);
+    this.responder = new CheckResponder(d.localCredentials, d.count, d.cfg.software);
   }
 
   // ---- setup ------------------------------------------------------------------------------------------
@@ -183,25 +192,7 @@ export class ConnectivityChecks {
     const role = this.d.getRole();
     const useCandidate = role === "controlling" && this.nominating === pair;
     const id = this.d.cfg.random(12);
-    const bytes = encodeStunMessage(
-      {
-        method: StunMethod.Binding,
-        class: "request",
-        transactionId: id,
-        attributes: [
-          { type: "username", value: `${remote.ufrag}:${this.d.localCredentials.ufrag}` },
-          {
-            type: "priority",
-            value: candidatePriority("prflx", (pair.local.candidate.priority >>> 8) & 0xffff),
-          },
-          role === "controlling"
-            ? { type: "ice-controlling", value: this.d.getTieBreaker() }
-            : { type: "ice-controlled", value: this.d.getTieBreaker() },
-          ...(useCandidate ? [{ type: "use-candidate" } as const] : []),
-        ],
-      },
-      { integrityKey: remoteKey, fingerprint: true },
-    );
+    const bytes = this.checkRequest(id, pair, role, useCandidate);
     const active = this.checkList.count("waiting") + this.checkList.count("in-progress");
     const rtoMs = this.d.cfg.checkRtoMs ?? Math.max(500, this.d.cfg.taMs * active);
     this.requests.start(now, id, pair.remote, bytes, {
@@ -215,6 +206,24 @@ export class ConnectivityChecks {
     pair.lastCheckSentAt = now;
     if (pair.state !== "succeeded") pair.state = "in-progress";
     this.d.count("checks-sent");
+  }
+
+  private checkRequest(
+    id: Uint8Array,
+    pair: CandidatePair,
+    role: IceRole,
+    useCandidate: boolean,
+  ): Uint8Array {
+    return encodeCheckRequest({
+      transactionId: id,
+      remote: this.remote as IceCredentials,
+      remoteKey: this.remoteKey as Uint8Array,
+      localUfrag: this.d.localCredentials.ufrag,
+      localPreference: localPreferenceOf(pair.local.candidate),
+      role,
+      tieBreaker: this.d.getTieBreaker(),
+      useCandidate,
+    });
   }
 
   // ---- responses in -----------------------------------------------------------------------------------
@@ -247,21 +256,8 @@ export class ConnectivityChecks {
     this.srflxPending--;
     const mapped = msg.class === "success" ? getAttribute(msg, "xor-mapped-address")?.value : undefined;
     if (mapped && !(mapped.address === ctx.base.base.address && mapped.port === ctx.base.base.port)) {
-      this.addLocalCandidate(
-        {
-          foundation: this.d.cfg.random(4).reduce((s, b) => s + (b % 10), "s"),
-          component: 1,
-          transport: "udp",
-          priority: candidatePriority("srflx", (ctx.base.candidate.priority >>> 8) & 0xffff),
-          address: mapped.address,
-          port: mapped.port,
-          type: "srflx",
-          relatedAddress: ctx.base.base.address,
-          relatedPort: ctx.base.base.port,
-          extensions: [],
-        },
-        ctx.base,
-      );
+      const foundation = this.d.foundation("srflx", ctx.base.base.address, ctx.server.address);
+      this.addLocalCandidate(serverReflexiveCandidate(ctx.base, mapped, foundation), ctx.base);
     }
     if (this.srflxPending === 0) this.d.onGatheringDone();
   }
@@ -302,18 +298,7 @@ export class ConnectivityChecks {
     // §7.2.5.3.1: a mapped address we don't know is a peer-reflexive local candidate.
     let local = this.localCandidates.find((c) => c.address === mapped.address && c.port === mapped.port);
     if (!local) {
-      local = {
-        foundation: `p${++this.prflxCount}`,
-        component: 1,
-        transport: "udp",
-        priority: candidatePriority("prflx", (pair.local.candidate.priority >>> 8) & 0xffff),
-        address: mapped.address,
-        port: mapped.port,
-        type: "prflx",
-        relatedAddress: pair.local.base.address,
-        relatedPort: pair.local.base.port,
-        extensions: [],
-      };
+      local = peerReflexiveLocal(pair.local, mapped, `p${++this.prflxCount}`);
       this.localCandidates.push(local);
     }
     pair.mappedLocal = local;
@@ -338,67 +323,21 @@ export class ConnectivityChecks {
 
   // ---- requests in ------------------------------------------------------------------------------------
 
-  /** Whether USERNAME names this generation's ufrag first (RFC 8445 §7.3: "LFRAG:RFRAG"). */
   acceptsUsername(msg: DecodedStunMessage): boolean {
-    const u = getAttribute(msg, "username")?.value;
-    return u !== undefined && u.split(":", 1)[0] === this.d.localCredentials.ufrag;
+    return this.responder.acceptsUsername(msg);
   }
 
   /** RFC 8445 §7.3: answer a check, learn peer-reflexive candidates, trigger checks, accept nomination. */
   handleRequest(now: Millis, base: LocalCandidate, from: TransportAddr, msg: DecodedStunMessage): void {
-    if (msg.method !== StunMethod.Binding) {
-      this.d.count("stun-unexpected-class");
-      return;
-    }
-    const unknown = unknownComprehensionRequired(msg);
-    if (unknown.length > 0) {
-      this.d.count("stun-unknown-comprehension-required");
-      this.respond(
-        base,
-        from,
-        stunErrorResponse(msg, 420, "Unknown Attribute", [{ type: "unknown-attributes", value: unknown }]),
-      );
-      return;
-    }
-    if (!getAttribute(msg, "username") || !getAttribute(msg, "message-integrity")) {
-      this.d.count("stun-missing-credentials");
-      return;
-    }
-    if (!this.acceptsUsername(msg)) {
-      this.d.count("stun-wrong-username");
-      return;
-    }
-    if (verifyMessageIntegrity(msg, this.localKey) !== "ok") {
-      this.d.count("stun-bad-integrity"); // no response at all: an unauthenticated sender learns nothing
-      return;
-    }
-    this.d.count("checks-received");
+    // A retired generation (the old one during a restart) keeps answering, for consent, and starts nothing.
+    const role = this.retired ? undefined : this.d.getRole();
+    const verdict = this.responder.handle(base.base, from, msg, role, this.d.getTieBreaker());
+    if (verdict.kind === "rejected") return;
     if (this.retired) {
-      // The previous generation during a restart: keep answering (consent), start nothing.
-      this.respondSuccess(base, from, msg);
       this.consent?.handleHeard(now);
       return;
     }
-    // §7.3.1.1: role conflict.
-    const role = this.d.getRole();
-    const theirControlling = getAttribute(msg, "ice-controlling")?.value;
-    const theirControlled = getAttribute(msg, "ice-controlled")?.value;
-    if (role === "controlling" && theirControlling !== undefined) {
-      if (this.d.getTieBreaker() >= theirControlling) {
-        this.d.count("stun-role-conflict-sent");
-        this.respond(base, from, stunErrorResponse(msg, 487, "Role Conflict"));
-        return;
-      }
-      this.d.switchRole("controlled");
-    } else if (role === "controlled" && theirControlled !== undefined) {
-      if (this.d.getTieBreaker() >= theirControlled) this.d.switchRole("controlling");
-      else {
-        this.d.count("stun-role-conflict-sent");
-        this.respond(base, from, stunErrorResponse(msg, 487, "Role Conflict"));
-        return;
-      }
-    }
-    this.respondSuccess(base, from, msg);
+    if (verdict.switchRole) this.d.switchRole(role === "controlling" ? "controlled" : "controlling");
 
     // §7.3.1.3: a source we don't know is a peer-reflexive remote candidate.
     let remote = this.remoteCandidates.find((c) => c.address === from.address && c.port === from.port);
@@ -407,16 +346,8 @@ export class ConnectivityChecks {
         this.d.count("remote-candidate-limit");
         return;
       }
-      remote = {
-        foundation: `r${++this.prflxCount}`,
-        component: 1,
-        transport: "udp",
-        priority: getAttribute(msg, "priority")?.value ?? candidatePriority("prflx", 65535),
-        address: from.address,
-        port: from.port,
-        type: "prflx",
-        extensions: [],
-      };
+      const priority = getAttribute(msg, "priority")?.value ?? candidatePriority("prflx", 65535);
+      remote = peerReflexiveRemote(from, priority, `r${++this.prflxCount}`);
       this.remoteCandidates.push(remote);
     }
     const pair = this.checkList.find(base.base, from) ?? this.pair(base, remote);
@@ -434,25 +365,6 @@ export class ConnectivityChecks {
     }
     this.startChecksIfReady(now);
     this.pace(now);
-  }
-
-  private respondSuccess(base: LocalCandidate, from: TransportAddr, msg: DecodedStunMessage): void {
-    const attrs: StunAttribute[] = [{ type: "xor-mapped-address", value: from }];
-    if (this.d.cfg.software) attrs.push({ type: "software", value: this.d.cfg.software });
-    this.respond(base, from, stunSuccessResponse(msg, attrs), this.localKey);
-  }
-
-  private respond(
-    base: LocalCandidate,
-    to: TransportAddr,
-    msg: Parameters<typeof encodeStunMessage>[0],
-    key?: Uint8Array,
-  ): void {
-    const data = encodeStunMessage(
-      msg,
-      key ? { integrityKey: key, fingerprint: true } : { fingerprint: true },
-    );
-    this.responses.push({ from: base.base, to, data });
   }
 
   // ---- time -------------------------------------------------------------------------------------------
@@ -491,24 +403,7 @@ export class ConnectivityChecks {
     const remoteKey = this.remoteKey;
     if (!remote || !remoteKey || !this.consent) return;
     const id = this.d.cfg.random(12);
-    const bytes = encodeStunMessage(
-      {
-        method: StunMethod.Binding,
-        class: "request",
-        transactionId: id,
-        attributes: [
-          { type: "username", value: `${remote.ufrag}:${this.d.localCredentials.ufrag}` },
-          {
-            type: "priority",
-            value: candidatePriority("prflx", (pair.local.candidate.priority >>> 8) & 0xffff),
-          },
-          this.d.getRole() === "controlling"
-            ? { type: "ice-controlling", value: this.d.getTieBreaker() }
-            : { type: "ice-controlled", value: this.d.getTieBreaker() },
-        ],
-      },
-      { integrityKey: remoteKey, fingerprint: true },
-    );
+    const bytes = this.checkRequest(id, pair, this.d.getRole(), false);
     // One request per interval, no retransmission: the next interval is the retry (RFC 7675 §5.1).
     this.requests.start(now, id, pair.remote, bytes, {
       from: pair.local.base,
@@ -568,7 +463,7 @@ export class ConnectivityChecks {
   }
 
   pollTransmit(): Transmit | undefined {
-    const r = this.responses.shift();
+    const r = this.responder.pollTransmit();
     if (r) return r;
     const t = this.requests.pollTransmit();
     return t?.from ? { from: t.from, to: t.to, data: t.data } : undefined;
@@ -608,6 +503,6 @@ export class ConnectivityChecks {
     this.consent = undefined;
     this.nominated = undefined;
     this.requests.cancelWhere(() => true);
-    this.responses.length = 0;
+    this.responder.clear();
   }
 }

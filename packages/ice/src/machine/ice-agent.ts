@@ -379,6 +379,7 @@ export class IceAgent {
       getTieBreaker: () => this.tieBreaker,
       switchRole: (role) => this.switchRole(role),
       emitLocalCandidate: (candidate) => this.events.push({ kind: "local-candidate", candidate }),
+      foundation: (type, baseIp, serverIp) => this.foundation(type, baseIp, serverIp),
       count: (c) => this.count(c),
       onGatheringDone: () => this.checkGatheringComplete(),
       onNominated: (now, pair) => this.select(now, pair),
