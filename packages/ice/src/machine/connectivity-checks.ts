@@ -1,15 +1,8 @@
 import { shortTermKey } from "../crypto/stun-integrity.js";
 import type { Candidate } from "../wire/candidate.js";
 import { ipFamily } from "../wire/ip-address.js";
-import {
-  encodeStunMessage,
-  getAttribute,
-  stunErrorResponse,
-  stunSuccessResponse,
-  unknownComprehensionRequired,
-  verifyMessageIntegrity,
-} from "../wire/stun-message.js";
-import { type DecodedStunMessage, type StunAttribute, StunMethod } from "../wire/stun-message-types.js";
+import { encodeStunMessage, getAttribute, verifyMessageIntegrity } from "../wire/stun-message.js";
+import { type DecodedStunMessage, StunMethod } from "../wire/stun-message-types.js";
 import type { TransportAddr } from "../wire/transport-address.js";
 import { candidatePriority } from "./candidate-priority.js";
 import { addrKey, type CandidatePair, type CheckList, type LocalCandidate } from "./check-list.js";

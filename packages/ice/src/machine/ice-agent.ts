@@ -259,8 +259,18 @@ export class IceAgent {
       this.count("data-not-demuxable");
       return;
     }
+    // The selected pair first (the media path), without building lookup keys.
+    const sel = this.selected;
+    const onSelected =
+      sel !== undefined &&
+      sel.remote.port === remote.port &&
+      sel.remote.address === remote.address &&
+      sel.local.base.port === local.port &&
+      sel.local.base.address === local.address;
     const known =
-      this.checks.checkList.find(local, remote) ?? this.previous?.checkList.find(local, remote) ?? undefined;
+      onSelected ||
+      this.checks.checkList.find(local, remote) !== undefined ||
+      this.previous?.checkList.find(local, remote) !== undefined;
     if (!known) {
       this.count("data-unknown-source");
       return;
