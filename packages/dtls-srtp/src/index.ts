@@ -1,0 +1,2 @@
+export * from "./dtls.js";
+export * from "./srtp.js";

@@ -1,0 +1,364 @@
+import { certificateFingerprint, formatFingerprint } from "../crypto/fingerprint.js";
+import { exportKeyingMaterial as prfExport } from "../crypto/prf.js";
+import type { RecordCipher } from "../crypto/record-protection.js";
+import { decodeAlert, encodeAlert } from "../wire/alert.js";
+import { decodeChangeCipherSpec } from "../wire/change-cipher-spec.js";
+import { decodeHandshakeFragments } from "../wire/handshake.js";
+import {
+  AlertDescription,
+  AlertLevel,
+  alertDescriptionName,
+  ContentType,
+  HandshakeType,
+} from "../wire/tls-parameters.js";
+import { ClientHandshake } from "./client-flights.js";
+import { alertForError, DtlsError, type DtlsErrorCode, UsageError } from "./dtls-error.js";
+import { DTLS_COUNTERS, type DtlsCounter, type DtlsEvent } from "./dtls-event.js";
+import { type DtlsOptions, type ResolvedOptions, resolveOptions } from "./dtls-options.js";
+import { FlightBuffer, type FlightEntry, type Millis } from "./flight-buffer.js";
+import { HandshakeContext, type HandshakeIo } from "./handshake-context.js";
+import { type FragmentVerdict, type HandshakeMessage, HandshakeReassembly } from "./handshake-reassembly.js";
+import { type PlainRecord, RecordLayer } from "./record-layer.js";
+import { ServerHandshake } from "./server-flights.js";
+
+export type DtlsState = "new" | "handshaking" | "connected" | "closed" | "failed";
+
+/** RFC 5705 §4: labels the exporter must refuse (they are the PRF's own). */
+const RESERVED_LABELS = new Set([
+  "client finished",
+  "server finished",
+  "master secret",
+  "key expansion",
+  "extended master secret",
+]);
+/** RFC 5246 §6.2.1: a plaintext record carries at most 2^14 bytes. */
+const MAX_PLAINTEXT = 16384;
+
+const verdictCounter: Readonly<Partial<Record<FragmentVerdict, DtlsCounter>>> = {
+  duplicate: "duplicate-fragment",
+  "too-far-ahead": "too-far-ahead",
+  "too-large": "too-large",
+  "over-budget": "over-budget",
+  inconsistent: "inconsistent-fragment",
+};
+
+/**
+ * A DTLS 1.2 endpoint (RFC 6347), sans-IO: feed it datagrams and timeouts with the current time, then drain
+ * pollTransmit() and pollEvent() and arm one timer at pollTimeout(). It works over any datagram transport.
+ *
+ * A client sends its first flight at the first handleTimeout(now) (pollTimeout() is 0 until then).
+ */
+export class DtlsEndpoint {
+  readonly role: "client" | "server";
+  readonly counters: Record<DtlsCounter, number>;
+  readonly #o: ResolvedOptions;
+  readonly #ctx: HandshakeContext;
+  readonly #records: RecordLayer;
+  readonly #reassembly = new HandshakeReassembly();
+  readonly #flight: FlightBuffer;
+  #flightRecordVersion: number | undefined;
+  readonly #client: ClientHandshake | undefined;
+  readonly #server: ServerHandshake | undefined;
+  readonly #transmits: Uint8Array[] = [];
+  readonly #events: DtlsEvent[] = [];
+  #state: DtlsState;
+
+  constructor(options: DtlsOptions) {
+    this.#o = resolveOptions(options);
+    this.role = this.#o.role;
+    this.counters = Object.fromEntries(DTLS_COUNTERS.map((c) => [c, 0])) as Record<DtlsCounter, number>;
+    this.#records = new RecordLayer(this.#o.mtu, (r) => this.counters[r]++);
+    this.#flight = new FlightBuffer(
+      this.#o.initialRetransmitMs,
+      this.#o.maxRetransmitMs,
+      this.#o.maxRetransmissions,
+    );
+    this.#ctx = new HandshakeContext(this.#o);
+    const io = this.#io();
+    if (this.role === "client") {
+      this.#client = new ClientHandshake(this.#ctx, io);
+      this.#state = "new";
+    } else {
+      this.#server = new ServerHandshake(this.#ctx, io);
+      this.#state = "handshaking";
+    }
+  }
+
+  get state(): DtlsState {
+    return this.#state;
+  }
+
+  handleDatagram(now: Millis, data: Uint8Array): void {
+    if (this.#state === "closed" || this.#state === "failed") {
+      this.counters["after-close"]++;
+      return;
+    }
+    if (this.#state === "new") {
+      this.counters["not-started"]++;
+      return;
+    }
+    let peerRetransmitted = false;
+    for (const record of this.#records.split(data)) {
+      if (this.#state !== "handshaking" && this.#state !== "connected") return;
+      const rec = this.#records.open(record);
+      if (rec !== undefined && this.#processRecord(now, rec)) peerRetransmitted = true;
+      for (const ready of this.#records.takeReadyFuture()) {
+        if (this.#processRecord(now, ready)) peerRetransmitted = true;
+      }
+    }
+    if (peerRetransmitted && (this.#state === "handshaking" || this.#state === "connected")) {
+      this.#onPeerRetransmission(now);
+    }
+  }
+
+  handleTimeout(now: Millis): void {
+    if (this.#state === "new") {
+      this.#state = "handshaking";
+      this.#client?.start(now);
+      return;
+    }
+    if (this.#state !== "handshaking" && this.#state !== "connected") return;
+    const r = this.#flight.expire(now);
+    if (r === "retransmit") {
+      this.counters["retransmitted-flight"]++;
+      this.#transmitFlight(this.#flight.entries);
+    } else if (r === "exhausted") {
+      this.#fail("handshake-timeout", `no answer after ${this.#o.maxRetransmissions} retransmissions`);
+    }
+  }
+
+  pollTransmit(): Uint8Array | undefined {
+    return this.#transmits.shift();
+  }
+
+  pollEvent(): DtlsEvent | undefined {
+    return this.#events.shift();
+  }
+
+  pollTimeout(): Millis | undefined {
+    if (this.#state === "new") return 0;
+    if (this.#state !== "handshaking" && this.#state !== "connected") return undefined;
+    return this.#flight.deadline;
+  }
+
+  /** Sends application data (one record). Throws UsageError unless connected. */
+  send(data: Uint8Array): void {
+    if (this.#state !== "connected") throw new UsageError(`send() in state ${this.#state}`);
+    if (data.length > MAX_PLAINTEXT) throw new UsageError(`application data of ${data.length} bytes > 2^14`);
+    this.#transmits.push(this.#records.seal(ContentType.application_data, data));
+  }
+
+  /** Sends close_notify and ends the association (RFC 5246 §7.2.1). */
+  close(): void {
+    if (this.#state === "closed" || this.#state === "failed") return;
+    if (this.#state !== "new") this.#sendAlert(AlertLevel.warning, AlertDescription.close_notify);
+    this.#terminate("closed");
+    this.#events.push({ kind: "closed", by: "local" });
+  }
+
+  /** RFC 5705 keying material exporter; "EXTRACTOR-dtls_srtp" with no context gives the SRTP keys (RFC 5764 §4.2). */
+  exportKeyingMaterial(label: string, context: Uint8Array | undefined, length: number): Uint8Array {
+    const master = this.#ctx.masterSecret;
+    const suite = this.#ctx.suite;
+    if (this.#state !== "connected" || master === undefined || suite === undefined) {
+      throw new UsageError(`exportKeyingMaterial() in state ${this.#state}`);
+    }
+    if (RESERVED_LABELS.has(label)) throw new UsageError(`label "${label}" is reserved`);
+    if (!Number.isInteger(length) || length < 0 || length > 65535)
+      throw new UsageError(`bad length ${length}`);
+    if (context !== undefined && context.length > 65535)
+      throw new UsageError("context longer than 65535 bytes");
+    return prfExport(
+      suite.prfHash,
+      master,
+      label,
+      this.#ctx.clientRandom,
+      this.#ctx.serverRandom,
+      context,
+      length,
+    );
+  }
+
+  #io(): HandshakeIo {
+    return {
+      sendFlight: (now, entries, armTimer, recordVersion) => {
+        this.#flightRecordVersion = recordVersion;
+        this.#flight.send(now, entries, armTimer);
+        this.#transmitFlight(entries);
+      },
+      peerFlightStarted: () => this.#flight.disarm(),
+      installEpoch: (epoch: number, read: RecordCipher, write: RecordCipher) =>
+        this.#records.installEpoch(epoch, read, write),
+      bumpSequence: (epoch, seq) => this.#records.bumpSequence(epoch, seq),
+      fail: (code, cause) => {
+        this.#fail(code, cause);
+        return undefined;
+      },
+      connected: () => this.#connected(),
+    };
+  }
+
+  #transmitFlight(entries: readonly FlightEntry[]): void {
+    for (const d of this.#records.encodeFlight(entries, this.#flightRecordVersion)) this.#transmits.push(d);
+  }
+
+  /** Returns true when the record repeated a handshake message we already processed. */
+  #processRecord(now: Millis, rec: PlainRecord): boolean {
+    if (this.#state !== "handshaking" && this.#state !== "connected") return false;
+    switch (rec.contentType) {
+      case ContentType.handshake:
+        return this.#onHandshakeRecord(now, rec);
+      case ContentType.change_cipher_spec:
+        // The epoch switch is carried by the records themselves; the CCS only has to be well-formed.
+        if (!decodeChangeCipherSpec(rec.payload).ok) this.counters["bad-change-cipher-spec"]++;
+        return false;
+      case ContentType.alert:
+        this.#onAlert(rec);
+        return false;
+      case ContentType.application_data:
+        if (this.#state === "connected" && rec.epoch >= 1) {
+          this.#events.push({ kind: "application-data", data: rec.payload });
+        } else {
+          this.counters["early-application-data"]++;
+        }
+        return false;
+      default:
+        this.counters["unknown-content-type"]++;
+        return false;
+    }
+  }
+
+  /** Returns true when the record repeated a message we already processed (the peer retransmitted). */
+  #onHandshakeRecord(now: Millis, rec: PlainRecord): boolean {
+    const d = decodeHandshakeFragments(rec.payload);
+    if (!d.ok) {
+      this.counters["malformed-handshake-fragment"]++;
+      return false;
+    }
+    let old = false;
+    for (const f of d.value) {
+      // A stateless-cookie client may start at message_seq 1 (RFC 6347 §4.2.2).
+      if (
+        this.role === "server" &&
+        this.#ctx.transcript.length === 0 &&
+        f.msgType === HandshakeType.client_hello
+      ) {
+        this.#reassembly.skipTo(f.messageSeq);
+      }
+      const verdict = this.#reassembly.add(f, rec.epoch, rec.sequenceNumber);
+      if (verdict === "old") old = true;
+      const counter = verdictCounter[verdict];
+      if (counter !== undefined) this.counters[counter]++;
+    }
+    for (let msg = this.#reassembly.poll(); msg !== undefined; msg = this.#reassembly.poll()) {
+      if (this.#state !== "handshaking" && this.#state !== "connected") break;
+      this.#onMessage(now, msg);
+    }
+    return old;
+  }
+
+  #onMessage(now: Millis, msg: HandshakeMessage): void {
+    if (this.#state === "connected") {
+      // RFC 5746 §4.5: renegotiation refused with a no_renegotiation warning.
+      const renegotiation =
+        (this.role === "server" && msg.msgType === HandshakeType.client_hello) ||
+        (this.role === "client" && msg.msgType === HandshakeType.hello_request);
+      if (renegotiation) {
+        this.counters["renegotiation-refused"]++;
+        this.#sendAlert(AlertLevel.warning, AlertDescription.no_renegotiation);
+      } else {
+        this.counters["unexpected-post-handshake"]++;
+      }
+      return;
+    }
+    if (this.role === "client") {
+      if (msg.msgType === HandshakeType.hello_request) return; // RFC 5246 §7.4.1.1: ignored during a handshake
+      this.#client?.handle(now, msg);
+    } else {
+      this.#server?.handle(now, msg);
+    }
+  }
+
+  /**
+   * RFC 6347 §4.2.4: when the peer retransmits its previous flight, our last flight was lost: send it again.
+   * A client that has finished never does (the server's final flight answered it); rate-limited to one
+   * resend per half initial timeout so duplicated datagrams do not multiply flights (exact duplicates are
+   * already dropped by the replay window).
+   */
+  #onPeerRetransmission(now: Millis): void {
+    this.counters["peer-retransmission"]++;
+    if (this.#flight.entries.length === 0) return;
+    if (this.#state === "connected" && this.role === "client") return;
+    // A HelloVerifyRequest is answered every time, like a stateless server would (it is smaller than the
+    // ClientHello that asked for it, so it amplifies nothing).
+    const first = this.#flight.entries[0];
+    const helloVerify = first?.kind === "handshake" && first.msgType === HandshakeType.hello_verify_request;
+    if (!helloVerify && now - this.#flight.lastSentAt < this.#o.initialRetransmitMs / 2) return;
+    this.counters["resent-flight"]++;
+    this.#flight.resent(now);
+    this.#transmitFlight(this.#flight.entries);
+  }
+
+  #onAlert(rec: PlainRecord): void {
+    const d = decodeAlert(rec.payload);
+    if (!d.ok) {
+      this.counters["bad-alert"]++;
+      return;
+    }
+    // Once protected records flow, an unprotected alert could be forged by anyone on the path.
+    if (this.#state === "connected" && rec.epoch < this.#records.writeEpoch) {
+      this.counters["stale-alert"]++;
+      return;
+    }
+    const { level, description } = d.value;
+    if (description === AlertDescription.close_notify) {
+      this.#sendAlert(AlertLevel.warning, AlertDescription.close_notify);
+      this.#terminate("closed");
+      this.#events.push({ kind: "closed", by: "peer" });
+    } else if (level === AlertLevel.fatal) {
+      this.#terminate("failed");
+      const error = new DtlsError(
+        "peer-alert",
+        `peer sent fatal alert ${alertDescriptionName(description)}`,
+        description,
+      );
+      this.#events.push({ kind: "failed", error });
+    } else {
+      this.counters["warning-alert"]++;
+    }
+  }
+
+  #sendAlert(level: number, description: number): void {
+    this.#transmits.push(this.#records.seal(ContentType.alert, encodeAlert({ level, description })));
+  }
+
+  #fail(code: DtlsErrorCode, cause: string): void {
+    if (this.#state === "failed" || this.#state === "closed") return;
+    const alert = alertForError(code);
+    if (alert !== undefined) this.#sendAlert(AlertLevel.fatal, alert);
+    this.#terminate("failed");
+    this.#events.push({ kind: "failed", error: new DtlsError(code, cause, alert) });
+  }
+
+  #terminate(state: "closed" | "failed"): void {
+    this.#state = state;
+    this.#flight.disarm();
+  }
+
+  #connected(): void {
+    const suite = this.#ctx.suite;
+    if (suite === undefined) return;
+    this.#state = "connected";
+    const peer = this.#ctx.peerCertificate;
+    this.#events.push({
+      kind: "connected",
+      cipherSuite: suite.name,
+      srtpProfile: this.#ctx.srtpProfile,
+      peerCertificate:
+        peer === undefined
+          ? undefined
+          : { der: peer.der, fingerprint: formatFingerprint(certificateFingerprint(peer.der)) },
+      extendedMasterSecret: this.#ctx.extendedMasterSecret,
+    });
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * Interop with werift 0.25 (TypeScript WebRTC) on 127.0.0.1, Tern in each role: mutual auth with pinned
+ * fingerprints, use_srtp, extended master secret; both sides export the same EXTRACTOR-dtls_srtp keys.
+ */
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import {
+  certificateFromPem,
+  type DtlsCertificate,
+  generateCertificate,
+} from "../../src/crypto/certificate.js";
+import { certificateFingerprint } from "../../src/crypto/fingerprint.js";
+import { DtlsSocket } from "../../src/node/dtls-socket.js";
+import { SrtpProtectionProfile } from "../../src/wire/extensions/use-srtp.js";
+import { weriftCertificate, weriftClient, weriftServer, weriftTransport } from "./werift-peer.js";
+
+let tern: DtlsCertificate;
+let werift: { certPem: string; keyPem: string };
+let weriftFingerprint: ReturnType<typeof certificateFingerprint>;
+const cleanups: Array<() => void> = [];
+
+beforeAll(async () => {
+  tern = await generateCertificate();
+  werift = await weriftCertificate();
+  weriftFingerprint = certificateFingerprint(
+    certificateFromPem(werift.certPem, werift.keyPem).chain[0] as Uint8Array,
+  );
+});
+
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+
+const GCM = SrtpProtectionProfile.SRTP_AEAD_AES_128_GCM;
+const CM80 = SrtpProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80;
+
+function withTimeout<T>(p: Promise<T>, what: string, ms = 8000): Promise<T> {
+  return Promise.race([
+    p,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} timed out`)), ms)),
+  ]);
+}
+
+describe("werift", () => {
+  it.each([GCM, CM80])("Tern client ↔ werift server (SRTP profile %i)", async (profile) => {
+    const transport = await weriftTransport(undefined);
+    const server = weriftServer(transport, werift, [profile]);
+    cleanups.push(
+      () => server.close(),
+      () => void transport.close(),
+    );
+    const weriftConnected = new Promise<void>((resolve) => server.onConnect.subscribe(() => resolve()));
+    const socket = await DtlsSocket.open({
+      remote: { address: "127.0.0.1", port: transport.address.port },
+      dtls: {
+        role: "client",
+        certificate: tern,
+        srtpProfiles: [profile],
+        remoteFingerprints: [weriftFingerprint],
+      },
+    });
+    cleanups.push(() => socket.close());
+    const info = await withTimeout(socket.connected(), "Tern connect");
+    await withTimeout(weriftConnected, "werift connect");
+    expect(info.srtpProfile).toBe(profile);
+    expect(info.extendedMasterSecret).toBe(true);
+    const ours = socket.exportKeyingMaterial("EXTRACTOR-dtls_srtp", undefined, 60);
+    expect(Buffer.from(ours)).toEqual(server.exportKeyingMaterial("EXTRACTOR-dtls_srtp", 60));
+    const got = new Promise<Buffer>((resolve) => server.onData.subscribe((d) => resolve(d)));
+    socket.send(new TextEncoder().encode("to werift"));
+    expect((await withTimeout(got, "werift data")).toString()).toBe("to werift");
+    const back = new Promise<Uint8Array>((resolve) => socket.once("data", resolve));
+    await server.send(Buffer.from("to tern"));
+    expect(Buffer.from(await withTimeout(back, "tern data")).toString()).toBe("to tern");
+  });
+
+  it.each([GCM, CM80])("werift client ↔ Tern server (SRTP profile %i)", async (profile) => {
+    const socket = await DtlsSocket.open({
+      dtls: {
+        role: "server",
+        certificate: tern,
+        helloVerifyRequest: true,
+        srtpProfiles: [profile],
+        remoteFingerprints: [weriftFingerprint],
+      },
+    });
+    cleanups.push(() => socket.close());
+    const connected = socket.connected();
+    const transport = await weriftTransport(socket.socket.address().port);
+    const client = weriftClient(transport, werift, [profile]);
+    cleanups.push(
+      () => client.close(),
+      () => void transport.close(),
+    );
+    await withTimeout(client.connect(), "werift connect");
+    const info = await withTimeout(connected, "Tern connect");
+    expect(info.srtpProfile).toBe(profile);
+    expect(info.peerCertificate?.fingerprint).toBe(`sha-256 ${weriftFingerprint.value}`);
+    const ours = socket.exportKeyingMaterial("EXTRACTOR-dtls_srtp", undefined, 60);
+    expect(Buffer.from(ours)).toEqual(client.exportKeyingMaterial("EXTRACTOR-dtls_srtp", 60));
+  });
+});

@@ -1,0 +1,190 @@
+/**
+ * How a Tern server answers hand-made ClientHellos: RFC 7627 §5.3 (no EMS), RFC 6347 §4.2.1 (cookies bound
+ * to the client's parameters and address), version negotiation, group and SCSV handling (RFC 8422 §5.1,
+ * RFC 5746 §3.6).
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { type DtlsCertificate, generateCertificate } from "../../src/crypto/certificate.js";
+import { DtlsEndpoint } from "../../src/machine/dtls-endpoint.js";
+import type { DtlsOptions } from "../../src/machine/dtls-options.js";
+import { HandshakeReassembly } from "../../src/machine/handshake-reassembly.js";
+import { decodeAlert } from "../../src/wire/alert.js";
+import { type ClientHello, encodeClientHello } from "../../src/wire/client-hello.js";
+import type { Extension } from "../../src/wire/extensions/extension.js";
+import { findExtension } from "../../src/wire/extensions/extension.js";
+import {
+  decodeHandshakeFragments,
+  encodeHandshakeFragment,
+  type HandshakeFragment,
+} from "../../src/wire/handshake.js";
+import { decodeHelloVerifyRequest } from "../../src/wire/hello-verify-request.js";
+import { decodeRecords, encodeRecord } from "../../src/wire/record.js";
+import { decodeServerHello } from "../../src/wire/server-hello.js";
+import { decodeServerKeyExchange } from "../../src/wire/server-key-exchange.js";
+import { AlertDescription, HandshakeType, NamedGroup } from "../../src/wire/tls-parameters.js";
+
+let certificate: DtlsCertificate;
+beforeAll(async () => {
+  certificate = await generateCertificate();
+});
+
+const baseExtensions: Extension[] = [
+  { type: "supported_groups", groups: [NamedGroup.x25519, NamedGroup.secp256r1] },
+  { type: "signature_algorithms", schemes: [0x0403] },
+  { type: "extended_master_secret" },
+];
+
+function hello(over: Partial<ClientHello> = {}): ClientHello {
+  return {
+    clientVersion: 0xfefd,
+    random: new Uint8Array(32).fill(5),
+    sessionId: new Uint8Array(0),
+    cookie: new Uint8Array(0),
+    cipherSuites: [0xc02b],
+    compressionMethods: [0],
+    extensions: baseExtensions,
+    ...over,
+  };
+}
+
+function datagram(ch: ClientHello, messageSeq = 0, recordSeq = 0): Uint8Array {
+  const body = encodeClientHello(ch);
+  const fragment = encodeHandshakeFragment({
+    msgType: 1,
+    length: body.length,
+    messageSeq,
+    fragmentOffset: 0,
+    fragment: body,
+  });
+  return encodeRecord({ contentType: 22, version: 0xfeff, epoch: 0, sequenceNumber: recordSeq, fragment });
+}
+
+function answer(server: DtlsEndpoint): {
+  messages: Map<number, Uint8Array>;
+  alerts: number[];
+  recordSeqs: number[];
+} {
+  const fragments: HandshakeFragment[] = [];
+  const alerts: number[] = [];
+  const recordSeqs: number[] = [];
+  for (let d = server.pollTransmit(); d !== undefined; d = server.pollTransmit()) {
+    for (const rec of decodeRecords(d).records) {
+      recordSeqs.push(rec.sequenceNumber);
+      if (rec.contentType === 21) {
+        const a = decodeAlert(rec.fragment);
+        if (a.ok) alerts.push(a.value.description);
+      } else if (rec.contentType === 22) {
+        const f = decodeHandshakeFragments(rec.fragment);
+        if (f.ok) fragments.push(...f.value);
+      }
+    }
+  }
+  // The server numbers its messages from the ClientHello's message_seq (RFC 6347 §4.2.2).
+  const r = new HandshakeReassembly();
+  r.skipTo(Math.min(...fragments.map((f) => f.messageSeq)));
+  for (const f of fragments) r.add(f, 0);
+  const messages = new Map<number, Uint8Array>();
+  for (let m = r.poll(); m !== undefined; m = r.poll()) messages.set(m.msgType, m.body);
+  return { messages, alerts, recordSeqs };
+}
+
+const server = (o: Partial<DtlsOptions> = {}) =>
+  new DtlsEndpoint({ role: "server", certificate, helloVerifyRequest: false, ...o });
+
+describe("server negotiation", () => {
+  it("refuses a client without extended_master_secret when required (default), with handshake_failure", () => {
+    const s = server();
+    s.handleDatagram(0, datagram(hello({ extensions: baseExtensions.slice(0, 2) })));
+    expect(answer(s).alerts).toEqual([AlertDescription.handshake_failure]);
+    const e = s.pollEvent();
+    expect(e?.kind === "failed" && e.error.code).toBe("insufficient-security");
+  });
+
+  it("accepts it when not required, and then does not claim EMS", () => {
+    const s = server({ requireExtendedMasterSecret: false });
+    s.handleDatagram(0, datagram(hello({ extensions: baseExtensions.slice(0, 2) })));
+    const sh = decodeServerHello(answer(s).messages.get(HandshakeType.server_hello) ?? new Uint8Array(0));
+    expect(sh.ok && findExtension(sh.value.extensions, "extended_master_secret")).toBeUndefined();
+  });
+
+  it("a DTLS 1.0-only client gets protocol_version", () => {
+    const s = server();
+    s.handleDatagram(0, datagram(hello({ clientVersion: 0xfeff })));
+    expect(answer(s).alerts).toEqual([AlertDescription.protocol_version]);
+  });
+
+  it("picks P-256 when the client has no x25519; echoes renegotiation_info for the SCSV", () => {
+    const s = server();
+    s.handleDatagram(
+      0,
+      datagram(
+        hello({
+          cipherSuites: [0x00ff, 0xc02b],
+          extensions: [
+            { type: "supported_groups", groups: [NamedGroup.X25519MLKEM768, NamedGroup.secp256r1] },
+            ...baseExtensions.slice(1),
+          ],
+        }),
+      ),
+    );
+    const { messages } = answer(s);
+    const ske = decodeServerKeyExchange(messages.get(HandshakeType.server_key_exchange) ?? new Uint8Array(0));
+    expect(ske.ok && ske.value.namedCurve).toBe(NamedGroup.secp256r1);
+    const sh = decodeServerHello(messages.get(HandshakeType.server_hello) ?? new Uint8Array(0));
+    expect(sh.ok && findExtension(sh.value.extensions, "renegotiation_info")).toBeDefined();
+  });
+
+  it("HelloVerifyRequest: echoes message_seq and record sequence; a wrong cookie gets a new HVR, the right one proceeds", () => {
+    const s = server({ helloVerifyRequest: true, cookieSecret: new Uint8Array(32).fill(1) });
+    s.handleDatagram(0, datagram(hello(), 0, 7));
+    const first = answer(s);
+    const hvr = decodeHelloVerifyRequest(
+      first.messages.get(HandshakeType.hello_verify_request) ?? new Uint8Array(0),
+    );
+    if (!hvr.ok) throw new Error("no HVR");
+    expect(first.recordSeqs).toEqual([7]);
+    s.handleDatagram(0, datagram(hello({ cookie: new Uint8Array(32) }), 1, 8));
+    expect(answer(s).messages.has(HandshakeType.hello_verify_request)).toBe(true);
+    s.handleDatagram(0, datagram(hello({ cookie: hvr.value.cookie }), 2, 9));
+    expect([...answer(s).messages.keys()]).toEqual([
+      HandshakeType.server_hello,
+      HandshakeType.certificate,
+      HandshakeType.server_key_exchange,
+      HandshakeType.server_hello_done,
+    ]);
+  });
+
+  it("the cookie is stateless: another endpoint with the same secret accepts it, another peer address does not", () => {
+    const secret = new Uint8Array(32).fill(2);
+    const peer = new TextEncoder().encode("127.0.0.1:5000");
+    const s1 = server({ helloVerifyRequest: true, cookieSecret: secret, cookieContext: peer });
+    s1.handleDatagram(0, datagram(hello()));
+    const hvr = decodeHelloVerifyRequest(
+      answer(s1).messages.get(HandshakeType.hello_verify_request) ?? new Uint8Array(0),
+    );
+    if (!hvr.ok) throw new Error("no HVR");
+    const s2 = server({ helloVerifyRequest: true, cookieSecret: secret, cookieContext: peer });
+    s2.handleDatagram(0, datagram(hello({ cookie: hvr.value.cookie }), 1));
+    expect(answer(s2).messages.has(HandshakeType.server_hello)).toBe(true);
+    const s3 = server({
+      helloVerifyRequest: true,
+      cookieSecret: secret,
+      cookieContext: new TextEncoder().encode("10.0.0.9:1"),
+    });
+    s3.handleDatagram(0, datagram(hello({ cookie: hvr.value.cookie }), 1));
+    expect(answer(s3).messages.has(HandshakeType.hello_verify_request)).toBe(true);
+  });
+
+  it("a retransmitted first ClientHello (HVR lost) is answered with the HelloVerifyRequest again, at once", () => {
+    const s = server({ helloVerifyRequest: true });
+    s.handleDatagram(0, datagram(hello(), 0, 0));
+    expect(answer(s).messages.has(HandshakeType.hello_verify_request)).toBe(true);
+    s.handleDatagram(10, datagram(hello(), 0, 1));
+    expect(answer(s).messages.has(HandshakeType.hello_verify_request)).toBe(true);
+    expect(s.counters["resent-flight"]).toBe(1);
+    // an exact duplicate (same record sequence number) is a replay: dropped, not answered
+    s.handleDatagram(20, datagram(hello(), 0, 1));
+    expect(s.pollTransmit()).toBeUndefined();
+    expect(s.counters["replayed-record"]).toBe(1);
+  });
+});
