@@ -24,9 +24,15 @@ export type {
   Transmit,
 } from "./machine/ice-types.js";
 export { type HostAddress, type HostAddressOptions, listHostAddresses } from "./node/host-interfaces.js";
-export { IceTransport, type IceTransportEvents, type IceTransportOptions } from "./node/ice-transport.js";
+export {
+  type IceServer,
+  IceTransport,
+  type IceTransportEvents,
+  type IceTransportOptions,
+} from "./node/ice-transport.js";
 export { createMdnsResolver, type MdnsResolver, type MdnsResolverOptions } from "./node/mdns-resolver.js";
 export * from "./stun.js";
+export * from "./turn.js";
 export {
   type Candidate,
   type CandidateExtension,

@@ -24,6 +24,8 @@ export interface ConnectivityChecksDeps {
   readonly cfg: ResolvedIceAgentConfig;
   readonly checkList: CheckList;
   readonly localCredentials: IceCredentials;
+  /** STUN servers for server-reflexive gathering (config, plus any the adapter resolved). */
+  stunServers(): readonly TransportAddr[];
   getRole(): IceRole;
   getTieBreaker(): bigint;
   switchRole(role: IceRole): void;
@@ -94,7 +96,7 @@ export class ConnectivityChecks {
 
   gatherServerReflexive(now: Millis, hosts: readonly LocalCandidate[]): void {
     for (const base of hosts) {
-      for (const server of this.d.cfg.stunServers) {
+      for (const server of this.d.stunServers()) {
         if (ipFamily(server.address) !== ipFamily(base.base.address)) continue;
         const id = this.d.cfg.random(12);
         const bytes = encodeStunMessage(

@@ -76,12 +76,15 @@ export class IceAgent {
   private selected: CandidatePair | undefined;
   private path: { readonly baseKey: string; readonly to: TransportAddr } | undefined;
   private hostIndex = 0;
+  private gatheringHolds = 0;
+  private readonly stunServers: TransportAddr[];
   /** The latest time given to any handle* call. */
   private lastNow: Millis = 0;
 
   constructor(config: IceAgentConfig) {
     this.cfg = resolveIceAgentConfig(config);
     this.role = this.cfg.role;
+    this.stunServers = [...this.cfg.stunServers];
     this.tieBreaker = readUint64(this.cfg.random(8));
     this.localCredentials = this.cfg.localCredentials ?? generateIceCredentials(this.cfg.random);
     this.counters = Object.fromEntries(COUNTERS.map((c) => [c, 0])) as IceCounters;
@@ -130,6 +133,9 @@ export class IceAgent {
     if (this.state === "closed") return;
     this.setGathering("gathering");
     for (const base of bases) this.addHostCandidate(base);
+    // Relayed candidates outlive a restart (the allocation does): the new generation uses them too.
+    for (const b of this.bases.values())
+      if (b.candidate.type === "relay") this.checks.addLocalCandidate(b.candidate, b);
     this.checks.gatherServerReflexive(
       now,
       [...this.bases.values()].filter((b) => b.candidate.type === "host"),
@@ -183,6 +189,27 @@ export class IceAgent {
     this.checks.addLocalCandidate(candidate, local);
     this.checks.startChecksIfReady(now);
     return candidate;
+  }
+
+  /** More STUN servers for the next `gather` (an adapter resolving `stun:` URLs). */
+  addStunServers(servers: readonly TransportAddr[]): void {
+    this.stunServers.push(...servers);
+  }
+
+  /**
+   * Keeps gathering open while an adapter obtains candidates the agent cannot see (a TURN allocation):
+   * gathering completes once every hold is released and server-reflexive gathering is done.
+   * Returns the release function (idempotent).
+   */
+  holdGathering(): () => void {
+    this.gatheringHolds++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.gatheringHolds--;
+      this.checkGatheringComplete();
+    };
   }
 
   /** RFC 8445 §5.1.1.3: same type, base IP, server IP and transport → same foundation. */
@@ -385,6 +412,7 @@ export class IceAgent {
       cfg: this.cfg,
       checkList,
       localCredentials: this.localCredentials,
+      stunServers: () => this.stunServers,
       getRole: () => this.role,
       getTieBreaker: () => this.tieBreaker,
       switchRole: (role) => this.switchRole(role),
@@ -442,7 +470,9 @@ export class IceAgent {
   }
 
   private checkGatheringComplete(): void {
-    if (this.gatheringState === "gathering" && this.checks.gatheringDone()) this.setGathering("complete");
+    if (this.gatheringState === "gathering" && this.gatheringHolds === 0 && this.checks.gatheringDone()) {
+      this.setGathering("complete");
+    }
   }
 
   private setGathering(s: IceGatheringState): void {

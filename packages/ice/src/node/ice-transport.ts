@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { createSocket, type Socket } from "node:dgram";
+import { lookup } from "node:dns/promises";
 import { EventEmitter } from "node:events";
+import { isIP } from "node:net";
 import { performance } from "node:perf_hooks";
 import pino, { type Logger } from "pino";
 import { addrKey } from "../machine/check-list.js";
@@ -15,12 +17,29 @@ import type {
   IceRole,
   SelectedPair,
 } from "../machine/ice-types.js";
+import type { TurnError } from "../machine/turn-error.js";
 import { type Candidate, formatCandidate, parseCandidate } from "../wire/candidate.js";
+import { parseIceServerUrl } from "../wire/ice-server-url.js";
 import type { TransportAddr } from "../wire/transport-address.js";
 import { type HostAddressOptions, listHostAddresses } from "./host-interfaces.js";
 import { createMdnsResolver, type MdnsResolver } from "./mdns-resolver.js";
+import { type ConnectTurnOptions, connectTurn, type TurnClient } from "./turn-client.js";
+
+/** One entry of `iceServers`, as in the browser's RTCConfiguration. */
+export interface IceServer {
+  /** `stun:host:port`, `turn:host:port?transport=udp|tcp`, `turns:host:port` (RFC 7064/7065). */
+  readonly urls: string | readonly string[];
+  readonly username?: string;
+  readonly credential?: string;
+}
 
 export interface IceTransportOptions extends Omit<IceAgentConfig, "random"> {
+  /** STUN and TURN servers, browser-style. STUN entries add to `stunServers`. */
+  readonly iceServers?: readonly IceServer[];
+  /** "relay": only relayed candidates (no host, no server-reflexive). Default "all". */
+  readonly iceTransportPolicy?: "all" | "relay";
+  /** TLS options for `turns:` servers (a test CA, SNI). */
+  readonly turnTls?: ConnectTurnOptions["tls"];
   /** Addresses to bind (port 0 each). Default: every interface from `listHostAddresses(interfaces)`. */
   readonly addresses?: readonly string[];
   /** Which interfaces to gather from when `addresses` is not given. */
@@ -44,6 +63,8 @@ export interface IceTransportEvents {
   data: [data: Buffer, from: TransportAddr];
   /** ICE failed (all pairs failed, consent lost, timeout). */
   failed: [error: IceError];
+  /** A STUN/TURN server could not be used (bad URL, wrong credentials, unreachable); gathering goes on. */
+  icecandidateerror: [error: { readonly url: string; readonly error: TurnError | Error }];
   /** An internal error (a bug in Tern): the transport has closed itself. Only emitted when listened to. */
   error: [error: Error];
 }
@@ -55,6 +76,8 @@ export interface IceTransportEvents {
 export class IceTransport extends EventEmitter<IceTransportEvents> {
   readonly agent: IceAgent;
   private readonly sockets = new Map<string, Socket>();
+  /** TURN allocations by relayed address key: the bases of relayed candidates. */
+  private readonly relays = new Map<string, TurnClient>();
   private readonly log: Logger;
   private timer: NodeJS.Timeout | undefined;
   private timerAt: number | undefined;
@@ -67,7 +90,11 @@ export class IceTransport extends EventEmitter<IceTransportEvents> {
   constructor(private readonly opts: IceTransportOptions = {}) {
     super();
     this.log = opts.logger ?? pino({ level: "silent" });
-    this.agent = new IceAgent({ ...opts, random: (n) => new Uint8Array(randomBytes(n)) });
+    this.agent = new IceAgent({
+      ...opts,
+      stunServers: opts.iceTransportPolicy === "relay" ? [] : opts.stunServers,
+      random: (n) => new Uint8Array(randomBytes(n)),
+    });
     this.ownsMdns = opts.mdns === undefined || opts.mdns === true;
     if (typeof opts.mdns === "object") this.mdns = opts.mdns;
   }
@@ -93,26 +120,129 @@ export class IceTransport extends EventEmitter<IceTransportEvents> {
     return this.agent.iceRole;
   }
 
-  /** Binds the sockets and gathers candidates (emitted as `candidate` events; `null` at the end). */
+  /**
+   * Binds the sockets and gathers candidates (emitted as `candidate` events; `null` at the end): host
+   * candidates at once, server-reflexive and relayed ones as the servers answer (trickle).
+   */
   async gather(): Promise<void> {
-    const addresses = this.opts.addresses ?? listHostAddresses(this.opts.interfaces).map((a) => a.address);
-    const bases: TransportAddr[] = [];
-    for (const address of addresses) {
-      if (this.closed) return;
-      const existing = [...this.sockets.entries()].find(([, s]) => s.address().address === address);
-      if (existing) {
-        const a = existing[1].address();
-        bases.push({ address: a.address, port: a.port });
-        continue;
+    const relayOnly = this.opts.iceTransportPolicy === "relay";
+    const servers = this.opts.iceServers ?? [];
+    const stun: TransportAddr[] = [];
+    const turn: {
+      url: string;
+      host: string;
+      port: number;
+      transport: "udp" | "tcp" | "tls";
+      server: IceServer;
+    }[] = [];
+    for (const server of servers) {
+      for (const url of typeof server.urls === "string" ? [server.urls] : server.urls) {
+        const parsed = parseIceServerUrl(url);
+        if (!parsed.ok) {
+          this.emitCandidateError(url, new Error(`bad ICE server URL (${parsed.error.code})`));
+          continue;
+        }
+        const u = parsed.value;
+        if (u.scheme === "turn" || u.scheme === "turns") {
+          if (u.transport === "dtls") {
+            this.emitCandidateError(url, new Error("TURN over DTLS is not supported"));
+            continue;
+          }
+          turn.push({
+            url,
+            host: u.host,
+            port: u.port,
+            transport: u.scheme === "turns" ? "tls" : u.transport,
+            server,
+          });
+        } else if (!relayOnly && !u.secure) {
+          const address = await this.resolve(u.host);
+          if (address) stun.push({ address, port: u.port });
+          else this.emitCandidateError(url, new Error(`cannot resolve ${u.host}`));
+        }
       }
-      const socket = await this.bind(address);
-      if (!socket) continue;
-      const a = socket.address();
-      const base = { address: a.address, port: a.port };
-      this.sockets.set(addrKey(base), socket);
-      bases.push(base);
     }
+    if (stun.length > 0) this.agent.addStunServers(stun);
+
+    const bases: TransportAddr[] = [];
+    if (!relayOnly) {
+      const addresses = this.opts.addresses ?? listHostAddresses(this.opts.interfaces).map((a) => a.address);
+      for (const address of addresses) {
+        if (this.closed) return;
+        const existing = [...this.sockets.values()].find((s) => s.address().address === address);
+        const socket = existing ?? (await this.bind(address));
+        if (!socket) continue;
+        const a = socket.address();
+        const base = { address: a.address, port: a.port };
+        this.sockets.set(addrKey(base), socket);
+        bases.push(base);
+      }
+    }
+    const holds = turn.map(() => this.agent.holdGathering());
     this.guard(() => this.agent.gather(this.now(), bases));
+    await Promise.all(turn.map((t, i) => this.allocate(t, holds[i] as () => void)));
+  }
+
+  private async resolve(host: string): Promise<string | undefined> {
+    if (isIP(host)) return host;
+    try {
+      return (await lookup(host)).address;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** RFC 8656: one allocation per TURN server; its relayed address becomes a relayed candidate's base. */
+  private async allocate(
+    t: { url: string; host: string; port: number; transport: "udp" | "tcp" | "tls"; server: IceServer },
+    release: () => void,
+  ): Promise<void> {
+    try {
+      if (t.server.username === undefined || t.server.credential === undefined) {
+        throw new Error("a TURN server needs a username and a credential");
+      }
+      const client = await connectTurn({
+        server: { host: t.host, port: t.port },
+        transport: t.transport,
+        username: t.server.username,
+        credential: t.server.credential,
+        logger: this.log,
+        ...(this.opts.turnTls ? { tls: this.opts.turnTls } : {}),
+      });
+      if (this.closed) {
+        await client.close();
+        return;
+      }
+      const relayed = client.relayedAddress;
+      const key = addrKey(relayed);
+      this.relays.set(key, client);
+      client.on("data", (data, peer) =>
+        this.guard(() =>
+          this.agent.handleDatagram(
+            this.now(),
+            relayed,
+            peer,
+            new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+          ),
+        ),
+      );
+      client.on("failed", (error) => {
+        this.relays.delete(key);
+        this.emitCandidateError(t.url, error);
+      });
+      this.guard(() => {
+        this.agent.addRelayedCandidate(this.now(), relayed, client.mappedAddress ?? relayed);
+      });
+    } catch (err) {
+      this.emitCandidateError(t.url, err instanceof Error ? err : new Error(String(err)));
+    } finally {
+      this.guard(release);
+    }
+  }
+
+  private emitCandidateError(url: string, error: TurnError | Error): void {
+    this.log.debug({ url, err: error.message }, "ICE server error");
+    this.emit("icecandidateerror", { url, error });
   }
 
   private bind(address: string): Promise<Socket | undefined> {
@@ -195,11 +325,16 @@ export class IceTransport extends EventEmitter<IceTransportEvents> {
   send(data: Uint8Array): void {
     const path = this.agent.sendPath();
     const socket = path && this.sockets.get(path.baseKey);
-    if (!path || !socket) {
-      this.agent.send(data); // throws the UsageError naming the state
+    if (path && socket) {
+      socket.send(data, path.to.port, path.to.address);
       return;
     }
-    socket.send(data, path.to.port, path.to.address);
+    const relay = path && this.relays.get(path.baseKey);
+    if (path && relay) {
+      relay.sendTo(path.to, data);
+      return;
+    }
+    this.agent.send(data); // throws the UsageError naming the state
   }
 
   /** RFC 8445 §9: new credentials; call `gather()` again and signal the new candidates. */
@@ -222,8 +357,12 @@ export class IceTransport extends EventEmitter<IceTransportEvents> {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     if (this.mdns && this.ownsMdns) this.mdns.close();
-    await Promise.all([...this.sockets.values()].map((s) => new Promise<void>((r) => s.close(() => r()))));
+    await Promise.all([
+      ...[...this.sockets.values()].map((s) => new Promise<void>((r) => s.close(() => r()))),
+      ...[...this.relays.values()].map((c) => c.close().catch(() => undefined)),
+    ]);
     this.sockets.clear();
+    this.relays.clear();
   }
 
   /** Runs `fn` against the agent, then drains transmits and events and re-arms the timer. */
@@ -258,9 +397,10 @@ export class IceTransport extends EventEmitter<IceTransportEvents> {
 
   private flush(): void {
     for (let t = this.agent.pollTransmit(); t; t = this.agent.pollTransmit()) {
-      const socket = this.sockets.get(addrKey(t.from));
-      if (!socket) continue;
-      socket.send(t.data, t.to.port, t.to.address);
+      const key = addrKey(t.from);
+      const socket = this.sockets.get(key);
+      if (socket) socket.send(t.data, t.to.port, t.to.address);
+      else this.relays.get(key)?.sendTo(t.to, t.data);
     }
     for (let e = this.agent.pollEvent(); e; e = this.agent.pollEvent()) this.dispatch(e);
     this.arm();
