@@ -1,0 +1,362 @@
+/**
+ * The Node signaling client, on `ws`. Every server message is validated (zod) before it is emitted.
+ * After a lost connection it reconnects with exponential backoff and jitter, asks for its peer id back
+ * (`hello.resume`) and rejoins its rooms; when the server no longer knows the id it gets a new one, and
+ * the rooms hear it join.
+ */
+import { EventEmitter } from "node:events";
+import { type Logger, pino } from "pino";
+import WebSocket from "ws";
+import {
+  type ReconnectBackoffConfig,
+  reconnectDelayMs,
+  resolveReconnectBackoff,
+} from "../machine/reconnect-backoff.js";
+import { SignalingError, UsageError } from "../machine/signaling-error.js";
+import { decodeServerMessage } from "../wire/signaling-codec.js";
+import type {
+  ClientMessage,
+  ErrorMessage,
+  JoinedMessage,
+  PeerJoinedMessage,
+  PeerLeftMessage,
+  PeerMessage,
+  RelayedMessage,
+  ServerMessage,
+  WelcomeMessage,
+} from "../wire/signaling-message.js";
+
+export interface SignalingClientOptions {
+  /** The shared-secret token, sent in the `hello` message (never in the URL). */
+  readonly token?: string;
+  /** A display name announced to rooms. */
+  readonly name?: string;
+  /** Reconnect after a lost connection (default on); `false` to stay closed. */
+  readonly reconnect?: false | Partial<ReconnectBackoffConfig>;
+  /** How long `connect()`, `join()`, `leave()` wait for the server. Default 10 000 ms. */
+  readonly requestTimeoutMs?: number;
+  /** A number in [0, 1) for the backoff jitter. Default Math.random. */
+  readonly random?: () => number;
+  readonly logger?: Logger;
+}
+
+export type SignalingClientState = "idle" | "connecting" | "open" | "reconnecting" | "closed";
+
+export interface SignalingClientEvents {
+  /** Each (re)connection's welcome (after a reconnect, `resumed` says whether the peer id was kept). */
+  welcome: [welcome: WelcomeMessage];
+  /** A room joined, including the automatic rejoin after a reconnect. */
+  joined: [joined: JoinedMessage];
+  "peer-joined": [message: PeerJoinedMessage];
+  "peer-left": [message: PeerLeftMessage];
+  /** Any peer message (offer, answer, candidate, end-of-candidates, bye). */
+  signal: [message: RelayedMessage];
+  /** An `error` from the server not tied to a pending request. */
+  "server-error": [message: ErrorMessage];
+  /** The connection was lost; `willReconnect` says whether a retry is scheduled. */
+  disconnected: [info: { readonly code: number; readonly reason: string; readonly willReconnect: boolean }];
+  /** A rejoin after a reconnect failed (the room is forgotten). */
+  "rejoin-failed": [room: string, error: SignalingError];
+  state: [state: SignalingClientState];
+  /** A bug in Tern caught by the guard. Only emitted when listened to. */
+  error: [error: Error];
+}
+
+interface Pending {
+  readonly resolve: (m: ServerMessage) => void;
+  readonly reject: (e: SignalingError) => void;
+  readonly timer: NodeJS.Timeout;
+}
+
+export class SignalingClient extends EventEmitter<SignalingClientEvents> {
+  private ws: WebSocket | undefined;
+  private currentState: SignalingClientState = "idle";
+  private welcomeMsg: WelcomeMessage | undefined;
+  private readonly joinedRooms = new Map<string, { readonly name?: string }>();
+  private readonly pending = new Map<string, Pending>();
+  private nextId = 1;
+  private attempt = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private watchdog: NodeJS.Timeout | undefined;
+  private readonly backoff: ReconnectBackoffConfig | undefined;
+  private readonly log: Logger;
+  private readonly requestTimeoutMs: number;
+  readonly counters = { "invalid-server-message": 0, "dropped-while-disconnected": 0, reconnects: 0 };
+
+  constructor(
+    readonly url: string,
+    private readonly opts: SignalingClientOptions = {},
+  ) {
+    super();
+    this.backoff = opts.reconnect === false ? undefined : resolveReconnectBackoff(opts.reconnect ?? {});
+    this.log = opts.logger ?? pino({ level: "silent" });
+    this.requestTimeoutMs = opts.requestTimeoutMs ?? 10_000;
+  }
+
+  get state(): SignalingClientState {
+    return this.currentState;
+  }
+
+  /** This client's peer id (of the current or last session). */
+  get peerId(): string | undefined {
+    return this.welcomeMsg?.peerId;
+  }
+
+  /** Rooms joined (and rejoined after reconnects). */
+  get rooms(): ReadonlySet<string> {
+    return new Set(this.joinedRooms.keys());
+  }
+
+  /** Opens the connection and says hello; resolves with the server's welcome. */
+  connect(): Promise<WelcomeMessage> {
+    if (this.currentState !== "idle") throw new UsageError(`connect() in state ${this.currentState}`);
+    this.setState("connecting");
+    return this.open();
+  }
+
+  /** Joins a room; resolves with the peers already there. Rejected with the server's error code. */
+  async join(room: string, opts: { readonly name?: string } = {}): Promise<JoinedMessage> {
+    const joined = (await this.request({ type: "join", room, ...opts }, "joined")) as JoinedMessage;
+    this.joinedRooms.set(room, opts);
+    return joined;
+  }
+
+  async leave(room: string): Promise<void> {
+    this.joinedRooms.delete(room);
+    await this.request({ type: "leave", room }, "left");
+  }
+
+  /** Sends a peer message. Returns false (and counts it) when not connected: signals are not queued. */
+  send(message: PeerMessage): boolean {
+    if (this.currentState !== "open" || this.ws === undefined) {
+      this.counters["dropped-while-disconnected"]++;
+      return false;
+    }
+    this.ws.send(JSON.stringify(message));
+    return true;
+  }
+
+  /** Closes for good: no reconnect; pending requests are rejected. */
+  async close(): Promise<void> {
+    if (this.currentState === "closed") return;
+    this.setState("closed");
+    this.stopTimers();
+    this.rejectPending("closed", "client closed");
+    const ws = this.ws;
+    this.ws = undefined;
+    if (ws === undefined || ws.readyState === WebSocket.CLOSED) return;
+    await new Promise<void>((resolve) => {
+      ws.once("close", () => resolve());
+      if (ws.readyState === WebSocket.CONNECTING) ws.terminate();
+      else ws.close(1000, "bye");
+    });
+  }
+
+  private open(): Promise<WelcomeMessage> {
+    return new Promise<WelcomeMessage>((resolve, reject) => {
+      const ws = new WebSocket(this.url, { perMessageDeflate: false });
+      this.ws = ws;
+      let welcomed = false;
+      ws.on("open", () =>
+        this.guard(() => {
+          const resume = this.welcomeMsg;
+          const hello: ClientMessage = {
+            type: "hello",
+            ...(this.opts.token !== undefined ? { token: this.opts.token } : {}),
+            ...(this.opts.name !== undefined ? { name: this.opts.name } : {}),
+            ...(resume !== undefined
+              ? { resume: { peerId: resume.peerId, secret: resume.resumeSecret } }
+              : {}),
+          };
+          this.request(hello, "welcome", ws).then(
+            (m) => {
+              welcomed = true;
+              this.onWelcome(m as WelcomeMessage);
+              resolve(m as WelcomeMessage);
+            },
+            (err: SignalingError) => {
+              ws.terminate();
+              reject(err);
+            },
+          );
+        }),
+      );
+      ws.on("message", (data, isBinary) => this.guard(() => this.onFrame(ws, data, isBinary)));
+      ws.on("ping", () => this.guard(() => this.feedWatchdog()));
+      ws.on("error", (err) => this.log.debug({ err }, "signaling socket error"));
+      ws.on("close", (code, reasonBuf) =>
+        this.guard(() => {
+          if (!welcomed)
+            reject(new SignalingError("disconnected", `connection closed (${code}) before welcome`));
+          this.onClose(ws, code, reasonBuf.toString());
+        }),
+      );
+    });
+  }
+
+  private onWelcome(welcome: WelcomeMessage): void {
+    const reconnecting = this.currentState === "reconnecting";
+    this.welcomeMsg = welcome;
+    this.attempt = 0;
+    this.setState("open");
+    this.feedWatchdog();
+    this.emit("welcome", welcome);
+    if (!reconnecting) return;
+    this.counters.reconnects++;
+    for (const [room, o] of [...this.joinedRooms]) {
+      this.request({ type: "join", room, ...o }, "joined").catch((err: SignalingError) => {
+        this.joinedRooms.delete(room);
+        this.emit("rejoin-failed", room, err);
+      });
+    }
+  }
+
+  private onFrame(ws: WebSocket, data: WebSocket.RawData, isBinary: boolean): void {
+    if (ws !== this.ws) return;
+    this.feedWatchdog();
+    const decoded = isBinary ? undefined : decodeServerMessage(rawText(data));
+    if (decoded === undefined || !decoded.ok) {
+      this.counters["invalid-server-message"]++;
+      this.log.debug({ error: decoded?.error }, "invalid server message dropped");
+      return;
+    }
+    const m = decoded.value;
+    if ((m.type === "welcome" || m.type === "joined" || m.type === "left" || m.type === "error") && m.id) {
+      const p = this.pending.get(m.id);
+      if (p !== undefined) {
+        this.pending.delete(m.id);
+        clearTimeout(p.timer);
+        if (m.type === "error") p.reject(new SignalingError(m.code, m.message));
+        else {
+          p.resolve(m);
+          if (m.type === "joined") this.emit("joined", m);
+        }
+        return;
+      }
+    }
+    switch (m.type) {
+      case "error":
+        this.emit("server-error", m);
+        return;
+      case "peer-joined":
+      case "peer-left":
+        this.emit(m.type, m as PeerJoinedMessage & PeerLeftMessage);
+        return;
+      case "offer":
+      case "answer":
+      case "candidate":
+      case "end-of-candidates":
+      case "bye":
+        this.emit("signal", m);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private onClose(ws: WebSocket, code: number, reason: string): void {
+    if (ws !== this.ws) return;
+    this.ws = undefined;
+    this.stopTimers();
+    this.rejectPending("disconnected", `connection closed (${code})`);
+    if (this.currentState === "closed") return;
+    // 4000: another connection resumed our peer id; fighting it back would loop.
+    const delay =
+      this.backoff !== undefined && this.welcomeMsg !== undefined && code !== 4000
+        ? reconnectDelayMs(this.backoff, this.attempt, this.opts.random ?? Math.random)
+        : undefined;
+    this.emit("disconnected", { code, reason, willReconnect: delay !== undefined });
+    if (delay === undefined) {
+      this.setState("closed");
+      return;
+    }
+    this.setState("reconnecting");
+    this.attempt++;
+    this.log.info({ code, reason, delayMs: Math.round(delay) }, "signaling connection lost; reconnecting");
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      if (this.currentState !== "reconnecting") return;
+      // A failed attempt ends in onClose again, which schedules the next one.
+      this.open().catch((err: unknown) => this.log.debug({ err }, "reconnect attempt failed"));
+    }, delay);
+  }
+
+  /** The server pings every `heartbeatMs`: silence for 2.5 periods means it (or the path) is gone. */
+  private feedWatchdog(): void {
+    const hb = this.welcomeMsg?.heartbeatMs ?? 0;
+    if (hb <= 0 || this.currentState !== "open") return;
+    if (this.watchdog !== undefined) clearTimeout(this.watchdog);
+    this.watchdog = setTimeout(() => {
+      this.log.info("no ping from the signaling server; reconnecting");
+      this.ws?.terminate();
+    }, hb * 2.5);
+    this.watchdog.unref();
+  }
+
+  private request(
+    message: ClientMessage,
+    expect: ServerMessage["type"],
+    via?: WebSocket,
+  ): Promise<ServerMessage> {
+    const ws = via ?? this.ws;
+    if (
+      ws === undefined ||
+      ws.readyState !== WebSocket.OPEN ||
+      (via === undefined && this.currentState !== "open")
+    ) {
+      return Promise.reject(new SignalingError("disconnected", `cannot send ${message.type}: not connected`));
+    }
+    const id = `r${this.nextId++}`;
+    return new Promise<ServerMessage>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(
+          new SignalingError(
+            "timeout",
+            `no ${expect} for ${message.type} within ${this.requestTimeoutMs} ms`,
+          ),
+        );
+      }, this.requestTimeoutMs);
+      this.pending.set(id, { resolve, reject, timer });
+      ws.send(JSON.stringify({ ...message, id }));
+    });
+  }
+
+  private rejectPending(code: "disconnected" | "closed", why: string): void {
+    for (const [id, p] of this.pending) {
+      clearTimeout(p.timer);
+      this.pending.delete(id);
+      p.reject(new SignalingError(code, why));
+    }
+  }
+
+  private stopTimers(): void {
+    if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
+    if (this.watchdog !== undefined) clearTimeout(this.watchdog);
+    this.retryTimer = undefined;
+    this.watchdog = undefined;
+  }
+
+  private setState(state: SignalingClientState): void {
+    if (state === this.currentState) return;
+    this.currentState = state;
+    this.emit("state", state);
+  }
+
+  /** One guard for every socket and timer callback: what it catches is our bug. */
+  private guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.log.error({ err }, "signaling client internal error");
+      if (this.listenerCount("error") > 0)
+        this.emit("error", err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+}
+
+function rawText(data: WebSocket.RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString("utf8");
+  if (Array.isArray(data)) return Buffer.concat(data).toString("utf8");
+  return Buffer.from(data).toString("utf8");
+}

@@ -1,0 +1,296 @@
+/**
+ * The `ws` + node:http adapter of the SignalingRelay machine: one HTTP server that upgrades to WebSocket
+ * on any path, serves the browser client at `/signaling-client.js` and, optionally, a static directory.
+ * One timer at the machine's `pollTimeout()`; every socket and timer callback runs through one guard.
+ */
+import { readFile } from "node:fs/promises";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { performance } from "node:perf_hooks";
+import { type Logger, pino } from "pino";
+import { type WebSocket, WebSocketServer } from "ws";
+import { constantTimeEqual, randomUint8Array, tokenVerifier } from "../crypto/shared-secret.js";
+import type { ConnId } from "../machine/room-table.js";
+import type { SignalingLimits } from "../machine/signaling-limits.js";
+import { SignalingRelay } from "../machine/signaling-relay.js";
+import { SignalingCloseCode, type SignalingRelayCounter } from "../machine/signaling-relay-types.js";
+import { serveStatic } from "./static-files.js";
+
+export interface SignalingServerOptions {
+  /** Default 8080; 0 picks a free port. */
+  readonly port?: number;
+  /** Default "127.0.0.1". */
+  readonly host?: string;
+  /** A shared secret: without it (in `?token=` or `hello.token`) a peer cannot join a room. */
+  readonly token?: string;
+  readonly limits?: Partial<SignalingLimits>;
+  /** Ping period in ms; a connection that misses a pong is dropped. Default 30 000; 0 disables. */
+  readonly heartbeatMs?: number;
+  /** How long a disconnected peer's id can be resumed. Default 60 000 ms. */
+  readonly resumeGraceMs?: number;
+  /** A directory served over HTTP (GET/HEAD), e.g. a demo page. */
+  readonly staticDir?: string;
+  /** A pino logger; silent by default. */
+  readonly logger?: Logger;
+}
+
+export type SignalingServerCounters = Readonly<
+  Record<SignalingRelayCounter | "internal-error" | "slow-consumer", number>
+>;
+
+export interface RunningSignalingServer {
+  /** `ws://host:port/` */
+  readonly url: string;
+  /** `http://host:port/` (the browser client is at `/signaling-client.js`). */
+  readonly httpUrl: string;
+  readonly port: number;
+  /** The machine, for inspection (rooms, counters); drive it only through the server. */
+  readonly relay: SignalingRelay;
+  readonly counters: SignalingServerCounters;
+  /** Drops a connected peer (close 4001); its rooms hear `peer-left` with reason "dropped". */
+  dropPeer(peerId: string): boolean;
+  close(): Promise<void>;
+}
+
+/** Where the browser client is served. */
+export const BROWSER_CLIENT_PATH = "/signaling-client.js";
+
+/** The browser client module's file: beside this adapter's directory, in `src/` or (built) in `dist/`. */
+export const BROWSER_CLIENT_URL = new URL("../browser/signaling-client.js", import.meta.url);
+
+/** A connection whose send buffer grows past this is not reading: it is terminated. */
+const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+
+export async function startSignalingServer(
+  opts: SignalingServerOptions = {},
+): Promise<RunningSignalingServer> {
+  const log = opts.logger ?? pino({ level: "silent" });
+  const host = opts.host ?? "127.0.0.1";
+  const relay = new SignalingRelay({
+    ...(opts.limits !== undefined ? { limits: opts.limits } : {}),
+    ...(opts.heartbeatMs !== undefined ? { heartbeatMs: opts.heartbeatMs } : {}),
+    ...(opts.resumeGraceMs !== undefined ? { resumeGraceMs: opts.resumeGraceMs } : {}),
+    random: randomUint8Array,
+    secretEquals: constantTimeEqual,
+    ...(opts.token !== undefined ? { authorize: tokenVerifier(opts.token) } : {}),
+  });
+  const adapterCounters = { "internal-error": 0, "slow-consumer": 0 };
+  const browserClient = await readFile(BROWSER_CLIENT_URL);
+  const sockets = new Map<ConnId, WebSocket>();
+  const t0 = performance.now();
+  const now = (): number => performance.now() - t0;
+  let timer: NodeJS.Timeout | undefined;
+  let closing = false;
+
+  /** Runs one callback; anything caught is our bug: count it and keep serving. */
+  const guard = (what: string, fn: () => void): void => {
+    try {
+      fn();
+    } catch (err) {
+      adapterCounters["internal-error"]++;
+      log.error({ err, what }, "signaling server internal error");
+    }
+    try {
+      drain();
+    } catch (err) {
+      adapterCounters["internal-error"]++;
+      log.error({ err }, "signaling server internal error while draining");
+    }
+  };
+
+  const drain = (): void => {
+    for (let t = relay.pollTransmit(); t !== undefined; t = relay.pollTransmit()) {
+      const ws = sockets.get(t.conn);
+      if (ws === undefined || ws.readyState !== ws.OPEN) continue;
+      if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+        adapterCounters["slow-consumer"]++;
+        ws.terminate();
+        continue;
+      }
+      ws.send(t.data);
+    }
+    for (let e = relay.pollEvent(); e !== undefined; e = relay.pollEvent()) {
+      switch (e.kind) {
+        case "ping":
+          sockets.get(e.conn)?.ping();
+          break;
+        case "close": {
+          const ws = sockets.get(e.conn);
+          sockets.delete(e.conn);
+          if (e.terminate) ws?.terminate();
+          else ws?.close(e.code, e.reason);
+          log.debug({ conn: e.conn, code: e.code, reason: e.reason }, "closing connection");
+          break;
+        }
+        case "rejected":
+          log.debug({ conn: e.conn, code: e.error.code, type: e.error.offendingType }, "message rejected");
+          break;
+        case "joined":
+          log.info({ peerId: e.peerId, room: e.room }, "peer joined");
+          break;
+        case "left":
+          log.info({ peerId: e.peerId, room: e.room, reason: e.reason }, "peer left");
+          break;
+      }
+    }
+    armTimer();
+  };
+
+  const armTimer = (): void => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    const at = relay.pollTimeout();
+    if (at === undefined || closing) return;
+    timer = setTimeout(() => guard("timer", () => relay.handleTimeout(now())), Math.max(0, at - now()));
+    timer.unref();
+  };
+
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      res.writeHead(405, { allow: "GET, HEAD" }).end();
+      return;
+    }
+    if (pathname === BROWSER_CLIENT_PATH) {
+      res.writeHead(200, {
+        "content-type": "text/javascript; charset=utf-8",
+        "content-length": browserClient.byteLength,
+        "x-content-type-options": "nosniff",
+      });
+      res.end(req.method === "HEAD" ? undefined : browserClient);
+      return;
+    }
+    const notFound = (): void => {
+      if (!res.headersSent) res.writeHead(404, { "content-type": "text/plain" }).end("not found\n");
+    };
+    if (opts.staticDir === undefined) {
+      notFound();
+      return;
+    }
+    serveStatic(req, res, opts.staticDir, pathname).then(
+      (served) => {
+        if (!served) notFound();
+      },
+      (err: unknown) => {
+        adapterCounters["internal-error"]++;
+        log.error({ err, pathname }, "static file error");
+        if (!res.headersSent) res.writeHead(500).end();
+      },
+    );
+  };
+
+  const http = createServer(onRequest);
+  const limits = relay.limits;
+  // Frames past maxMessageBytes get a `message-too-large` error and the connection stays up; only frames
+  // past this hard cap (4× the limit, at least 1 MiB) make ws close the connection (1009).
+  const wss = new WebSocketServer({
+    server: http,
+    maxPayload: Math.max(1024 * 1024, 4 * limits.maxMessageBytes),
+    perMessageDeflate: false,
+    // The codec checks UTF-8 itself and answers `malformed-json`; ws would close the connection (1007).
+    skipUTF8Validation: true,
+  });
+
+  wss.on("connection", (ws, req) => {
+    guard("connection", () => {
+      const token = new URL(req.url ?? "/", "http://localhost").searchParams.get("token") ?? undefined;
+      const conn = relay.handleOpen(now(), token !== undefined ? { token } : {});
+      if (conn === undefined) {
+        ws.close(SignalingCloseCode.TryAgainLater, "server full");
+        return;
+      }
+      sockets.set(conn, ws);
+      ws.on("message", (data, isBinary) =>
+        guard("message", () => {
+          const buf = Buffer.isBuffer(data)
+            ? data
+            : Array.isArray(data)
+              ? Buffer.concat(data)
+              : Buffer.from(data);
+          relay.handleMessage(
+            now(),
+            conn,
+            new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength),
+            isBinary,
+          );
+        }),
+      );
+      ws.on("pong", () => guard("pong", () => relay.handlePong(now(), conn)));
+      ws.on("close", () =>
+        guard("close", () => {
+          if (sockets.get(conn) === ws) sockets.delete(conn);
+          relay.handleClose(now(), conn);
+        }),
+      );
+      ws.on("error", (err) => log.debug({ err, conn }, "websocket error"));
+    });
+  });
+  wss.on("error", (err) => log.warn({ err }, "websocket server error"));
+
+  await new Promise<void>((resolve, reject) => {
+    http.once("error", reject);
+    http.listen(opts.port ?? 8080, host, () => {
+      http.off("error", reject);
+      http.on("error", (err) => log.warn({ err }, "http server error"));
+      resolve();
+    });
+  });
+  const port = (http.address() as AddressInfo).port;
+  const urlHost = host.includes(":") ? `[${host}]` : host === "0.0.0.0" ? "127.0.0.1" : host;
+  const url = `ws://${urlHost}:${port}/`;
+  const httpUrl = `http://${urlHost}:${port}/`;
+  log.info({ url, httpUrl, auth: opts.token !== undefined, limits }, "signaling server listening");
+
+  let closed: Promise<void> | undefined;
+  return {
+    url,
+    httpUrl,
+    port,
+    relay,
+    counters: liveCounters(relay.counters, adapterCounters),
+    dropPeer: (peerId) => {
+      let dropped = false;
+      guard("dropPeer", () => {
+        dropped = relay.dropPeer(now(), peerId);
+      });
+      return dropped;
+    },
+    close: () => {
+      closed ??= new Promise<void>((done) => {
+        closing = true;
+        if (timer !== undefined) clearTimeout(timer);
+        for (const ws of wss.clients) ws.close(1001, "server shutting down");
+        // Peers that do not answer the close handshake are cut.
+        const cut = setTimeout(() => {
+          for (const ws of wss.clients) ws.terminate();
+        }, 1000);
+        cut.unref();
+        wss.close(() => {
+          http.close(() => {
+            clearTimeout(cut);
+            log.info({ counters: { ...relay.counters, ...adapterCounters } }, "signaling server closed");
+            done();
+          });
+          http.closeAllConnections();
+        });
+      });
+      return closed;
+    },
+  };
+}
+
+function liveCounters(
+  machine: Readonly<Record<SignalingRelayCounter, number>>,
+  adapter: Readonly<Record<"internal-error" | "slow-consumer", number>>,
+): SignalingServerCounters {
+  const view = {};
+  for (const source of [machine, adapter] as const) {
+    for (const key of Object.keys(source)) {
+      Object.defineProperty(view, key, {
+        enumerable: true,
+        get: () => (source as Readonly<Record<string, number>>)[key],
+      });
+    }
+  }
+  return view as SignalingServerCounters;
+}
