@@ -1,0 +1,97 @@
+import type { NegotiatedCodec, NegotiatedMedia } from "../sdp/index.js";
+import { RTP_HEADER_EXTENSION } from "../sdp/index.js";
+import type { ReceiveTemplate } from "./media-session.js";
+import { type MediaCodecName, mediaCodecName } from "./payload-formats.js";
+import type { RtpSenderConfig } from "./rtp-sender.js";
+
+/** What we send on one m= section, once negotiated. */
+export interface LocalStream {
+  readonly mid: string;
+  readonly ssrc: number;
+  readonly rtxSsrc?: number;
+  /** The codec the track wants; default the first negotiated one we can packetize. */
+  readonly codec?: MediaCodecName;
+}
+
+export interface StreamPlan {
+  readonly senders: readonly RtpSenderConfig[];
+  readonly receivers: readonly ReceiveTemplate[];
+}
+
+function pick(
+  codecs: readonly NegotiatedCodec[],
+  wanted: MediaCodecName | undefined,
+): { codec: NegotiatedCodec; name: MediaCodecName } | undefined {
+  for (const c of codecs) {
+    const name = mediaCodecName(c.name);
+    if (name && (wanted === undefined || name === wanted)) return { codec: c, name };
+  }
+  return undefined;
+}
+
+function feedback(c: NegotiatedCodec, type: string, parameter?: string): boolean {
+  return c.rtcpFeedback.some((f) => f.type === type && (f.parameter ?? undefined) === parameter);
+}
+
+/**
+ * From the negotiated view of each m= section (RFC 8829 §5.3 / §5.10) to the streams the media session
+ * runs: a sender where we send and have a track, a receive template where we receive. The first codec of
+ * the answer we can packetize is used (RFC 3264 §6.1: the answerer's preference), RTX where negotiated.
+ */
+export function planStreams(
+  negotiated: readonly NegotiatedMedia[],
+  local: readonly LocalStream[],
+  maxPacketBytes = 1200,
+): StreamPlan {
+  const senders: RtpSenderConfig[] = [];
+  const receivers: ReceiveTemplate[] = [];
+  for (const m of negotiated) {
+    if (m.rejected || (m.kind !== "audio" && m.kind !== "video")) continue;
+    const kind = m.kind;
+    const midExt = m.extmaps.find((e) => e.uri === RTP_HEADER_EXTENSION.sdesMid)?.id;
+    const sends = m.direction === "sendrecv" || m.direction === "sendonly";
+    const receives = m.direction === "sendrecv" || m.direction === "recvonly";
+    const mine = local.find((l) => l.mid === m.mid);
+    if (sends && mine) {
+      const chosen = pick(m.codecs, mine.codec) ?? pick(m.codecs, undefined);
+      if (chosen) {
+        senders.push({
+          mid: m.mid,
+          kind,
+          ssrc: mine.ssrc,
+          codec: chosen.name,
+          payloadType: chosen.codec.payloadType,
+          clockRate: chosen.codec.clockRate,
+          ...(chosen.codec.rtxPayloadType !== undefined && mine.rtxSsrc !== undefined
+            ? { rtx: { ssrc: mine.rtxSsrc, payloadType: chosen.codec.rtxPayloadType } }
+            : {}),
+          ...(midExt !== undefined ? { midExtensionId: midExt } : {}),
+          maxPacketBytes,
+        });
+      }
+    }
+    if (receives) {
+      // The remote sender picks from the same negotiated list; take its first codec we can reassemble.
+      const chosen = pick(m.codecs, undefined);
+      if (!chosen) continue;
+      receivers.push({
+        mid: m.mid,
+        kind,
+        codec: chosen.name,
+        payloadType: chosen.codec.payloadType,
+        clockRate: chosen.codec.clockRate,
+        ...(chosen.codec.rtxPayloadType !== undefined
+          ? { rtx: { payloadType: chosen.codec.rtxPayloadType } }
+          : {}),
+        nack: feedback(chosen.codec, "nack"),
+        pli: feedback(chosen.codec, "nack", "pli"),
+        ssrcs: m.remoteStreams.map((s) => ({
+          ssrc: s.ssrc,
+          ...(s.rtxSsrc !== undefined ? { rtxSsrc: s.rtxSsrc } : {}),
+        })),
+        ...(midExt !== undefined ? { midExtensionId: midExt } : {}),
+      });
+    }
+  }
+  return { senders, receivers };
+}

@@ -1,0 +1,175 @@
+import { type CertificateFingerprint, certificateFingerprint, type DtlsCertificate } from "@tern/dtls-srtp";
+import type { Candidate, IceTransport } from "@tern/ice";
+import type { MediaSession } from "../machine/media-session.js";
+
+/** One entry of getStats(), in the W3C webrtc-stats shapes (a subset of their fields). */
+export type StatsEntry = { readonly id: string; readonly type: string; readonly timestamp: number } & Record<
+  string,
+  unknown
+>;
+export type StatsReport = Map<string, StatsEntry>;
+
+export interface StatsInput {
+  readonly now: number;
+  readonly session: MediaSession | undefined;
+  readonly ice: IceTransport | undefined;
+  readonly certificate: DtlsCertificate | undefined;
+  readonly remoteFingerprint: CertificateFingerprint | undefined;
+  readonly dtlsRole: "client" | "server" | undefined;
+}
+
+function candidateStats(id: string, type: string, c: Candidate, timestamp: number): StatsEntry {
+  return {
+    id,
+    type,
+    timestamp,
+    transportId: "T01",
+    address: c.address,
+    port: c.port,
+    protocol: c.transport,
+    candidateType: c.type,
+    priority: c.priority,
+    foundation: c.foundation,
+    ...(c.relatedAddress !== undefined
+      ? { relatedAddress: c.relatedAddress, relatedPort: c.relatedPort }
+      : {}),
+  };
+}
+
+/** W3C webrtc-stats: the report of one Tern peer connection. */
+export function buildStats(i: StatsInput): StatsReport {
+  const ts = performance.timeOrigin + i.now;
+  const out: StatsReport = new Map();
+  const add = (e: StatsEntry): void => void out.set(e.id, e);
+  const s = i.session;
+  const ice = i.ice;
+  const pair = ice?.selectedPair;
+  if (pair) {
+    add(candidateStats("CL", "local-candidate", pair.local, ts));
+    add(candidateStats("CR", "remote-candidate", pair.remote, ts));
+    add({
+      id: "CP",
+      type: "candidate-pair",
+      timestamp: ts,
+      transportId: "T01",
+      localCandidateId: "CL",
+      remoteCandidateId: "CR",
+      state: "succeeded",
+      nominated: true,
+    });
+  }
+  const leaf = i.certificate?.chain[0];
+  if (leaf) {
+    const fp = certificateFingerprint(leaf, "sha-256");
+    add({
+      id: "CF-local",
+      type: "certificate",
+      timestamp: ts,
+      fingerprint: fp.value,
+      fingerprintAlgorithm: fp.algorithm,
+    });
+  }
+  if (i.remoteFingerprint) {
+    add({
+      id: "CF-remote",
+      type: "certificate",
+      timestamp: ts,
+      fingerprint: i.remoteFingerprint.value,
+      fingerprintAlgorithm: i.remoteFingerprint.algorithm,
+    });
+  }
+  add({
+    id: "T01",
+    type: "transport",
+    timestamp: ts,
+    iceState: ice?.connectionState ?? "new",
+    iceRole: ice?.role,
+    dtlsState: s?.srtp ? "connected" : s?.dtls ? "connecting" : "new",
+    dtlsRole: i.dtlsRole,
+    dtlsCipher: s?.cipherSuite,
+    srtpCipher: s?.srtpProfile,
+    ...(pair ? { selectedCandidatePairId: "CP" } : {}),
+    localCertificateId: "CF-local",
+    ...(i.remoteFingerprint ? { remoteCertificateId: "CF-remote" } : {}),
+  });
+  if (!s) return out;
+  for (const sender of s.senders.values()) {
+    const c = sender.config;
+    const codecId = `CO-${c.mid}-${c.payloadType}`;
+    add({
+      id: codecId,
+      type: "codec",
+      timestamp: ts,
+      payloadType: c.payloadType,
+      mimeType: `${c.kind}/${c.codec}`,
+      clockRate: c.clockRate,
+      transportId: "T01",
+    });
+    add({
+      id: `OT-${c.ssrc}`,
+      type: "outbound-rtp",
+      timestamp: ts,
+      ssrc: c.ssrc,
+      kind: c.kind,
+      mid: c.mid,
+      transportId: "T01",
+      codecId,
+      packetsSent: sender.counters.packetsSent,
+      bytesSent: sender.counters.bytesSent,
+      framesSent: sender.counters.framesSent,
+      retransmittedPacketsSent: sender.counters.retransmittedPackets,
+      nackCount: sender.counters.nackReceived,
+      pliCount: sender.counters.pliReceived,
+      firCount: sender.counters.firReceived,
+      ...(c.rtx ? { rtxSsrc: c.rtx.ssrc } : {}),
+    });
+    const report = sender.stats.lastReport;
+    if (report) {
+      add({
+        id: `RI-${c.ssrc}`,
+        type: "remote-inbound-rtp",
+        timestamp: ts,
+        ssrc: c.ssrc,
+        kind: c.kind,
+        localId: `OT-${c.ssrc}`,
+        packetsLost: report.cumulativeLost,
+        fractionLost: report.fractionLost / 256,
+        jitter: report.jitter / c.clockRate,
+        roundTripTime: sender.stats.rttMs === undefined ? undefined : sender.stats.rttMs / 1000,
+      });
+    }
+  }
+  for (const r of s.receivers.values()) {
+    const c = r.config;
+    const st = r.stats.statistics;
+    const codecId = `CI-${c.mid}-${c.payloadType}`;
+    add({
+      id: codecId,
+      type: "codec",
+      timestamp: ts,
+      payloadType: c.payloadType,
+      mimeType: `${c.kind}/${c.codec}`,
+      clockRate: c.clockRate,
+      transportId: "T01",
+    });
+    add({
+      id: `IT-${c.ssrc}`,
+      type: "inbound-rtp",
+      timestamp: ts,
+      ssrc: c.ssrc,
+      kind: c.kind,
+      mid: c.mid,
+      transportId: "T01",
+      codecId,
+      packetsReceived: r.counters.packetsReceived,
+      bytesReceived: r.counters.bytesReceived,
+      framesReceived: r.counters.framesReceived,
+      packetsLost: st.lost,
+      jitter: st.jitterMs / 1000,
+      nackCount: r.counters.nackSent,
+      pliCount: r.counters.pliSent,
+      retransmittedPacketsReceived: r.counters.retransmittedPacketsReceived,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,60 @@
+import { expect } from "vitest";
+import type { EncodedFrame, RemoteTrack } from "../../src/node/media-track.js";
+import type { PeerConnection, PeerConnectionState } from "../../src/node/peer-connection.js";
+import type { ClipFrame } from "./media-fixtures.js";
+
+export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p.finally(() => clearTimeout(timer)),
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
+    }),
+  ]);
+}
+
+export function connectionState(pc: PeerConnection, want: PeerConnectionState): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const check = (s: PeerConnectionState): void => {
+      if (s === want) resolve();
+      else if (s === "failed" || s === "closed") reject(new Error(`connection ${s}`));
+    };
+    check(pc.connectionState);
+    pc.on("connectionstatechange", check);
+  });
+}
+
+/** Collects frames of a remote track until `count` arrived. */
+export function collect(track: RemoteTrack, count: number): Promise<EncodedFrame[]> {
+  const got: EncodedFrame[] = [];
+  return new Promise((resolve) => {
+    track.on("frame", (f) => {
+      got.push(f);
+      if (got.length === count) resolve(got);
+    });
+  });
+}
+
+/** Plays a clip in real time-ish (one frame per `intervalMs`) through `write`. */
+export async function play(
+  frames: readonly ClipFrame[],
+  write: (f: ClipFrame) => boolean,
+  intervalMs = 5,
+): Promise<number> {
+  let sent = 0;
+  for (const f of frames) {
+    if (write(f)) sent++;
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  return sent;
+}
+
+export function expectSameFrames(got: readonly EncodedFrame[], sent: readonly ClipFrame[]): void {
+  expect(got.length).toBe(sent.length);
+  for (let i = 0; i < sent.length; i++) {
+    expect(
+      Buffer.compare(got[i]?.data ?? new Uint8Array(), sent[i]?.data ?? new Uint8Array()),
+      `frame ${i}`,
+    ).toBe(0);
+  }
+}
