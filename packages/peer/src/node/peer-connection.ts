@@ -130,6 +130,7 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
   private timerAt: number | undefined;
   private midCounter = 0;
   private restartPending = false;
+  private remoteUfrag: string | undefined;
   connectionState: PeerConnectionState = "new";
   iceConnectionState: IceConnectionState = "new";
   iceGatheringState: IceGatheringState = "new";
@@ -325,6 +326,15 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
       }
     } else this.ensureIce("controlling", transport.value.iceLite);
     const ice = this.ice as IceTransport;
+    // RFC 8445 §9 / RFC 8839 §4.4.1.1.1: new remote credentials in an offer are an ICE restart: restart ours too.
+    if (
+      desc.type === "offer" &&
+      this.remoteUfrag !== undefined &&
+      this.remoteUfrag !== transport.value.iceUfrag
+    ) {
+      this.restartIceCredentials();
+    }
+    this.remoteUfrag = transport.value.iceUfrag;
     ice.setRemoteCredentials({ ufrag: transport.value.iceUfrag, pwd: transport.value.icePwd });
     for (const c of transport.value.candidates) void ice.addRemoteCandidate(c);
     if (transport.value.endOfCandidates) ice.endOfRemoteCandidates();

@@ -1,0 +1,75 @@
+/**
+ * restartIce() between two Tern peers on loopback: new ICE credentials on both sides, the media keeps
+ * flowing across the restart (the old pair carries it until the new generation selects one), and the
+ * connection never leaves "connected".
+ */
+import { describe, expect, it } from "vitest";
+import { type EncodedFrame, LocalTrack, type RemoteTrack } from "../../src/node/media-track.js";
+import { PeerConnection, type PeerConnectionState } from "../../src/node/peer-connection.js";
+import { vp8Clip } from "./media-fixtures.js";
+import { connectionState, withTimeout } from "./peer-helpers.js";
+
+describe("ICE restart between Tern peers", () => {
+  it("renegotiates with new credentials while media keeps flowing", async () => {
+    const a = new PeerConnection({ iceAddresses: ["127.0.0.1"], mdns: false });
+    const b = new PeerConnection({ iceAddresses: ["127.0.0.1"], mdns: false });
+    a.on("icecandidate", (e) => void b.addIceCandidate(e.candidate));
+    b.on("icecandidate", (e) => void a.addIceCandidate(e.candidate));
+    const states: PeerConnectionState[] = [];
+    try {
+      const track = new LocalTrack("video");
+      a.addTrack(track);
+      let remote: RemoteTrack | undefined;
+      b.on("track", (e) => {
+        remote = e.track;
+      });
+      await a.setLocalDescription(await a.createOffer());
+      await b.setRemoteDescription(a.localDescription as never);
+      await b.setLocalDescription(await b.createAnswer());
+      await a.setRemoteDescription(b.localDescription as never);
+      await withTimeout(
+        Promise.all([connectionState(a, "connected"), connectionState(b, "connected")]),
+        10_000,
+        "connected",
+      );
+      a.on("connectionstatechange", (s) => states.push(s));
+      const got: EncodedFrame[] = [];
+      remote?.on("frame", (f) => got.push(f));
+      const clip = vp8Clip();
+      let i = 0;
+      const sendSome = async (n: number): Promise<void> => {
+        for (let k = 0; k < n; k++, i++) {
+          const f = clip[i % clip.length] as (typeof clip)[number];
+          track.writeFrame(f.data, 6000 * i);
+          await new Promise((r) => setTimeout(r, 5));
+        }
+      };
+      await sendSome(10);
+      const before = a.localDescription?.sdp.match(/a=ice-ufrag:(\S+)/)?.[1];
+      const bBefore = b.localDescription?.sdp.match(/a=ice-ufrag:(\S+)/)?.[1];
+      a.restartIce();
+      const offer = await a.createOffer();
+      await a.setLocalDescription(offer);
+      await sendSome(5);
+      await b.setRemoteDescription(a.localDescription as never);
+      await b.setLocalDescription(await b.createAnswer());
+      await sendSome(5);
+      await a.setRemoteDescription(b.localDescription as never);
+      await sendSome(10);
+      await new Promise((r) => setTimeout(r, 200));
+      const after = a.localDescription?.sdp.match(/a=ice-ufrag:(\S+)/)?.[1];
+      const bAfter = b.localDescription?.sdp.match(/a=ice-ufrag:(\S+)/)?.[1];
+      expect(after).toBeDefined();
+      expect(after).not.toBe(before);
+      expect(bAfter).toBeDefined();
+      expect(bAfter).not.toBe(bBefore);
+      expect(a.signalingState).toBe("stable");
+      expect(a.connectionState).toBe("connected");
+      expect(states).not.toContain("failed");
+      expect(states).not.toContain("disconnected");
+      expect(got.length).toBe(30);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+});

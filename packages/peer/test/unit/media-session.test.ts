@@ -1,0 +1,78 @@
+import { certificateFingerprint, generateCertificate } from "@tern/dtls-srtp";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { MediaSession } from "../../src/machine/media-session.js";
+
+const certs = Promise.all([generateCertificate(), generateCertificate()]);
+let seed = 1;
+const random = (n: number): Uint8Array =>
+  Uint8Array.from({ length: n }, () => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24);
+
+async function sessions() {
+  const [ca, cb] = await certs;
+  const mk = (c: typeof ca) => new MediaSession({ certificate: c, random, cname: "x", unixMsAtZero: 0 });
+  const a = mk(ca);
+  const b = mk(cb);
+  const fp = (c: typeof ca) => certificateFingerprint(c.chain[0] as Uint8Array, "sha-256");
+  return { a, b, fpA: fp(ca), fpB: fp(cb) };
+}
+
+/** Delivers everything both ways at time `now` until nothing moves. */
+function exchange(a: MediaSession, b: MediaSession, now: number): void {
+  for (let moved = true; moved; ) {
+    moved = false;
+    for (const [from, to] of [
+      [a, b],
+      [b, a],
+    ] as const) {
+      for (let d = from.pollTransmit(); d; d = from.pollTransmit()) {
+        to.handleDatagram(now, d);
+        moved = true;
+      }
+    }
+  }
+}
+
+describe("MediaSession", () => {
+  it("queues the peer's first DTLS flight when it arrives before startDtls: no retransmission needed", async () => {
+    const { a, b, fpA, fpB } = await sessions();
+    a.startDtls(0, "client", [fpB]);
+    const hello = a.pollTransmit();
+    expect(hello?.[0]).toBe(22); // a DTLS handshake record: the ClientHello
+    b.handleDatagram(0, hello as Uint8Array); // b has not started: the datagram is queued, not dropped
+    expect(b.counters.dtlsQueued).toBe(1);
+    b.startDtls(0, "server", [fpA]);
+    exchange(a, b, 0);
+    // connected at t = 0: no timer ever fired
+    expect(a.srtp).toBeDefined();
+    expect(b.srtp).toBeDefined();
+    expect(a.srtpProfile).toBe("SRTP_AEAD_AES_128_GCM");
+    expect(a.dtls?.counters["resent-flight"] ?? 0).toBe(0);
+  });
+
+  it("drops and counts garbage, tampered SRTP and unknown SSRCs; never throws", async () => {
+    const { a, b, fpA, fpB } = await sessions();
+    a.startDtls(0, "client", [fpB]);
+    b.startDtls(0, "server", [fpA]);
+    exchange(a, b, 0);
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
+        b.handleDatagram(1, bytes);
+      }),
+      { numRuns: 1000 },
+    );
+    const before = b.counters.srtpDropped;
+    const rtp = Uint8Array.from([0x80, 96, 0, 1, 0, 0, 0, 1, 0, 0, 0, 7, 1, 2, 3]);
+    const srtp = (a.srtp as NonNullable<typeof a.srtp>).protect(rtp).slice();
+    srtp[srtp.length - 1] = (srtp[srtp.length - 1] ?? 0) ^ 1;
+    b.handleDatagram(2, srtp);
+    expect(b.counters.srtpDropped).toBe(before + 1);
+    const clean = (a.srtp as NonNullable<typeof a.srtp>).protect(
+      Uint8Array.from([0x80, 96, 0, 2, 0, 0, 0, 1, 0, 0, 0, 7, 1]),
+    );
+    const unknown = b.counters.rtpUnknownSsrc;
+    b.handleDatagram(3, clean);
+    expect(b.counters.rtpUnknownSsrc).toBe(unknown + 1);
+    expect(b.srtp).toBeDefined();
+  });
+});
