@@ -3,8 +3,7 @@ import { ipFamily } from "../wire/ip-address.js";
 import { decodeStunMessage, isStunMessage } from "../wire/stun-message.js";
 import type { DecodedStunMessage } from "../wire/stun-message-types.js";
 import type { TransportAddr } from "../wire/transport-address.js";
-import { candidatePriority } from "./candidate-priority.js";
-import { addrKey, type CandidatePair, CheckList, type LocalCandidate } from "./check-list.js";
+import { addrKey, type CandidatePair, CheckList } from "./check-list.js";
 import { ConnectivityChecks } from "./connectivity-checks.js";
 import {
   type IceAgentConfig,
@@ -25,28 +24,8 @@ import type {
   SelectedPair,
   Transmit,
 } from "./ice-types.js";
-
-const COUNTERS: readonly IceCounter[] = [
-  "stun-malformed",
-  "stun-unknown-transaction",
-  "stun-bad-integrity",
-  "stun-missing-credentials",
-  "stun-wrong-username",
-  "stun-unknown-comprehension-required",
-  "stun-unexpected-class",
-  "stun-non-symmetric-response",
-  "stun-role-conflict-sent",
-  "data-unknown-source",
-  "data-not-demuxable",
-  "remote-candidate-limit",
-  "remote-candidate-rejected",
-  "pair-limit",
-  "checks-sent",
-  "checks-received",
-  "responses-received",
-  "consent-sent",
-  "consent-received",
-];
+import { ICE_COUNTERS } from "./ice-types.js";
+import { LocalBases } from "./local-bases.js";
 
 /**
  * A full ICE agent (RFC 8445) for one data stream with one component (WebRTC: BUNDLE + rtcp-mux), as a
@@ -68,14 +47,12 @@ export class IceAgent {
   private readonly events: IceEvent[] = [];
   private readonly transmits: Transmit[] = [];
   /** Our bases (host sockets, relayed allocations), by address key. */
-  private readonly bases = new Map<string, LocalCandidate>();
-  private readonly foundations = new Map<string, string>();
+  private readonly bases = new LocalBases();
   private checks: ConnectivityChecks;
   /** During a restart, the previous generation keeps carrying data and answering consent until a new pair is selected. */
   private previous: ConnectivityChecks | undefined;
   private selected: CandidatePair | undefined;
   private path: { readonly baseKey: string; readonly to: TransportAddr } | undefined;
-  private hostIndex = 0;
   private gatheringHolds = 0;
   private readonly stunServers: TransportAddr[];
   /** The latest time given to any handle* call. */
@@ -87,7 +64,7 @@ export class IceAgent {
     this.stunServers = [...this.cfg.stunServers];
     this.tieBreaker = readUint64(this.cfg.random(8));
     this.localCredentials = this.cfg.localCredentials ?? generateIceCredentials(this.cfg.random);
-    this.counters = Object.fromEntries(COUNTERS.map((c) => [c, 0])) as IceCounters;
+    this.counters = Object.fromEntries(ICE_COUNTERS.map((c) => [c, 0])) as IceCounters;
     this.checks = this.newGeneration();
   }
 
@@ -132,39 +109,19 @@ export class IceAgent {
   gather(now: Millis, bases: readonly TransportAddr[]): void {
     if (this.state === "closed") return;
     this.setGathering("gathering");
-    for (const base of bases) this.addHostCandidate(base);
+    for (const base of bases) {
+      const local = this.bases.host(base);
+      this.checks.addLocalCandidate(local.candidate, local);
+    }
     // Relayed candidates outlive a restart (the allocation does): the new generation uses them too.
-    for (const b of this.bases.values())
+    for (const b of this.bases.all())
       if (b.candidate.type === "relay") this.checks.addLocalCandidate(b.candidate, b);
     this.checks.gatherServerReflexive(
       now,
-      [...this.bases.values()].filter((b) => b.candidate.type === "host"),
+      this.bases.all().filter((b) => b.candidate.type === "host"),
     );
     this.checks.startChecksIfReady(now);
     this.checkGatheringComplete();
-  }
-
-  private addHostCandidate(base: TransportAddr): void {
-    const k = addrKey(base);
-    let local = this.bases.get(k);
-    if (!local) {
-      // RFC 8445 §5.1.2.1: distinct local preferences per base, IPv6 before IPv4 (RFC 8421 §4 simplified).
-      const fam = ipFamily(base.address) ?? 4;
-      const localPref = Math.max(0, (fam === 6 ? 65535 : 32767) - this.hostIndex++);
-      const candidate: Candidate = {
-        foundation: this.foundation("host", base.address, ""),
-        component: 1,
-        transport: "udp",
-        priority: candidatePriority("host", localPref),
-        address: base.address,
-        port: base.port,
-        type: "host",
-        extensions: [],
-      };
-      local = { candidate, base };
-      this.bases.set(k, local);
-    }
-    this.checks.addLocalCandidate(local.candidate, local);
   }
 
   /**
@@ -172,23 +129,10 @@ export class IceAgent {
    * wraps them for the TURN server). `mapped` is the server-reflexive address the allocation saw.
    */
   addRelayedCandidate(now: Millis, relayed: TransportAddr, mapped: TransportAddr): Candidate {
-    const candidate: Candidate = {
-      foundation: this.foundation("relay", relayed.address, mapped.address),
-      component: 1,
-      transport: "udp",
-      priority: candidatePriority("relay", 65535 - this.hostIndex++),
-      address: relayed.address,
-      port: relayed.port,
-      type: "relay",
-      relatedAddress: mapped.address,
-      relatedPort: mapped.port,
-      extensions: [],
-    };
-    const local = { candidate, base: relayed };
-    this.bases.set(addrKey(relayed), local);
-    this.checks.addLocalCandidate(candidate, local);
+    const local = this.bases.relay(relayed, mapped);
+    this.checks.addLocalCandidate(local.candidate, local);
     this.checks.startChecksIfReady(now);
-    return candidate;
+    return local.candidate;
   }
 
   /** More STUN servers for the next `gather` (an adapter resolving `stun:` URLs). */
@@ -210,17 +154,6 @@ export class IceAgent {
       this.gatheringHolds--;
       this.checkGatheringComplete();
     };
-  }
-
-  /** RFC 8445 §5.1.1.3: same type, base IP, server IP and transport → same foundation. */
-  foundation(type: string, baseIp: string, serverIp: string): string {
-    const k = `${type}|${baseIp}|${serverIp}|udp`;
-    let f = this.foundations.get(k);
-    if (!f) {
-      f = String(this.foundations.size + 1);
-      this.foundations.set(k, f);
-    }
-    return f;
   }
 
   // ---- remote side ------------------------------------------------------------------------------------
@@ -311,7 +244,7 @@ export class IceAgent {
     remote: TransportAddr,
     msg: DecodedStunMessage,
   ): void {
-    const base = this.bases.get(addrKey(local));
+    const base = this.bases.get(local);
     if (!base) return;
     if (msg.class === "request") {
       const gen = this.checks.acceptsUsername(msg)
@@ -417,7 +350,7 @@ export class IceAgent {
       getTieBreaker: () => this.tieBreaker,
       switchRole: (role) => this.switchRole(role),
       emitLocalCandidate: (candidate) => this.events.push({ kind: "local-candidate", candidate }),
-      foundation: (type, baseIp, serverIp) => this.foundation(type, baseIp, serverIp),
+      foundation: (type, baseIp, serverIp) => this.bases.foundation(type, baseIp, serverIp),
       count: (c) => this.count(c),
       onGatheringDone: () => this.checkGatheringComplete(),
       onNominated: (now, pair) => this.select(now, pair),

@@ -78,3 +78,26 @@ export type IceCounter =
   | "consent-received";
 
 export type IceCounters = Record<IceCounter, number>;
+
+/** Every counter, for initialising `IceCounters`. */
+export const ICE_COUNTERS: readonly IceCounter[] = [
+  "stun-malformed",
+  "stun-unknown-transaction",
+  "stun-bad-integrity",
+  "stun-missing-credentials",
+  "stun-wrong-username",
+  "stun-unknown-comprehension-required",
+  "stun-unexpected-class",
+  "stun-non-symmetric-response",
+  "stun-role-conflict-sent",
+  "data-unknown-source",
+  "data-not-demuxable",
+  "remote-candidate-limit",
+  "remote-candidate-rejected",
+  "pair-limit",
+  "checks-sent",
+  "checks-received",
+  "responses-received",
+  "consent-sent",
+  "consent-received",
+];
