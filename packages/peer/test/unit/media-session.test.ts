@@ -5,8 +5,11 @@ import { MediaSession } from "../../src/machine/media-session.js";
 
 const certs = Promise.all([generateCertificate(), generateCertificate()]);
 let seed = 1;
-const random = (n: number): Uint8Array =>
-  Uint8Array.from({ length: n }, () => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24);
+function nextByte(): number {
+  seed = (seed * 1103515245 + 12345) >>> 0;
+  return seed >>> 24;
+}
+const random = (n: number): Uint8Array => Uint8Array.from({ length: n }, nextByte);
 
 async function sessions() {
   const [ca, cb] = await certs;
