@@ -436,11 +436,18 @@ export class IceTransport extends EventEmitter<IceTransportEvents> {
 
   private arm(): void {
     const at = this.agent.pollTimeout();
-    if (at === this.timerAt) return;
+    // Re-arm only for an earlier deadline: a timer that fires early is harmless (the machine finds nothing
+    // due and the flush re-arms), while clearTimeout + setTimeout on every packet is not free.
+    if (
+      at === undefined ||
+      this.closed ||
+      (this.timer !== undefined && this.timerAt !== undefined && this.timerAt <= at)
+    ) {
+      if (this.closed && this.timer) clearTimeout(this.timer);
+      return;
+    }
     if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
     this.timerAt = at;
-    if (at === undefined || this.closed) return;
     this.timer = setTimeout(
       () => {
         this.timer = undefined;

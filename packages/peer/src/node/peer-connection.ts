@@ -689,11 +689,18 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
 
   private armTimer(): void {
     const at = this.session?.pollTimeout();
-    if (at === this.timerAt) return;
+    // Re-arm only for an earlier deadline: a timer that fires early is harmless (the machine finds nothing
+    // due and the flush re-arms), while clearTimeout + setTimeout on every packet is not free.
+    if (
+      at === undefined ||
+      this.connectionState === "closed" ||
+      (this.timer !== undefined && this.timerAt !== undefined && this.timerAt <= at)
+    ) {
+      if (this.connectionState === "closed" && this.timer) clearTimeout(this.timer);
+      return;
+    }
     if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
     this.timerAt = at;
-    if (at === undefined || this.connectionState === "closed") return;
     this.timer = setTimeout(
       () => {
         this.timer = undefined;

@@ -50,7 +50,7 @@ describe("Tern ↔ Tern on loopback", () => {
       );
       expect(a.signalingState).toBe("stable");
       expect(b.signalingState).toBe("stable");
-      expect(a.security.srtpProfile).toBe("SRTP_AEAD_AES_128_GCM");
+      expect(a.security.srtpProfile).toBe("SRTP_AES128_CM_HMAC_SHA1_80");
       expect(a.security.cipherSuite).toBe(b.security.cipherSuite);
       expect(remoteAtA.video && remoteAtA.audio && remoteAtB.video && remoteAtB.audio).toBeTruthy();
 
@@ -83,8 +83,39 @@ describe("Tern ↔ Tern on loopback", () => {
       const outbound = [...stats.values()].filter((s) => s.type === "outbound-rtp");
       expect(outbound).toHaveLength(2);
       const transport = [...stats.values()].find((s) => s.type === "transport");
-      expect(transport?.srtpCipher).toBe("SRTP_AEAD_AES_128_GCM");
+      expect(transport?.srtpCipher).toBe("SRTP_AES128_CM_HMAC_SHA1_80");
       expect(transport?.dtlsState).toBe("connected");
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+  it("negotiates AEAD_AES_128_GCM when a peer prefers it (srtpProfiles), and media flows", async () => {
+    const GCM = 0x0007;
+    const a = new PeerConnection({ iceAddresses: ["127.0.0.1"], mdns: false, srtpProfiles: [GCM] });
+    const b = new PeerConnection({ iceAddresses: ["127.0.0.1"], mdns: false });
+    try {
+      wire(a, b);
+      const t = new LocalTrack("audio");
+      a.addTrack(t);
+      let remote: RemoteTrack | undefined;
+      b.on("track", (e) => {
+        remote = e.track;
+      });
+      await a.setLocalDescription(await a.createOffer());
+      await b.setRemoteDescription(a.localDescription as never);
+      await b.setLocalDescription(await b.createAnswer());
+      await a.setRemoteDescription(b.localDescription as never);
+      await withTimeout(
+        Promise.all([connectionState(a, "connected"), connectionState(b, "connected")]),
+        10_000,
+        "connected",
+      );
+      expect(a.security.srtpProfile).toBe("SRTP_AEAD_AES_128_GCM");
+      expect(b.security.srtpProfile).toBe("SRTP_AEAD_AES_128_GCM");
+      const audio = opusClip();
+      const got = collect(remote as RemoteTrack, audio.length);
+      await play(audio, (f) => t.writeFrame(f.data, f.rtpTimestamp));
+      expectSameFrames(await withTimeout(got, 10_000, "frames"), audio);
     } finally {
       await Promise.all([a.close(), b.close()]);
     }

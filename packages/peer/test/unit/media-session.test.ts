@@ -49,7 +49,7 @@ describe("MediaSession", () => {
     // connected at t = 0: no timer ever fired
     expect(a.srtp).toBeDefined();
     expect(b.srtp).toBeDefined();
-    expect(a.srtpProfile).toBe("SRTP_AEAD_AES_128_GCM");
+    expect(a.srtpProfile).toBe("SRTP_AES128_CM_HMAC_SHA1_80");
     expect(a.dtls?.counters["resent-flight"] ?? 0).toBe(0);
   });
 
