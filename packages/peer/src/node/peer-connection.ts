@@ -52,6 +52,7 @@ export interface PeerConnectionConfig {
   readonly iceTransportPolicy?: "all" | "relay";
   /** Tern always bundles everything on one transport ("max-bundle"); browsers' "balanced" offers are accepted. */
   readonly bundlePolicy?: "max-bundle";
+  /** Our DTLS certificates (the first is used); default: one self-signed ECDSA P-256 certificate per process. */
   readonly certificates?: readonly DtlsCertificate[];
   /** Local addresses to gather on (default: every interface, see `iceInterfaces`). */
   readonly iceAddresses?: readonly string[];
@@ -93,6 +94,18 @@ export interface PeerConnectionEvents {
   icegatheringstatechange: [state: IceGatheringState];
   signalingstatechange: [state: SignalingState];
   negotiationneeded: [];
+}
+
+let sharedCertificate: Promise<DtlsCertificate> | undefined;
+
+/**
+ * The certificate of connections that bring none: one self-signed ECDSA P-256 certificate per process,
+ * made on first use (as libdatachannel does), so a connection's set-up does not pay for key generation and
+ * signing. Its fingerprint identifies this process to every peer; pass `certificates` for one per connection.
+ */
+function processCertificate(): Promise<DtlsCertificate> {
+  sharedCertificate ??= generateCertificate();
+  return sharedCertificate;
 }
 
 function domError(name: string, message: string): Error {
@@ -142,7 +155,7 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
     this.log = config.logger ?? pino({ level: "silent" });
     this.iceCredentials = generateIceCredentials((n) => new Uint8Array(randomBytes(n)));
     const given = config.certificates?.[0];
-    this.certificateReady = given ? Promise.resolve(given) : generateCertificate();
+    this.certificateReady = given ? Promise.resolve(given) : processCertificate();
     void this.certificateReady.then((c) => {
       this.certificate = c;
     });
