@@ -387,7 +387,8 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
   }
 
   async close(): Promise<void> {
-    if (this.connectionState === "closed") return;
+    if (this.connectionState === "closed" || this.closing) return;
+    this.closing = true; // the transports winding down must not pass through "connecting" on the way out
     this.session?.close();
     this.flushSession();
     if (this.timer) clearTimeout(this.timer);
@@ -698,6 +699,7 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
   }
 
   private dtlsFailed = false;
+  private closing = false;
   private dtlsClosed = false;
 
   private armTimer(): void {
@@ -727,7 +729,7 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
 
   /** W3C webrtc-pc §4.3.3: the RTCPeerConnectionState from the ICE and DTLS transports. */
   private updateConnectionState(): void {
-    if (this.connectionState === "closed") return;
+    if (this.connectionState === "closed" || this.closing) return;
     const ice = this.iceConnectionState;
     const dtlsConnected = this.session?.srtp !== undefined;
     let next: PeerConnectionState;
