@@ -35,24 +35,29 @@ export interface EcdheKeyPair {
   computeSharedSecret(peerPublicKey: Uint8Array): Uint8Array | undefined;
 }
 
-const X25519_PKCS8_PREFIX = Uint8Array.from(Buffer.from("302e020100300506032b656e04220420", "hex"));
-const X25519_SPKI_PREFIX = Uint8Array.from(Buffer.from("302a300506032b656e032100", "hex"));
-
+/**
+ * X25519 (RFC 7748) through JWK key objects: importing a raw scalar as JWK costs a tenth of OpenSSL 3's
+ * PKCS#8 decoder (measured ~66 µs against ~0.6 ms per side of a handshake). Node derives the public key from
+ * `d` and ignores `x`, which must only be a string.
+ */
 function x25519(random: RandomSource): EcdheKeyPair {
-  const der = new Uint8Array(48);
-  der.set(X25519_PKCS8_PREFIX);
-  der.set(random(32), 16);
-  const privateKey: KeyObject = createPrivateKey({ key: Buffer.from(der), format: "der", type: "pkcs8" });
-  const spki = createPublicKey(privateKey).export({ format: "der", type: "spki" });
-  const publicKey = new Uint8Array(spki.subarray(spki.length - 32));
+  const d = Buffer.from(random(32)).toString("base64url");
+  const privateKey: KeyObject = createPrivateKey({
+    key: { kty: "OKP", crv: "X25519", d, x: "" },
+    format: "jwk",
+  });
+  const x = createPublicKey(privateKey).export({ format: "jwk" }).x;
+  const publicKey = new Uint8Array(Buffer.from(typeof x === "string" ? x : "", "base64url"));
   return {
     group: "x25519",
     publicKey,
     computeSharedSecret(peer) {
       if (peer.length !== 32) return undefined;
       try {
-        const spkiPeer = Buffer.concat([X25519_SPKI_PREFIX, peer]);
-        const pub = createPublicKey({ key: spkiPeer, format: "der", type: "spki" });
+        const pub = createPublicKey({
+          key: { kty: "OKP", crv: "X25519", x: Buffer.from(peer).toString("base64url") },
+          format: "jwk",
+        });
         const secret = new Uint8Array(diffieHellman({ privateKey, publicKey: pub }));
         // RFC 7748 §6.1 / RFC 8422 §5.11: an all-zero shared secret means a low-order point: abort.
         return secret.every((b) => b === 0) ? undefined : secret;

@@ -2,7 +2,7 @@ import { timingSafeEqual } from "node:crypto";
 import { AesCmKeystream, AesCmKeystreamWindow, wordsOf } from "./srtp-aes-cm-keystream.js";
 import { HmacSha1 } from "./srtp-hmac-sha1.js";
 import type { SrtpDerivedKeys } from "./srtp-key-derivation.js";
-import { OutputSlab, xorInto } from "./srtp-output-slab.js";
+import { sharedOutputSlab, xorInto } from "./srtp-output-slab.js";
 import type { SrtpTransform } from "./srtp-transform.js";
 
 const HMAC_AT = HmacSha1.MESSAGE_OFFSET;
@@ -20,7 +20,7 @@ export class AesCmTransform implements SrtpTransform<AesCmKeystreamWindow> {
   readonly #rtcpKeystream: AesCmKeystream;
   readonly #rtpMac: HmacSha1;
   readonly #rtcpMac: HmacSha1;
-  readonly #slab = new OutputSlab();
+  readonly #slab = sharedOutputSlab();
   readonly #tag = new Uint8Array(20);
   readonly #srtpTag: Uint8Array;
   readonly #srtcpTag: Uint8Array;

@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject } from "node:crypto";
 import type { SrtpDerivedKeys } from "./srtp-key-derivation.js";
-import { OutputSlab } from "./srtp-output-slab.js";
+import { sharedOutputSlab } from "./srtp-output-slab.js";
 import type { SrtpTransform } from "./srtp-transform.js";
 
 const TAG_LENGTH = 16;
@@ -26,7 +26,7 @@ export class AesGcmTransform implements SrtpTransform<undefined> {
   readonly #rtcpSalt: Uint8Array;
   readonly #iv = new Uint8Array(12);
   #aad = new Uint8Array(64);
-  readonly #slab = new OutputSlab();
+  readonly #slab = sharedOutputSlab();
 
   constructor(keys: SrtpDerivedKeys) {
     const keyLength = keys.srtp.cipherKey.length;

@@ -72,3 +72,14 @@ export function xorInto(
   }
   for (; i < length; i++) dst[dstOffset + i]! ^= src[srcOffset + i]!;
 }
+
+/**
+ * The slab every SRTP transform of the process carves from (as Buffer's pool): a context does not hold
+ * 64 KiB of its own (per connection that was most of Tern's memory). Safe because protect/unprotect run to
+ * completion synchronously between `alloc` and the use of `words`, and a handed-out view is never rewritten.
+ */
+let shared: OutputSlab | undefined;
+export function sharedOutputSlab(): OutputSlab {
+  shared ??= new OutputSlab();
+  return shared;
+}

@@ -497,12 +497,14 @@ export class MediaSession {
 
   pollTimeout(): number | undefined {
     if (this.closed) return undefined;
+    // Runs after every datagram: a plain loop, no closure.
     let t = this.dtls?.pollTimeout();
-    const min = (x: number | undefined): void => {
+    for (const r of this.receivers.values()) {
+      const x = r.pollTimeout();
       if (x !== undefined && (t === undefined || x < t)) t = x;
-    };
-    for (const r of this.receivers.values()) min(r.pollTimeout());
-    if (this.srtp) min(this.nextReportAt);
+    }
+    const report = this.srtp ? this.nextReportAt : undefined;
+    if (report !== undefined && (t === undefined || report < t)) t = report;
     return t;
   }
 

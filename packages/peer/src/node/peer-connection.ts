@@ -438,11 +438,18 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
       throw domError("InvalidStateError", "the peer connection is closed");
   }
 
+  /** Parses a description once: the same text comes back for createAnswer, negotiation, renegotiation. */
   private parse(sdp: string): SessionDescription {
+    const cached = this.parsed.get(sdp);
+    if (cached) return cached;
     const p = parseSessionDescription(sdp);
     if (!p.ok) throw domError("InvalidAccessError", `bad SDP: ${p.error.code} at ${p.error.at}`);
+    if (this.parsed.size >= 4) this.parsed.delete(this.parsed.keys().next().value as string);
+    this.parsed.set(sdp, p.value);
     return p.value;
   }
+
+  private readonly parsed = new Map<string, SessionDescription>();
 
   private apply(r: ReturnType<typeof jsepTransition>): void {
     if (!r.ok) throw domError(r.error.name, r.error.message);
