@@ -642,6 +642,8 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
     }
     this.maybeStartDtls();
     this.flushSession();
+    // Negotiation is done: the parsed descriptions are not needed until the next one (memory per connection).
+    this.parsed.clear();
   }
 
   private readonly announced = new Set<string>();
