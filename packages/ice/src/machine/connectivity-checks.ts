@@ -266,6 +266,8 @@ export class ConnectivityChecks {
   ): void {
     const pair = ctx.pair;
     pair.inFlight = undefined;
+    // Whatever this answer is, a nomination in flight on this pair is settled by it (or retried).
+    if (this.nominating === pair && (msg.class === "error" || ctx.useCandidate)) this.nominating = undefined;
     // §7.2.5.2.1: the response must come from where the request went, to where it came from.
     if (addrKey(from) !== addrKey(pair.remote) || base !== pair.local) {
       this.d.count("stun-non-symmetric-response");
@@ -282,6 +284,7 @@ export class ConnectivityChecks {
         this.checkList.trigger(pair);
       } else {
         pair.state = "failed";
+        pair.valid = false;
       }
       return;
     }
@@ -376,6 +379,9 @@ export class ConnectivityChecks {
       } else if (ctx.kind === "check") {
         ctx.pair.inFlight = undefined;
         if (ctx.pair.state === "in-progress") ctx.pair.state = "failed";
+        // The nominating check itself timed out (every try or answer lost): nominate again, the pair is
+        // still valid (RFC 8445 §8.1.1 leaves the retry to the controlling agent).
+        if (this.nominating === ctx.pair) this.nominating = undefined;
       }
     }
     if (this.consent && this.nominated) {

@@ -1,15 +1,20 @@
 /**
- * NAT traversal, node-datachannel (libdatachannel/libjuice, controlling: it offers) ↔ Tern (controlled),
- * in the lab of ../natlab. ICE only: the node-datachannel peer is answered with a minimal SDP on Tern's
- * behalf (see natlab/peer-ndc.ts), so after ICE it starts DTLS as client and Tern, which has no DTLS
- * here, receives its handshake records on the selected pair and never answers. What is asserted: both
- * ICE agents connected on the same path with the expected candidate types, and node-datachannel's DTLS
- * datagrams reached Tern over it. Tern's datagrams the other way reach libdatachannel's DTLS layer, which
- * drops them unseen: that direction is shown by ICE's own checks. Run with `pnpm test:nat` (root).
+ * NAT traversal, node-datachannel (libdatachannel: libjuice ICE, OpenSSL DTLS, libsrtp; controlling, it
+ * offers) ↔ Tern (a @tern/peer PeerConnection, controlled, it answers), in the lab of ../natlab. Real
+ * media: SDP offer/answer and trickled candidates through the runner, DTLS-SRTP, and the VP8 clip both
+ * ways — node-datachannel's RTP packetized by @tern/rtp and sent through its track, what it receives
+ * rebuilt with werift's depacketizer (natlab/peer-ndc-media.ts). What is asserted: both connected on one path
+ * with the expected candidate types, and every frame arrived byte-identical both ways. Run with
+ * `pnpm test:nat` (root).
  */
 import { describe, expect, it } from "vitest";
 import { coturnLog, setNatMode } from "../natlab/lab.js";
+import type { MediaReport, PeerReport } from "../natlab/peer-protocol.js";
 import { describe as describeRun, runScenario, type ScenarioResult } from "../natlab/scenario.js";
+
+/** Frames each way: the 15-frame clip three times. */
+const VIDEO_PASSES = 3;
+const FRAMES = VIDEO_PASSES * 15;
 
 function why(r: ScenarioResult): string {
   return `${describeRun(r)}\n${r.log}\n${coturnLog(20)}`;
@@ -19,30 +24,43 @@ function endpoint(c: { address: string; port: number } | undefined): string {
   return c ? `${c.address}:${c.port}` : "none";
 }
 
-function expectConnectedOnOnePath(r: ScenarioResult): void {
-  expect(r.a.impl).toBe("node-datachannel");
-  expect(r.b.impl).toBe("tern");
+function mediaOf(r: ScenarioResult, p: PeerReport): MediaReport {
+  expect(p.media, why(r)).toBeDefined();
+  return p.media as MediaReport;
+}
+
+function expectConnectedWithVideoBothWays(r: ScenarioResult): void {
+  expect(r.a.impl).toBe("node-datachannel-media");
+  expect(r.b.impl).toBe("tern-media");
   for (const p of [r.a, r.b]) {
     expect(p.connectedMs, why(r)).toBeDefined();
     expect(p.failedMs, why(r)).toBeUndefined();
   }
   expect(endpoint(r.a.pair?.local), why(r)).toBe(endpoint(r.b.pair?.remote));
   expect(endpoint(r.b.pair?.local), why(r)).toBe(endpoint(r.a.pair?.remote));
-  // node-datachannel's DTLS ClientHello (first byte 22, RFC 7983) came through to Tern on that path.
-  expect(r.b.receivedOther, why(r)).toBeGreaterThan(0);
-  expect(r.b.received, why(r)).toBe(0);
+  // Tern says what DTLS-SRTP negotiated with OpenSSL/libsrtp (node-datachannel does not).
+  expect(mediaOf(r, r.b).srtpProfile, why(r)).toMatch(/^SRTP_/);
+  for (const p of [r.a, r.b]) {
+    const m = mediaOf(r, p);
+    expect(m.framesSent, why(r)).toBe(FRAMES);
+    expect(m.framesIdentical, why(r)).toBe(FRAMES);
+    expect(m.framesReceived, why(r)).toBe(FRAMES);
+    expect(m.framesCorrupt, why(r)).toBe(0);
+  }
 }
 
-describe("node-datachannel ↔ Tern across NATs (ICE only)", () => {
+describe("node-datachannel ↔ Tern across NATs, VP8 both ways", () => {
   it("symmetric ↔ symmetric with STUN + TURN/UDP: connects through the relay", async () => {
     setNatMode("nat-a", "symmetric");
     setNatMode("nat-b", "symmetric");
     const r = await runScenario({
-      a: { impl: "node-datachannel", host: "host-a", role: "controlling", stun: true, turn: "udp" },
-      b: { impl: "tern", host: "host-b", role: "controlled", stun: true, turn: "udp" },
+      a: { impl: "node-datachannel-media", host: "host-a", role: "controlling", stun: true, turn: "udp" },
+      b: { impl: "tern-media", host: "host-b", role: "controlled", stun: true, turn: "udp" },
+      videoPasses: VIDEO_PASSES,
+      timeoutMs: 15_000,
     });
     console.log(describeRun(r));
-    expectConnectedOnOnePath(r);
+    expectConnectedWithVideoBothWays(r);
     expect([r.a.pair?.local.type, r.b.pair?.local.type], why(r)).toContain("relay");
   });
 
@@ -50,11 +68,19 @@ describe("node-datachannel ↔ Tern across NATs (ICE only)", () => {
     setNatMode("nat-a", "symmetric");
     setNatMode("nat-b", "symmetric");
     const r = await runScenario({
-      a: { impl: "node-datachannel", host: "host-a", role: "controlling", turn: "udp", policy: "relay" },
-      b: { impl: "tern", host: "host-b", role: "controlled", turn: "udp", policy: "relay" },
+      a: {
+        impl: "node-datachannel-media",
+        host: "host-a",
+        role: "controlling",
+        turn: "udp",
+        policy: "relay",
+      },
+      b: { impl: "tern-media", host: "host-b", role: "controlled", turn: "udp", policy: "relay" },
+      videoPasses: VIDEO_PASSES,
+      timeoutMs: 15_000,
     });
     console.log(describeRun(r));
-    expectConnectedOnOnePath(r);
+    expectConnectedWithVideoBothWays(r);
     for (const p of [r.a, r.b]) {
       expect(p.pair?.local.type, why(r)).toBe("relay");
       expect(p.pair?.remote.type, why(r)).toBe("relay");

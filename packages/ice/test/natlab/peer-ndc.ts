@@ -8,7 +8,8 @@
  * DTLS client; controlled, it takes a minimal offer with `a=setup:active` and is the DTLS server (so two
  * node-datachannel peers complete DTLS). Against a Tern peer (controlled) it keeps sending ClientHellos
  * that Tern receives (and counts as `receivedOther`) but never answers: DTLS cannot complete against an
- * ICE-only peer; that is for the peer-connection issue. Tern's 0x17 datagrams reach libdatachannel's DTLS
+ * ICE-only peer (media against Tern is peer-ndc-media.ts ↔ peer-media.ts). Used by bench/ice-relay.bench.ts
+ * to time ICE against peer-tern.ts. Tern's 0x17 datagrams reach libdatachannel's DTLS
  * layer, which drops them unseen (its `bytesReceived()` counts SCTP bytes only), so this peer reports
  * `received: undefined`: that direction is proven by ICE alone (its checks get Tern's responses through
  * the same path).

@@ -1,8 +1,12 @@
 /**
  * The line protocol between the NAT-lab scenario runner and a peer process running inside a lab namespace.
  * Signaling is relayed by the runner: every peer writes JSON lines on stdout, the runner forwards `creds`,
- * `cand` and `eoc` to the other peer's stdin and drives the phases (`start`, `go`, `bye`). The runner is
- * out of band on purpose: what crosses the lab network is only ICE (and, for node-datachannel, DTLS).
+ * `sdp`, `cand` and `eoc` to the other peer's stdin and drives the phases (`start`, `go`, `bye`). The
+ * runner is out of band on purpose: what crosses the lab network is only ICE, DTLS and SRTP/SRTCP.
+ *
+ * ICE-only peers (peer-tern.ts, peer-ndc.ts) exchange `creds` (ufrag/pwd) and candidates. Media peers
+ * (peer-media.ts: a Tern PeerConnection) exchange an SDP offer and answer (JSEP, RFC 8829: the controlling
+ * peer offers) and then trickle candidates (RFC 8838) as `cand` lines with their `mid`.
  */
 
 /** The lab's TURN/STUN server (coturn in the `pub` namespace) and its long-term credentials. */
@@ -17,7 +21,12 @@ export const LAB_TURN = {
 /** First byte of every application datagram: 0x17 is DTLS application_data, passed up by RFC 7983 demux. */
 export const DATAGRAM_MARK = 0x17;
 
-export type PeerImpl = "tern" | "node-datachannel";
+/**
+ * ICE only: `tern`, a bare @tern/ice IceTransport (datagrams); `node-datachannel`, libdatachannel with a
+ * synthesized SDP (see peer-ndc.ts). Media (SDP, DTLS-SRTP, VP8): `tern-media`, a @tern/peer
+ * PeerConnection; `node-datachannel-media`, libdatachannel's PeerConnection with a VP8 track.
+ */
+export type PeerImpl = "tern" | "tern-media" | "node-datachannel" | "node-datachannel-media";
 
 /** What a peer process is told on its command line (one JSON argument). */
 export interface PeerConfig {
@@ -34,6 +43,10 @@ export interface PeerConfig {
   /** Application datagrams to send once connected, and their size (first byte 0x17, then a u16 seq). */
   readonly datagrams: number;
   readonly datagramBytes: number;
+  /** Media peers: how many times the VP8 clip is sent once connected (one keyframe at each start). */
+  readonly videoPasses: number;
+  /** Media peers: the time between two frames written, ms. */
+  readonly frameIntervalMs: number;
 }
 
 export interface CandidateInfo {
@@ -69,12 +82,68 @@ export interface PeerReport {
   readonly receivedBytes: number | undefined;
   /** Tern's drop counters that moved. */
   readonly counters: Readonly<Record<string, number>>;
+  /** Media peers only: what went over DTLS-SRTP. `sent`/`received` above then count video frames. */
+  readonly media?: MediaReport;
+}
+
+/**
+ * What a media peer saw. Frames are matched to the clip by RTP timestamp (each pass continues the clip's
+ * timeline), so a frame that arrives is either byte-identical to the one written at that timestamp or
+ * counted as corrupt.
+ */
+export interface MediaReport {
+  /** ms from `start` to ICE connected (`PeerReport.connectedMs` is to the peer connection's "connected"). */
+  readonly iceConnectedMs: number | undefined;
+  /** Negotiated DTLS cipher suite and SRTP profile (undefined where the implementation does not say). */
+  readonly dtlsCipher: string | undefined;
+  readonly srtpProfile: string | undefined;
+  /** Frames of the clip the peer was to send and this one to receive (clip length × passes). */
+  readonly framesExpected: number;
+  readonly framesSent: number;
+  /** Distinct frames delivered, and those equal to the clip frame at their timestamp. */
+  readonly framesReceived: number;
+  readonly framesIdentical: number;
+  /** Delivered frames whose timestamp is not in the clip or whose bytes differ (0 unless something is broken). */
+  readonly framesCorrupt: number;
+  /** RTP packets of the video stream sent and received (retransmissions included). */
+  readonly packetsSent: number;
+  readonly packetsReceived: number;
+  /** Tern: loss repair, from getStats() (outbound-rtp, inbound-rtp, remote-inbound-rtp of the video). */
+  readonly repair?: RepairStats;
+}
+
+export interface RepairStats {
+  readonly retransmittedPacketsSent: number;
+  readonly nackReceived: number;
+  readonly pliReceived: number;
+  readonly retransmittedPacketsReceived: number;
+  /** RFC 3550 cumulative lost: expected − received, so duplicates (late originals after an RTX) make it < 0. */
+  readonly packetsLost: number;
+  readonly nackSent: number;
+  readonly pliSent: number;
+  /** From RTCP receiver reports, ms (undefined before the first one). */
+  readonly rttMs: number | undefined;
+}
+
+/** A session description (RFC 8866) for a media peer: the offer, then the answer. */
+export interface SdpMessage {
+  readonly t: "sdp";
+  readonly type: "offer" | "answer";
+  readonly sdp: string;
+}
+
+/** A trickled candidate (`candidate:…`, RFC 8839 §5.1); media peers add the m= section it belongs to. */
+export interface CandidateMessage {
+  readonly t: "cand";
+  readonly line: string;
+  readonly mid?: string;
 }
 
 export type PeerMessage =
   | { readonly t: "ready" }
   | { readonly t: "creds"; readonly ufrag: string; readonly pwd: string }
-  | { readonly t: "cand"; readonly line: string }
+  | SdpMessage
+  | CandidateMessage
   | { readonly t: "eoc" }
   | { readonly t: "state"; readonly state: string; readonly ms: number }
   | { readonly t: "connected"; readonly ms: number; readonly pair: PairInfo }
@@ -85,15 +154,17 @@ export type PeerMessage =
 export type RunnerMessage =
   | { readonly t: "start" }
   | { readonly t: "creds"; readonly ufrag: string; readonly pwd: string }
-  | { readonly t: "cand"; readonly line: string }
+  | SdpMessage
+  | CandidateMessage
   | { readonly t: "eoc" }
   | { readonly t: "go" }
   | { readonly t: "bye" };
 
-const RUNNER_KINDS = new Set(["start", "creds", "cand", "eoc", "go", "bye"]);
+const RUNNER_KINDS = new Set(["start", "creds", "sdp", "cand", "eoc", "go", "bye"]);
 const PEER_KINDS = new Set([
   "ready",
   "creds",
+  "sdp",
   "cand",
   "eoc",
   "state",

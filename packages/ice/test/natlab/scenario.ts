@@ -1,12 +1,13 @@
 /**
- * Runs one NAT-lab scenario: two peer processes (Tern or node-datachannel), one in tern-host-a and one in
- * tern-host-b, started with `ip netns exec`. Signaling goes through this runner over the peers'
- * stdin/stdout (peer-protocol.ts). Phases: both `ready` -> `start` (the clock starts) -> both connected
- * (or a peer fails on its own) -> `go` (each sends its datagrams) -> both `sent` and every datagram in, or
- * a drain time -> `bye` -> both reports. One wall-clock bound over all of it: a hang kills both processes
- * and throws with their output.
+ * Runs one NAT-lab scenario: two peer processes (Tern ICE, Tern media or node-datachannel), one in
+ * tern-host-a and one in tern-host-b, started with `ip netns exec`. Signaling goes through this runner
+ * over the peers' stdin/stdout (peer-protocol.ts). Phases: both `ready` -> `start` (the clock starts) ->
+ * both connected (or a peer fails on its own) -> `go` (each sends its datagrams, or plays its video clip)
+ * -> both `sent` and everything in, or a drain time -> `bye` -> both reports. One wall-clock bound over
+ * all of it: a hang kills both processes and throws with their output.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { HOST_ADDRESS, type LabHost, NS_PREFIX, REPO_ROOT } from "./lab.js";
 import {
@@ -23,7 +24,9 @@ import {
 
 const PEER_SCRIPT: Readonly<Record<PeerImpl, string>> = {
   tern: fileURLToPath(new URL("./peer-tern.ts", import.meta.url)),
+  "tern-media": fileURLToPath(new URL("./peer-media.ts", import.meta.url)),
   "node-datachannel": fileURLToPath(new URL("./peer-ndc.ts", import.meta.url)),
+  "node-datachannel-media": fileURLToPath(new URL("./peer-ndc-media.ts", import.meta.url)),
 };
 
 export interface PeerSpec {
@@ -42,6 +45,9 @@ export interface ScenarioSpec {
   readonly checkingTimeoutMs?: number;
   readonly datagrams?: number;
   readonly datagramBytes?: number;
+  /** Media peers: times the 15-frame VP8 clip is sent, and ms between frames. Defaults 3 and 20. */
+  readonly videoPasses?: number;
+  readonly frameIntervalMs?: number;
   /** How long to wait for late datagrams once both sides sent everything. Default 1000 ms. */
   readonly drainMs?: number;
   /** Wall-clock bound from `start` to both reports. Default checkingTimeoutMs + 6000. */
@@ -103,6 +109,8 @@ export async function runScenario(spec: ScenarioSpec): Promise<ScenarioResult> {
       checkingTimeoutMs,
       datagrams,
       datagramBytes,
+      videoPasses: spec.videoPasses ?? 3,
+      frameIntervalMs: spec.frameIntervalMs ?? 20,
     };
     const child = spawn(
       "ip",
@@ -173,12 +181,13 @@ export async function runScenario(spec: ScenarioSpec): Promise<ScenarioResult> {
         s.ready = true;
         break;
       case "creds":
+      case "sdp":
       case "cand":
       case "eoc":
         send(other(s), m);
         break;
       case "state":
-        log += `[${s.label}] ICE ${m.state} at ${m.ms} ms\n`;
+        log += `[${s.label}] ${s.label.includes("-media") ? "" : "ICE "}${m.state} at ${m.ms} ms\n`;
         break;
       case "connected":
         s.connected = { ms: m.ms, pair: m.pair };
@@ -220,6 +229,12 @@ export async function runScenario(spec: ScenarioSpec): Promise<ScenarioResult> {
     for (const s of [a, b]) if (!s.exited) s.child.kill("SIGKILL");
   };
   const fail = async (why: string): Promise<never> => {
+    // What each side had said, and for a live one what the kernel sees it doing (a busy loop, or blocked).
+    const before = new Map([a, b].map((s) => [s, cpuTicks(s)]));
+    await new Promise((r) => setTimeout(r, 500));
+    for (const s of [a, b]) {
+      log += `[${s.label}] phases: ready ${s.ready}, connected ${s.connected !== undefined}, sent ${s.sent}, all received ${s.allReceived}, report ${s.report !== undefined}; ${s.exited ? "exited" : processState(s, before.get(s))}\n`;
+    }
     kill();
     await until(() => a.exited && b.exited, performance.now() + 2000);
     throw new ScenarioError(why, log);
@@ -266,6 +281,38 @@ export async function runScenario(spec: ScenarioSpec): Promise<ScenarioResult> {
   return { a: a.report, b: b.report, connectMs, wallMs, turnTcpConnections, log };
 }
 
+/** utime + stime of a live peer (clock ticks), from /proc/PID/stat. */
+function cpuTicks(s: Side): number | undefined {
+  const stat = procStat(s);
+  return stat ? Number(stat[14]) + Number(stat[15]) : undefined;
+}
+
+/** /proc/PID/stat fields numbered as in proc(5) (pid and comm left empty), or undefined when it is gone. */
+function procStat(s: Side): string[] | undefined {
+  if (s.exited || s.child.pid === undefined) return undefined;
+  try {
+    const text = readFileSync(`/proc/${s.child.pid}/stat`, "utf8");
+    // The command name (field 2) may hold spaces: split after its closing parenthesis.
+    const rest = text.slice(text.lastIndexOf(")") + 2).split(" ");
+    return ["", "", "", ...rest];
+  } catch {
+    return undefined;
+  }
+}
+
+/** "state R, 98 % CPU over the last 0.5 s, wchan …": tells a busy loop from a blocked write or an idle loop. */
+function processState(s: Side, ticksBefore: number | undefined): string {
+  const stat = procStat(s);
+  if (!stat) return "gone";
+  const ticks = cpuTicks(s);
+  const cpu = ticks !== undefined && ticksBefore !== undefined ? (ticks - ticksBefore) * 2 : undefined; // 100 Hz, 0.5 s
+  let wchan = "?";
+  try {
+    wchan = readFileSync(`/proc/${s.child.pid}/wchan`, "utf8") || "0";
+  } catch {}
+  return `pid ${s.child.pid} state ${stat[3]}, ${cpu ?? "?"} % CPU over 0.5 s (${ticksBefore}->${ticks}), wchan ${wchan}`;
+}
+
 /** Established TCP connections to coturn (port 3478) in the lab's public namespace. */
 function countTurnTcpConnections(): number {
   const r = spawnSync(
@@ -292,7 +339,23 @@ export function describe(r: ScenarioResult): string {
     const pair = p.pair
       ? `${p.pair.local.type}/${p.pair.local.protocol} ${p.pair.local.address}:${p.pair.local.port} -> ${p.pair.remote.type} ${p.pair.remote.address}:${p.pair.remote.port}`
       : "no pair";
-    return `${name} ${p.impl}: ${p.state}${p.connectedMs === undefined ? "" : ` in ${p.connectedMs} ms`}${p.failure ? ` (${p.failure})` : ""}, ${pair}, sent ${p.sent} received ${p.received} other ${p.receivedOther} bytes ${p.receivedBytes}`;
+    const base = `${name} ${p.impl}: ${p.state}${p.connectedMs === undefined ? "" : ` in ${p.connectedMs} ms`}${p.failure ? ` (${p.failure})` : ""}, ${pair}`;
+    const m = p.media;
+    if (!m) {
+      return `${base}, sent ${p.sent} received ${p.received} other ${p.receivedOther} bytes ${p.receivedBytes}`;
+    }
+    const x = m.repair;
+    const repair = x
+      ? `; sent RTX ${x.retransmittedPacketsSent} for ${x.nackReceived} NACKs, ${x.pliReceived} PLIs in; ` +
+        `received RTX ${x.retransmittedPacketsReceived}, lost ${x.packetsLost}, ${x.nackSent} NACKs and ` +
+        `${x.pliSent} PLIs out; RTT ${x.rttMs ?? "—"} ms`
+      : "";
+    return (
+      `${base}\n  ICE ${m.iceConnectedMs ?? "—"} ms, ${m.dtlsCipher ?? "DTLS ?"} / ${m.srtpProfile ?? "SRTP ?"}; ` +
+      `VP8 frames sent ${m.framesSent}/${m.framesExpected}, received ${m.framesReceived}, identical ` +
+      `${m.framesIdentical}, corrupt ${m.framesCorrupt}; RTP packets sent ${m.packetsSent}, received ` +
+      `${m.packetsReceived}${repair}`
+    );
   };
   return `${one("a", r.a)}\n${one("b", r.b)}\nconnect ${r.connectMs?.toFixed(0) ?? "—"} ms, wall ${r.wallMs.toFixed(0)} ms`;
 }

@@ -197,3 +197,22 @@ describe("ICE edges", () => {
     ).toBe(true);
   });
 });
+
+describe("nomination under loss", () => {
+  it("re-nominates when every answer to the nominating check is lost (no stall)", () => {
+    const net = new SimNetwork({ seed: 91, delayMs: [5, 5] });
+    const { a, b } = icePair(net, { a: { checkRtoMs: 50, checkRc: 2 }, b: { checkRtoMs: 50, checkRc: 2 } });
+    start(net, a, b);
+    // As soon as A has a valid pair (and sends USE-CANDIDATE), B's answers are lost for 3 s.
+    runUntil(net, () => a.agent.pairs.some((p) => p.valid), { maxSteps: 10_000 });
+    const unblock = net.block(
+      { address: "10.0.0.2" },
+      { address: "10.0.0.1" },
+      { untilMs: net.now() + 3000 },
+    );
+    runUntil(net, () => a.connected() && b.connected(), { maxSteps: 50_000, maxTimeMs: 20_000 });
+    unblock();
+    expect(net.now()).toBeGreaterThan(3000);
+    expect(a.agent.selectedPair?.remote.port).toBe(6000);
+  });
+});
