@@ -163,19 +163,22 @@ export function createMdnsResolver(options: MdnsResolverOptions = {}): MdnsResol
     for (const w of p.waiters) w(address);
   }
 
+  /**
+   * One query round: the A question and the AAAA question in two packets. RFC 6762 §5.3 allows several
+   * questions per query, but Chromium's responder (156) drops a query holding more than one and leaves
+   * the name unresolved; a single-question query it answers.
+   */
   function sendQuery(name: string): void {
     counters.queriesSent++;
-    open().query(
-      {
-        questions: [
-          { name, type: "A" },
-          { name, type: "AAAA" },
-        ],
-      },
-      guard((err: Error | null) => {
-        if (err !== null) onSocketError(err);
-      }),
-    );
+    const socket = open();
+    for (const type of ["A", "AAAA"] as const) {
+      socket.query(
+        { questions: [{ name, type }] },
+        guard((err: Error | null) => {
+          if (err !== null) onSocketError(err);
+        }),
+      );
+    }
   }
 
   function scheduleResend(name: string, p: Pending, intervalMs: number, elapsedMs: number): void {

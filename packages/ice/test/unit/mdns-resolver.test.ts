@@ -92,6 +92,26 @@ describe("mDNS resolver over loopback multicast", () => {
     expect(r.counters.timedOut).toBe(2);
   });
 
+  it("asks one question per query: a responder that ignores multi-question queries (Chromium 156) answers", async () => {
+    // Seen by packages/peer/test/browser: Chromium 156's mDNS responder drops a query holding both the A
+    // and the AAAA question for its `<uuid>.local` name, and answers a query holding only the A question.
+    const name = `${randomUUID()}.local`;
+    const m = makeMdns(mdnsOptions);
+    cleanups.push(() => new Promise<void>((res) => m.destroy(res)));
+    const questionCounts: number[] = [];
+    m.on("query", (q) => {
+      if (!q.questions.some((x) => x.name === name)) return;
+      questionCounts.push(q.questions.length);
+      const only = q.questions[0];
+      if (q.questions.length !== 1 || only?.type !== "A") return;
+      m.respond({ answers: [{ name, type: "A", ttl: 120, data: "127.0.0.3" }] });
+    });
+    const r = resolver({ timeoutMs: 900 });
+    await expect(r.resolve(name)).resolves.toBe("127.0.0.3");
+    expect(questionCounts.length).toBeGreaterThan(0);
+    expect(questionCounts.every((n) => n === 1)).toBe(true);
+  });
+
   it("shares one query between concurrent resolves of the same name", async () => {
     const name = `${randomUUID()}.local`;
     const responder = startResponder({ [name]: { a: "127.0.0.1" } });
