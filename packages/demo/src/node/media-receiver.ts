@@ -41,8 +41,12 @@ export class MediaReceiver {
     private readonly dropped: () => number,
   ) {}
 
-  start(): void {
+  /** Listens for the sender's signals; called before joining (see MediaSender.listen). */
+  listen(): void {
     this.client.on("signal", (m) => void this.onSignal(m));
+  }
+
+  start(): void {
     this.statusTimer = setInterval(() => void this.publishStatus(), this.cfg.statusIntervalMs);
   }
 

@@ -53,8 +53,11 @@ export class MediaSender {
     private readonly report: (m: ChildMessage) => void,
   ) {}
 
-  /** Starts answering the room: `peers` are those already there when we joined. */
-  start(peers: readonly { peerId: string; name: string | null }[]): void {
+  /**
+   * Listens to the room. Called before joining: the server's `joined` and a `peer-joined` right behind it
+   * can arrive in one read and be emitted before `await join()` returns.
+   */
+  listen(): void {
     this.client.on("peer-joined", (m) => {
       if (m.room === this.cfg.room) void this.offerTo(m.peer.peerId, m.peer.name);
     });
@@ -64,6 +67,10 @@ export class MediaSender {
       if (s) void this.end(s, `peer left (${m.reason})`);
     });
     this.client.on("signal", (m) => void this.onSignal(m));
+  }
+
+  /** Starts streaming: `peers` are those already in the room when we joined. */
+  start(peers: readonly { peerId: string; name: string | null }[]): void {
     for (const p of peers) void this.offerTo(p.peerId, p.name);
     this.pump = setInterval(() => this.tick(), PUMP_INTERVAL_MS);
     this.statusTimer = setInterval(() => void this.publishStatus(), this.cfg.statusIntervalMs);

@@ -45,12 +45,13 @@ async function main(): Promise<void> {
     logger: log.child({ layer: "signaling" }),
   });
   await client.connect();
-  const joined = await client.join(cfg.room, { name: cfg.name });
-  log.info({ room: cfg.room, peerId: joined.peerId, peers: joined.peers.length }, "joined the room");
   const role =
     cfg.role === "sender"
       ? new MediaSender(cfg, clip, client, log, report)
       : new MediaReceiver(cfg, clip, client, log, report, () => filter?.counters.rtpDropped ?? 0);
+  role.listen(); // before join: room messages can arrive together with the join's answer
+  const joined = await client.join(cfg.room, { name: cfg.name });
+  log.info({ room: cfg.room, peerId: joined.peerId, peers: joined.peers.length }, "joined the room");
   if (role instanceof MediaSender) role.start(joined.peers);
   else role.start();
   process.on("message", (m: ParentMessage) => {
