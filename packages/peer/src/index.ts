@@ -1,3 +1,4 @@
+export { peerConnectionState, type TransportStates } from "./machine/connection-state.js";
 export {
   MediaSession,
   type MediaSessionEvent,

@@ -18,6 +18,7 @@ import {
   IceTransport,
 } from "@tern/ice";
 import pino, { type Logger } from "pino";
+import { type PeerConnectionState, peerConnectionState } from "../machine/connection-state.js";
 import { MediaSession } from "../machine/media-session.js";
 import type { MediaCodecName } from "../machine/payload-formats.js";
 import { type LocalStream, planStreams } from "../machine/stream-plan.js";
@@ -42,10 +43,11 @@ import {
   type SignalingState,
   writeSessionDescription,
 } from "../sdp/index.js";
+import { withLocalCandidates } from "../sdp/local-candidates.js";
 import { type LocalTrack, RemoteTrack } from "./media-track.js";
 import { buildStats, type StatsReport } from "./peer-stats.js";
 
-export type PeerConnectionState = "new" | "connecting" | "connected" | "disconnected" | "failed" | "closed";
+export type { PeerConnectionState } from "../machine/connection-state.js";
 
 export interface PeerConnectionConfig {
   readonly iceServers?: readonly IceServer[];
@@ -400,33 +402,8 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
 
   // ---- internals ----------------------------------------------------------------------------------------
 
-  /** Adds our gathered candidates to every accepted m= section (BUNDLE: they all share the transport). */
   private withCandidates(d: SessionDescriptionInit): SessionDescriptionInit {
-    if (this.localCandidates.length === 0 && !this.localGatheringDone) return d;
-    const extra = [
-      ...this.localCandidates.map((c) => `a=${c}`),
-      ...(this.localGatheringDone ? ["a=end-of-candidates"] : []),
-    ];
-    const lines = d.sdp.split("\r\n");
-    const out: string[] = [];
-    let inAccepted = false;
-    const flush = (): void => {
-      if (inAccepted) out.push(...extra);
-    };
-    for (const line of lines) {
-      if (line.startsWith("m=")) {
-        flush();
-        inAccepted = !/^m=\S+ 0 /.test(line);
-      }
-      if (line === "" && out.length > 0 && out[out.length - 1] !== "") {
-        flush();
-        inAccepted = false;
-      }
-      if (line.startsWith("a=candidate:") || line === "a=end-of-candidates") continue;
-      out.push(line);
-    }
-    flush();
-    return { type: d.type, sdp: out.join("\r\n") };
+    return withLocalCandidates(d, this.localCandidates, this.localGatheringDone);
   }
 
   private now(): number {
@@ -736,19 +713,17 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
     );
   }
 
-  /** W3C webrtc-pc §4.3.3: the RTCPeerConnectionState from the ICE and DTLS transports. */
   private updateConnectionState(): void {
     if (this.connectionState === "closed" || this.closing) return;
-    const ice = this.iceConnectionState;
-    const dtlsConnected = this.session?.srtp !== undefined;
-    let next: PeerConnectionState;
-    if (ice === "failed" || this.dtlsFailed) next = "failed";
-    else if (ice === "disconnected") next = "disconnected";
-    else if (this.dtlsClosed) next = "closed";
-    else if ((ice === "connected" || ice === "completed") && dtlsConnected) next = "connected";
-    else if (ice === "new" && !this.session?.dtls) next = "new";
-    else next = "connecting";
-    this.setConnectionState(next);
+    this.setConnectionState(
+      peerConnectionState({
+        ice: this.iceConnectionState,
+        dtlsStarted: this.session?.dtls !== undefined,
+        dtlsConnected: this.session?.srtp !== undefined,
+        dtlsFailed: this.dtlsFailed,
+        dtlsClosed: this.dtlsClosed,
+      }),
+    );
   }
 
   private setConnectionState(s: PeerConnectionState): void {

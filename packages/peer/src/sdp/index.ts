@@ -48,6 +48,7 @@ export {
   parseH264ProfileLevelId,
 } from "./h264-profile-level-id.js";
 export type { LocalSender, LocalTransceiver, LocalTransport } from "./jsep-transceiver.js";
+export { withLocalCandidates } from "./local-candidates.js";
 export {
   answerDirection,
   directionOf,
