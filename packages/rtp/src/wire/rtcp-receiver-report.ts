@@ -8,8 +8,8 @@ import {
   writeRtcpHeader,
 } from "./rtcp-header.js";
 import {
-  decodeReportBlock,
-  encodeReportBlock,
+  decodeReportBlocks,
+  encodeReportBlocks,
   REPORT_BLOCK_LENGTH,
   type ReportBlock,
 } from "./rtcp-report-block.js";
@@ -46,9 +46,7 @@ export function decodeReceiverReport(
   const rc = (packet[0] as number) & 0x1f;
   const end = RR_FIXED_LENGTH + rc * REPORT_BLOCK_LENGTH;
   if (packet.length < end) return decodeFail("rr-truncated", at + packet.length);
-  const reports: ReportBlock[] = [];
-  for (let off = RR_FIXED_LENGTH; off < end; off += REPORT_BLOCK_LENGTH)
-    reports.push(decodeReportBlock(packet, off));
+  const reports = decodeReportBlocks(packet, RR_FIXED_LENGTH, rc);
   return decodeOk({
     type: "rr",
     ssrc: readU32(packet, 4),
@@ -67,11 +65,6 @@ export function encodeReceiverReport(
   const out = new Uint8Array(len);
   writeRtcpHeader(out, 0, rr.reports.length, RtcpPacketType.RR, len);
   writeU32(out, 4, rr.ssrc);
-  let off = RR_FIXED_LENGTH;
-  for (const r of rr.reports) {
-    encodeReportBlock(out, off, r);
-    off += REPORT_BLOCK_LENGTH;
-  }
-  out.set(ext, off);
+  out.set(ext, encodeReportBlocks(out, RR_FIXED_LENGTH, rr.reports));
   return out;
 }

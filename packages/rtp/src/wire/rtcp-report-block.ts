@@ -65,3 +65,19 @@ export function encodeReportBlock(out: Uint8Array, off: number, r: ReportBlock):
   writeU32(out, off + 16, r.lastSenderReport);
   writeU32(out, off + 20, r.delaySinceLastSenderReport);
 }
+
+/** The `count` report blocks of an SR or RR, starting at `from` (the caller checked the length). */
+export function decodeReportBlocks(b: Uint8Array, from: number, count: number): ReportBlock[] {
+  const reports: ReportBlock[] = [];
+  for (let i = 0; i < count; i++) reports.push(decodeReportBlock(b, from + i * REPORT_BLOCK_LENGTH));
+  return reports;
+}
+
+/** Writes the report blocks of an SR or RR from `off`; returns the offset after them. */
+export function encodeReportBlocks(out: Uint8Array, off: number, reports: readonly ReportBlock[]): number {
+  for (const r of reports) {
+    encodeReportBlock(out, off, r);
+    off += REPORT_BLOCK_LENGTH;
+  }
+  return off;
+}

@@ -8,8 +8,8 @@ import {
   writeRtcpHeader,
 } from "./rtcp-header.js";
 import {
-  decodeReportBlock,
-  encodeReportBlock,
+  decodeReportBlocks,
+  encodeReportBlocks,
   REPORT_BLOCK_LENGTH,
   type ReportBlock,
 } from "./rtcp-report-block.js";
@@ -67,9 +67,7 @@ export function decodeSenderReport(
   const rc = (packet[0] as number) & 0x1f;
   const end = SR_FIXED_LENGTH + rc * REPORT_BLOCK_LENGTH;
   if (packet.length < end) return decodeFail("sr-truncated", at + packet.length);
-  const reports: ReportBlock[] = [];
-  for (let off = SR_FIXED_LENGTH; off < end; off += REPORT_BLOCK_LENGTH)
-    reports.push(decodeReportBlock(packet, off));
+  const reports = decodeReportBlocks(packet, SR_FIXED_LENGTH, rc);
   return decodeOk({
     type: "sr",
     ssrc: readU32(packet, 4),
@@ -100,11 +98,6 @@ export function encodeSenderReport(
   writeU32(out, 16, sr.senderInfo.rtpTimestamp);
   writeU32(out, 20, sr.senderInfo.packetCount);
   writeU32(out, 24, sr.senderInfo.octetCount);
-  let off = SR_FIXED_LENGTH;
-  for (const r of sr.reports) {
-    encodeReportBlock(out, off, r);
-    off += REPORT_BLOCK_LENGTH;
-  }
-  out.set(ext, off);
+  out.set(ext, encodeReportBlocks(out, SR_FIXED_LENGTH, sr.reports));
   return out;
 }
