@@ -44,6 +44,8 @@ export interface MediaSessionOptions {
   /** RTCP report interval; default 1000 ms. */
   readonly rtcpIntervalMs?: number;
   readonly keyLog?: (line: string) => void;
+  /** Whether anyone wants the raw RTP of `mid` (an `rtp` event per packet); default nobody. */
+  readonly wantsRtp?: (mid: string) => boolean;
 }
 
 /** One m= section we receive on: how to make a receiver for an SSRC it carries. */
@@ -229,7 +231,7 @@ export class MediaSession {
     let r = this.receivers.get(p.ssrc);
     const repairs = r ? undefined : this.rtxToReceiver.get(p.ssrc);
     if (r) {
-      this.events.push({ kind: "rtp", mid: r.config.mid, packet: p });
+      if (this.o.wantsRtp?.(r.config.mid)) this.events.push({ kind: "rtp", mid: r.config.mid, packet: p });
       r.handlePacket(now, p);
     } else if (repairs) {
       r = repairs;
@@ -241,7 +243,7 @@ export class MediaSession {
         return;
       }
       if (r.config.ssrc === p.ssrc) {
-        this.events.push({ kind: "rtp", mid: r.config.mid, packet: p });
+        if (this.o.wantsRtp?.(r.config.mid)) this.events.push({ kind: "rtp", mid: r.config.mid, packet: p });
         r.handlePacket(now, p);
       } else r.handleRtx(now, p);
     }

@@ -570,6 +570,8 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
       random: (n) => new Uint8Array(randomBytes(n)),
       cname: this.cname,
       unixMsAtZero: Date.now() - this.now(),
+      wantsRtp: (mid) =>
+        (this.transceivers.find((t) => t.mid === mid)?.receiver.track.listenerCount("rtp") ?? 0) > 0,
       ...(this.config.srtpProfiles ? { srtpProfiles: this.config.srtpProfiles } : {}),
       ...(this.config.keyLog ? { keyLog: this.config.keyLog } : {}),
     });
@@ -671,7 +673,7 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
         }
         case "rtp": {
           const t = this.transceivers.find((x) => x.mid === e.mid);
-          if (t && t.receiver.track.listenerCount("rtp") > 0) t.receiver.track.emit("rtp", e.packet);
+          t?.receiver.track.emit("rtp", e.packet);
           break;
         }
         case "keyframe-request":

@@ -67,6 +67,8 @@ describe("Tern ↔ Tern on loopback", () => {
         collect(remoteAtA.video as RemoteTrack, video.length),
         collect(remoteAtA.audio as RemoteTrack, audio.length),
       ];
+      let rawVideoAtB = 0;
+      (remoteAtB.video as RemoteTrack).on("rtp", () => rawVideoAtB++);
       await Promise.all([
         play(video, (f) => aVideo.writeFrame(f.data, f.rtpTimestamp)),
         play(audio, (f) => aAudio.writeFrame(f.data, f.rtpTimestamp)),
@@ -78,6 +80,8 @@ describe("Tern ↔ Tern on loopback", () => {
       expectSameFrames(ba, audio);
       expectSameFrames(av, video);
       expectSameFrames(aa, audio);
+      // raw RTP goes to whoever listens
+      expect(rawVideoAtB).toBeGreaterThan(0);
 
       const stats = await a.getStats();
       const outbound = [...stats.values()].filter((s) => s.type === "outbound-rtp");
