@@ -11,7 +11,15 @@ import { dePacketizeRtpPackets, RtpPacket as WeriftRtpPacket } from "werift";
 import { type EncodedFrame, LocalTrack, type RemoteTrack } from "../../src/node/media-track.js";
 import { PeerConnection } from "../../src/node/peer-connection.js";
 import { type ClipFrame, opusClip, vp8Clip } from "./media-fixtures.js";
-import { collect, connectionState, expectSameFrames, play, withTimeout } from "./peer-helpers.js";
+import {
+  collect,
+  connectionState,
+  expectSameFrames,
+  gathered,
+  play,
+  untilCount,
+  withTimeout,
+} from "./peer-helpers.js";
 
 afterAll(() => nodeDataChannel.cleanup());
 
@@ -102,18 +110,6 @@ async function ndcPlay(
       track.sendMessageBinary(Buffer.from(encodeRtpPacket(packet)));
     await new Promise((r) => setTimeout(r, 5));
   }
-}
-
-async function untilCount(frames: Buffer[], n: number): Promise<void> {
-  while (frames.length < n) await new Promise((r) => setTimeout(r, 10));
-}
-
-function gathered(pc: PeerConnection): Promise<void> {
-  return new Promise((r) =>
-    pc.iceGatheringState === "complete"
-      ? r()
-      : pc.on("icegatheringstatechange", (s) => s === "complete" && r()),
-  );
 }
 
 describe("interop with node-datachannel on loopback", () => {

@@ -58,3 +58,17 @@ export function expectSameFrames(got: readonly EncodedFrame[], sent: readonly Cl
     ).toBe(0);
   }
 }
+
+/** Resolves once `frames` holds `n` entries (filled by another stack's callbacks). */
+export async function untilCount(frames: readonly unknown[], n: number): Promise<void> {
+  while (frames.length < n) await new Promise((r) => setTimeout(r, 10));
+}
+
+/** Resolves when the connection has gathered all its candidates (for peers that take a full SDP). */
+export function gathered(pc: PeerConnection): Promise<void> {
+  return new Promise((r) =>
+    pc.iceGatheringState === "complete"
+      ? r()
+      : pc.on("icegatheringstatechange", (s) => s === "complete" && r()),
+  );
+}

@@ -23,7 +23,15 @@ import {
 import { type EncodedFrame, LocalTrack, type RemoteTrack } from "../../src/node/media-track.js";
 import { PeerConnection } from "../../src/node/peer-connection.js";
 import { type ClipFrame, opusClip, vp8Clip } from "./media-fixtures.js";
-import { collect, connectionState, expectSameFrames, play, withTimeout } from "./peer-helpers.js";
+import {
+  collect,
+  connectionState,
+  expectSameFrames,
+  gathered,
+  play,
+  untilCount,
+  withTimeout,
+} from "./peer-helpers.js";
 
 let stun: RunningStunServer;
 beforeAll(async () => {
@@ -98,10 +106,6 @@ async function weriftPlay(
   }
 }
 
-async function untilCount(frames: Buffer[], n: number): Promise<void> {
-  while (frames.length < n) await new Promise((r) => setTimeout(r, 10));
-}
-
 describe("interop with werift on loopback", () => {
   for (const ternOffers of [true, false]) {
     it(`${ternOffers ? "Tern offers, werift answers" : "werift offers, Tern answers"}: VP8 + Opus both ways, byte-identical frames`, async () => {
@@ -122,11 +126,7 @@ describe("interop with werift on loopback", () => {
           tern.addTrack(ternVideo);
           tern.addTrack(ternAudio);
           await tern.setLocalDescription(await tern.createOffer());
-          await new Promise<void>((r) =>
-            tern.iceGatheringState === "complete"
-              ? r()
-              : tern.on("icegatheringstatechange", (s) => s === "complete" && r()),
-          );
+          await gathered(tern);
           const offer = tern.localDescription;
           if (!offer) throw new Error("no offer");
           await w.setRemoteDescription({ type: "offer", sdp: offer.sdp });
@@ -145,11 +145,7 @@ describe("interop with werift on loopback", () => {
           tern.addTrack(ternVideo);
           tern.addTrack(ternAudio);
           await tern.setLocalDescription(await tern.createAnswer());
-          await new Promise<void>((r) =>
-            tern.iceGatheringState === "complete"
-              ? r()
-              : tern.on("icegatheringstatechange", (s) => s === "complete" && r()),
-          );
+          await gathered(tern);
           const answer = tern.localDescription;
           if (!answer) throw new Error("no answer");
           await w.setRemoteDescription({ type: "answer", sdp: answer.sdp });
