@@ -31,6 +31,8 @@ export {
   type IceTransportOptions,
 } from "./node/ice-transport.js";
 export { createMdnsResolver, type MdnsResolver, type MdnsResolverOptions } from "./node/mdns-resolver.js";
+export { secureRandom, secureRandomU32 } from "./node/secure-random.js";
+export { silentLogger } from "./node/silent-logger.js";
 export * from "./stun.js";
 export * from "./turn.js";
 export {

@@ -1,5 +1,6 @@
-import { createPrivateKey, type KeyObject, webcrypto, X509Certificate } from "node:crypto";
+import { createPrivateKey, createPublicKey, type KeyObject, webcrypto, X509Certificate } from "node:crypto";
 import * as x509 from "@peculiar/x509";
+import { decodeEcPublicKey } from "../wire/x509-public-key.js";
 import type { SigningKeyType } from "./signature.js";
 
 /**
@@ -19,6 +20,10 @@ export interface PeerCertificate {
   readonly keyType: SigningKeyType;
 }
 
+function base64url(b: Uint8Array): string {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("base64url");
+}
+
 function keyTypeOf(key: KeyObject): SigningKeyType | undefined {
   if (key.asymmetricKeyType === "ec") return "ecdsa";
   if (key.asymmetricKeyType === "rsa") return "rsa";
@@ -28,6 +33,13 @@ function keyTypeOf(key: KeyObject): SigningKeyType | undefined {
 /** Parses a peer's DER certificate; undefined when malformed or with a key type Tern cannot verify. */
 export function parsePeerCertificate(der: Uint8Array): PeerCertificate | undefined {
   try {
+    // Fast path: an EC key (what browsers and Tern send) imported from its point as a JWK.
+    const ec = decodeEcPublicKey(der);
+    if (ec.ok) {
+      const { curve, x, y } = ec.value;
+      const jwk = { kty: "EC", crv: curve, x: base64url(x), y: base64url(y) };
+      return { der, publicKey: createPublicKey({ key: jwk, format: "jwk" }), keyType: "ecdsa" };
+    }
     const cert = new X509Certificate(der);
     const keyType = keyTypeOf(cert.publicKey);
     return keyType === undefined ? undefined : { der, publicKey: cert.publicKey, keyType };

@@ -1,10 +1,9 @@
-import { randomBytes } from "node:crypto";
 import { createSocket, type Socket } from "node:dgram";
 import { lookup } from "node:dns/promises";
 import { EventEmitter } from "node:events";
 import { isIP } from "node:net";
 import { performance } from "node:perf_hooks";
-import pino, { type Logger } from "pino";
+import type { Logger } from "pino";
 import { addrKey } from "../machine/check-list.js";
 import { IceAgent } from "../machine/ice-agent.js";
 import type { IceAgentConfig } from "../machine/ice-agent-config.js";
@@ -23,6 +22,8 @@ import { parseIceServerUrl } from "../wire/ice-server-url.js";
 import type { TransportAddr } from "../wire/transport-address.js";
 import { type HostAddressOptions, listHostAddresses } from "./host-interfaces.js";
 import { createMdnsResolver, type MdnsResolver } from "./mdns-resolver.js";
+import { secureRandom } from "./secure-random.js";
+import { silentLogger } from "./silent-logger.js";
 import { type ConnectTurnOptions, connectTurn, type TurnClient } from "./turn-client.js";
 
 /** One entry of `iceServers`, as in the browser's RTCConfiguration. */
@@ -89,11 +90,11 @@ export class IceTransport extends EventEmitter<IceTransportEvents> {
 
   constructor(private readonly opts: IceTransportOptions = {}) {
     super();
-    this.log = opts.logger ?? pino({ level: "silent" });
+    this.log = opts.logger ?? silentLogger();
     this.agent = new IceAgent({
       ...opts,
       stunServers: opts.iceTransportPolicy === "relay" ? [] : opts.stunServers,
-      random: (n) => new Uint8Array(randomBytes(n)),
+      random: secureRandom,
     });
     this.ownsMdns = opts.mdns === undefined || opts.mdns === true;
     if (typeof opts.mdns === "object") this.mdns = opts.mdns;

@@ -3,7 +3,7 @@
  * guard, responses drained after each. Silent unless given a pino logger.
  */
 import { createSocket, type RemoteInfo, type Socket } from "node:dgram";
-import { type Logger, pino } from "pino";
+import type { Logger } from "pino";
 import {
   StunBindingServer,
   type StunBindingServerConfig,
@@ -11,6 +11,7 @@ import {
 } from "../machine/stun-binding-server.js";
 import { ipFamily } from "../wire/ip-address.js";
 import type { TransportAddr } from "../wire/transport-address.js";
+import { silentLogger } from "./silent-logger.js";
 
 export interface StunServerOptions extends StunBindingServerConfig {
   /** Default 3478 (RFC 8489 §18.7); 0 picks a free port. */
@@ -31,7 +32,7 @@ export interface RunningStunServer {
 
 export function startStunServer(opts: StunServerOptions = {}): Promise<RunningStunServer> {
   const host = opts.host ?? "0.0.0.0";
-  const log = opts.logger ?? pino({ level: "silent" });
+  const log = opts.logger ?? silentLogger();
   const machine = new StunBindingServer(opts);
   const adapterCounters = { "internal-error": 0 };
   const udp6 = ipFamily(host) === 6;

@@ -4,19 +4,20 @@
  * the monotonic clock. Every socket and timer callback runs through one guard; what it catches is a bug
  * in Tern: it is counted, the client fails with code "internal", and `error` is emitted only when listened.
  */
-import { randomBytes } from "node:crypto";
 import { createSocket, type Socket as UdpSocket } from "node:dgram";
 import { lookup } from "node:dns/promises";
 import { EventEmitter } from "node:events";
 import { isIP, type Socket as TcpSocket, connect as tcpConnect } from "node:net";
 import { performance } from "node:perf_hooks";
 import { type ConnectionOptions, connect as tlsConnect } from "node:tls";
-import pino, { type Logger } from "pino";
+import type { Logger } from "pino";
 import { TurnAllocation } from "../machine/turn-allocation.js";
 import type { TurnAllocationConfig, TurnEvent } from "../machine/turn-allocation-config.js";
 import { type TurnCounters, TurnError } from "../machine/turn-error.js";
 import { TurnStreamFramer } from "../machine/turn-stream-framer.js";
 import type { TransportAddr } from "../wire/transport-address.js";
+import { secureRandom } from "./secure-random.js";
+import { silentLogger } from "./silent-logger.js";
 
 export interface ConnectTurnOptions
   extends Pick<
@@ -80,7 +81,7 @@ export class TurnClient extends EventEmitter<TurnClientEvents> {
 
   constructor(config: TurnAllocationConfig, logger: Logger | undefined) {
     super();
-    this.log = logger ?? pino({ level: "silent" });
+    this.log = logger ?? silentLogger();
     this.allocation = new TurnAllocation(config);
   }
 
@@ -376,7 +377,7 @@ export async function connectTurn(opts: ConnectTurnOptions): Promise<TurnClient>
       server,
       username: opts.username,
       password: opts.credential,
-      random: (n) => new Uint8Array(randomBytes(n)),
+      random: secureRandom,
       transport,
       lifetimeSec: opts.lifetimeSec,
       rtoMs: opts.rtoMs,

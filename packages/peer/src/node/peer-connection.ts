@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import {
   type CertificateFingerprint,
@@ -16,8 +16,11 @@ import {
   type IceGatheringState,
   type IceServer,
   IceTransport,
+  secureRandom,
+  secureRandomU32,
+  silentLogger,
 } from "@tern/ice";
-import pino, { type Logger } from "pino";
+import type { Logger } from "pino";
 import { type PeerConnectionState, peerConnectionState } from "../machine/connection-state.js";
 import { MediaSession } from "../machine/media-session.js";
 import type { MediaCodecName } from "../machine/payload-formats.js";
@@ -114,8 +117,9 @@ function domError(name: string, message: string): Error {
   return new DOMException(message, name);
 }
 
-function u32(b: Buffer): number {
-  return b.readUInt32BE(0) >>> 0 || 1;
+/** A random SSRC (never 0). */
+function randomSsrc(): number {
+  return secureRandomU32() || 1;
 }
 
 /**
@@ -133,7 +137,7 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
   private ice: IceTransport | undefined;
   private session: MediaSession | undefined;
   private readonly session0 = performance.now();
-  private readonly sessionId = createSessionId((n) => new Uint8Array(randomBytes(n)));
+  private readonly sessionId = createSessionId(secureRandom);
   private sessionVersion = 0;
   private readonly cname = randomUUID();
   private readonly localCandidates: string[] = [];
@@ -154,8 +158,8 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
 
   constructor(readonly config: PeerConnectionConfig = {}) {
     super();
-    this.log = config.logger ?? pino({ level: "silent" });
-    this.iceCredentials = generateIceCredentials((n) => new Uint8Array(randomBytes(n)));
+    this.log = config.logger ?? silentLogger();
+    this.iceCredentials = generateIceCredentials(secureRandom);
     const given = config.certificates?.[0];
     this.certificateReady = given ? Promise.resolve(given) : processCertificate();
     void this.certificateReady.then((c) => {
@@ -229,7 +233,7 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
       kind,
       direction,
       currentDirection: undefined,
-      sender: { track: undefined, ssrc: u32(randomBytes(4)), rtxSsrc: u32(randomBytes(4)) },
+      sender: { track: undefined, ssrc: randomSsrc(), rtxSsrc: randomSsrc() },
       receiver: { track: new RemoteTrack(kind, mid) },
       stopped: false,
     };
@@ -493,7 +497,7 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
       this.localCandidates.length = 0;
       this.localGatheringDone = false;
       this.gathered = false;
-    } else this.iceCredentials = generateIceCredentials((n) => new Uint8Array(randomBytes(n)));
+    } else this.iceCredentials = generateIceCredentials(secureRandom);
   }
 
   private ensureIce(role: "controlling" | "controlled", remoteIceLite = false): void {
@@ -507,7 +511,7 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
       ...(this.config.iceAddresses ? { addresses: this.config.iceAddresses } : {}),
       ...(this.config.iceInterfaces ? { interfaces: this.config.iceInterfaces } : {}),
       mdns: this.config.mdns ?? true,
-      logger: this.log.child({ layer: "ice" }),
+      ...(this.config.logger ? { logger: this.log.child({ layer: "ice" }) } : {}),
     });
     this.ice = ice;
     ice.on("candidate", (c) => {
@@ -567,7 +571,7 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
     if (!cert) return undefined;
     this.session = new MediaSession({
       certificate: cert,
-      random: (n) => new Uint8Array(randomBytes(n)),
+      random: secureRandom,
       cname: this.cname,
       unixMsAtZero: Date.now() - this.now(),
       wantsRtp: (mid) =>
