@@ -368,7 +368,7 @@ export class MediaSession {
       this.counters.sentBeforeConnected++;
       return false;
     }
-    for (const p of s.packetizeFrame(now, frame, rtpTimestamp)) this.sendProtected(p);
+    s.packetizeFrame(now, frame, rtpTimestamp, this.sendProtectedBound);
     return true;
   }
 
@@ -390,6 +390,8 @@ export class MediaSession {
         this.sendRtcp([{ type: "pli", senderSsrc: this.rtcpSsrc, mediaSsrc: r.config.ssrc }]);
     }
   }
+
+  private readonly sendProtectedBound = (rtp: Uint8Array): void => this.sendProtected(rtp);
 
   private sendProtected(rtp: Uint8Array): void {
     this.transmits.push((this.srtp as SrtpContext).protect(rtp));

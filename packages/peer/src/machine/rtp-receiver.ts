@@ -70,6 +70,8 @@ export class RtpReceiver {
       format: payloadFormatFor(config.codec, random),
       maxLatencyMs: video ? 500 : 200,
       maxPackets: video ? 1024 : 64,
+      // Payloads are views of fresh SRTP output (or of an RTX packet's): nothing rewrites them.
+      adoptPayloads: true,
     });
     this.nack = config.nack ? new NackGenerator({ maxAgeMs: video ? 450 : 180 }) : undefined;
   }

@@ -1,6 +1,7 @@
 import {
   encodeHeaderExtension,
   encodeRtpPacket,
+  encodeRtpPacketInto,
   type ReportBlock,
   RetransmissionHistory,
   type RtpPacket,
@@ -41,6 +42,12 @@ export interface RtpSenderCounters {
  * retransmission history that answers NACKs (plain or RTX, RFC 4588), and sender statistics for SRs.
  * Pure: packets come back to the caller, which protects and sends them.
  */
+/**
+ * Where outgoing RTP is encoded before SRTP protects it into its own output: one per process, since
+ * encode → protect runs to completion synchronously. A packet larger than this gets its own array.
+ */
+const encodeScratch = new Uint8Array(2048);
+
 export class RtpSender {
   readonly counters: RtpSenderCounters = {
     packetsSent: 0,
@@ -88,18 +95,29 @@ export class RtpSender {
         : undefined;
   }
 
-  /** One encoded frame at an RTP timestamp: the packets to protect and send, in order. */
-  packetizeFrame(now: number, frame: Uint8Array, rtpTimestamp: number): Uint8Array[] {
+  /**
+   * One encoded frame at an RTP timestamp: each packet, in order, handed to `send` to protect and send.
+   * The bytes are valid only during the call (one scratch buffer serves every packet).
+   */
+  packetizeFrame(
+    now: number,
+    frame: Uint8Array,
+    rtpTimestamp: number,
+    send: (rtp: Uint8Array) => void,
+  ): void {
     const packets = this.packetizer.packetize(
       frame,
       rtpTimestamp >>> 0,
       this.extension ? { extension: this.extension } : {},
     );
     this.counters.framesSent++;
-    return packets.map((p) => this.sent(now, p));
+    for (const p of packets) send(this.sent(now, p));
   }
 
-  /** A ready RTP packet from the application: our SSRC and payload type are kept as given. */
+  /**
+   * A ready RTP packet from the application (our SSRC and payload type are kept as given), encoded; the
+   * bytes are valid until the next packet is encoded (protect them at once).
+   */
   sendPacket(now: number, packet: RtpPacket): Uint8Array {
     return this.sent(now, packet);
   }
@@ -109,7 +127,7 @@ export class RtpSender {
     this.stats.handleSent(now, p);
     this.counters.packetsSent++;
     this.counters.bytesSent += p.payload.length;
-    return encodeRtpPacket(p);
+    return encodeRtpPacketInto(p, encodeScratch);
   }
 
   /** RFC 4585 §6.2.1 Generic NACK for our SSRC: the packets to resend (encoded). */

@@ -14,6 +14,12 @@ export interface JitterBufferOptions<F extends DepacketizedFrame> {
   readonly waitForKeyframe?: boolean;
   /** the least time between two keyframe requests while one is awaited */
   readonly keyframeRequestIntervalMs?: Millis;
+  /**
+   * The payloads handed to `handlePacket` are the buffer's to keep: nobody rewrites their bytes later
+   * (fresh SRTP output, say). They are then held, and may end up in frames, without a copy. Default false:
+   * each payload is copied on arrival.
+   */
+  readonly adoptPayloads?: boolean;
 }
 
 /** A frame released in order by the buffer. */
@@ -78,6 +84,7 @@ export class JitterBuffer<F extends DepacketizedFrame = DepacketizedFrame> {
   readonly #maxLatencyMs: Millis;
   readonly #waitForKeyframe: boolean;
   readonly #keyframeIntervalMs: Millis;
+  readonly #adoptPayloads: boolean;
   readonly #unwrapper = new SequenceUnwrapper();
   readonly #slots = new Map<number, Slot>();
   readonly #frames: BufferedFrame<F>[] = [];
@@ -99,6 +106,7 @@ export class JitterBuffer<F extends DepacketizedFrame = DepacketizedFrame> {
     this.#maxLatencyMs = o.maxLatencyMs ?? 200;
     this.#waitForKeyframe = o.waitForKeyframe ?? o.format.markerEndsFrame;
     this.#keyframeIntervalMs = o.keyframeRequestIntervalMs ?? 500;
+    this.#adoptPayloads = o.adoptPayloads ?? false;
     this.#waitingForKeyframe = this.#waitForKeyframe;
     if (!(this.#maxPackets >= 1 && this.#maxPackets <= 32768))
       throw new UsageError("maxPackets must be 1–32768");
@@ -134,7 +142,7 @@ export class JitterBuffer<F extends DepacketizedFrame = DepacketizedFrame> {
       timestamp: packet.timestamp,
       marker: packet.marker,
       start: this.#format.isFrameStart(packet.payload),
-      payload: new Uint8Array(packet.payload),
+      payload: this.#adoptPayloads ? packet.payload : new Uint8Array(packet.payload),
       arrivalMs: now,
     });
     if (ext > this.#maxStored) this.#maxStored = ext;

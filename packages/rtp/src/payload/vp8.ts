@@ -236,11 +236,14 @@ export class Vp8PayloadFormat implements PayloadFormat<Vp8Frame> {
       total += data.length;
     }
     if (first === undefined) return decodeFail("no-packets", 0);
-    const out = new Uint8Array(total);
-    let off = 0;
-    for (const p of parts) {
-      out.set(p, off);
-      off += p.length;
+    // One packet: the frame is a view of its payload (the caller owns the payloads it hands in).
+    const out = parts.length === 1 ? (parts[0] as Uint8Array) : new Uint8Array(total);
+    if (parts.length > 1) {
+      let off = 0;
+      for (const p of parts) {
+        out.set(p, off);
+        off += p.length;
+      }
     }
     return decodeOk({ data: out, isKeyframe: isVp8KeyframeStart(first, out), descriptor: first });
   }

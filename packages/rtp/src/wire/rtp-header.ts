@@ -108,13 +108,23 @@ export function rtpPacketLength(p: RtpPacket): number {
  * `UsageError` for a value the header cannot carry.
  */
 export function encodeRtpPacket(p: RtpPacket): Uint8Array {
+  return encodeRtpPacketInto(p, undefined);
+}
+
+/**
+ * `encodeRtpPacket` into the start of a scratch buffer when it is large enough, returning a view of it —
+ * valid until the caller writes `into` again (for bytes consumed at once, as SRTP's protect does: no
+ * allocation per packet); otherwise into a fresh array.
+ */
+export function encodeRtpPacketInto(p: RtpPacket, into: Uint8Array | undefined): Uint8Array {
   if (p.csrcs.length > 15) throw new UsageError("at most 15 CSRCs");
   if (p.paddingLength < 0 || p.paddingLength > 255) throw new UsageError("paddingLength must be 0–255");
   const ext = p.extension;
   if (ext && (ext.data.length % 4 !== 0 || ext.data.length / 4 > 0xffff)) {
     throw new UsageError("header extension data must be a multiple of 4 octets, at most 65535 words");
   }
-  const out = new Uint8Array(rtpPacketLength(p));
+  const length = rtpPacketLength(p);
+  const out = into && into.length >= length ? into.subarray(0, length) : new Uint8Array(length);
   out[0] = 0x80 | (p.paddingLength > 0 ? 0x20 : 0) | (ext ? 0x10 : 0) | p.csrcs.length;
   out[1] = (p.marker ? 0x80 : 0) | (p.payloadType & 0x7f);
   out[2] = (p.sequenceNumber >>> 8) & 0xff;
@@ -136,6 +146,9 @@ export function encodeRtpPacket(p: RtpPacket): Uint8Array {
     off += 4 + ext.data.length;
   }
   out.set(p.payload, off);
-  if (p.paddingLength > 0) out[out.length - 1] = p.paddingLength;
+  if (p.paddingLength > 0) {
+    out.fill(0, off + p.payload.length, length - 1);
+    out[length - 1] = p.paddingLength;
+  }
   return out;
 }

@@ -7,6 +7,7 @@ import {
   encodeHeaderExtension,
   encodeRtcpCompound,
   encodeRtpPacket,
+  encodeRtpPacketInto,
   type HeaderExtensionElement,
   type ReportBlock,
   type RtcpPacket,
@@ -135,6 +136,20 @@ describe("what encodes decodes to the same value", () => {
       fc.property(rtpPacket, (p) => {
         const r = decodeRtpPacket(encodeRtpPacket(p));
         expect(r.ok && r.value).toEqual(p);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("encodeRtpPacketInto a dirty scratch: the same bytes as encodeRtpPacket (padding zeroed); too small → fresh", () => {
+    const scratch = new Uint8Array(600);
+    fc.assert(
+      fc.property(rtpPacket, fc.uint8Array({ minLength: 600, maxLength: 600 }), (p, dirt) => {
+        scratch.set(dirt);
+        const fresh = encodeRtpPacket(p);
+        const into = encodeRtpPacketInto(p, scratch);
+        expect(Array.from(into)).toEqual(Array.from(fresh));
+        expect(into.buffer === scratch.buffer).toBe(fresh.length <= scratch.length);
       }),
       { numRuns: 300 },
     );

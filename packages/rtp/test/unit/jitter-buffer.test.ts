@@ -32,6 +32,27 @@ function drain<T>(poll: () => T | undefined): T[] {
 }
 
 describe("JitterBuffer", () => {
+  it("copies payloads on arrival by default; with adoptPayloads a one-packet frame is a view of the payload", () => {
+    for (const adoptPayloads of [false, true]) {
+      const next = vp8Stream();
+      const jb = new JitterBuffer({ format: new Vp8PayloadFormat(), adoptPayloads });
+      const key = next(6, true)[0] as RtpPacket;
+      const seen = Uint8Array.from(key.payload);
+      jb.handlePacket(0, key);
+      key.payload.fill(0xee); // the sender's buffer reused
+      const f = jb.pollFrame();
+      if (!f) throw new Error("no frame");
+      if (adoptPayloads) {
+        expect(f.frame.data.buffer).toBe(key.payload.buffer);
+        expect(f.frame.data[0]).toBe(0xee);
+      } else {
+        expect(f.frame.data.buffer).not.toBe(key.payload.buffer);
+        expect(Array.from(f.frame.data)).toEqual([0x10, 1, 2, 3, 4, 5]); // the frame as sent
+        expect(Array.from(seen.subarray(seen.length - 6))).toEqual([0x10, 1, 2, 3, 4, 5]);
+      }
+    }
+  });
+
   it("releases complete frames in order as soon as they are complete", () => {
     const next = vp8Stream();
     const jb = new JitterBuffer({ format: new Vp8PayloadFormat() });
