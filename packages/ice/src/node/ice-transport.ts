@@ -173,6 +173,11 @@ export class IceTransport extends EventEmitter<IceTransportEvents> {
         const existing = [...this.sockets.values()].find((s) => s.address().address === address);
         const socket = existing ?? (await this.bind(address));
         if (!socket) continue;
+        if (this.closed) {
+          // closed while the bind was under way: close() did not see this socket
+          socket.close();
+          return;
+        }
         const a = socket.address();
         const base = { address: a.address, port: a.port };
         this.sockets.set(addrKey(base), socket);

@@ -43,6 +43,17 @@ function connected(t: IceTransport, ms = 10_000): Promise<void> {
 }
 
 describe("IceTransport on loopback", () => {
+  it("close() while gather() is binding leaves no socket open (the bind finishing after close)", async () => {
+    const udp = (): number => process.getActiveResourcesInfo().filter((r) => r === "UDPWrap").length;
+    const before = udp();
+    const t = new IceTransport({ role: "controlling", addresses: ["127.0.0.1"], mdns: false });
+    const gathering = t.gather();
+    await t.close();
+    await gathering;
+    await new Promise((r) => setTimeout(r, 20));
+    expect(udp()).toBe(before);
+  });
+
   it("connects to a peer that hides its address behind an mDNS name", async () => {
     // The responder answers for B's name, as the browser's mDNS responder does for its own host candidate.
     const name = `${randomUUID()}.local`;
