@@ -268,6 +268,7 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
       { transport: this.localTransport(cert) },
     );
     const sdp = writeSessionDescription(desc);
+    this.remember(sdp, desc);
     this.apply(jsepTransition(this.jsep, { kind: "created-offer", sdp }));
     return { type: "offer", sdp };
   }
@@ -292,6 +293,7 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
     });
     if (!result.ok) throw domError("OperationError", `cannot answer: ${result.error.message}`);
     const sdp = writeSessionDescription(result.value);
+    this.remember(sdp, result.value);
     this.apply(jsepTransition(this.jsep, { kind: "created-answer", sdp }));
     return { type: "answer", sdp };
   }
@@ -425,9 +427,17 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
     if (cached) return cached;
     const p = parseSessionDescription(sdp);
     if (!p.ok) throw domError("InvalidAccessError", `bad SDP: ${p.error.code} at ${p.error.at}`);
-    if (this.parsed.size >= 4) this.parsed.delete(this.parsed.keys().next().value as string);
-    this.parsed.set(sdp, p.value);
+    this.remember(sdp, p.value);
     return p.value;
+  }
+
+  /**
+   * The model behind a text: parsed, or the one we wrote it from (a description we create reads back
+   * equal to its model — sdp-tern-to-tern.test.ts — so our own offer or answer is never parsed again).
+   */
+  private remember(sdp: string, desc: SessionDescription): void {
+    if (this.parsed.size >= 4) this.parsed.delete(this.parsed.keys().next().value as string);
+    this.parsed.set(sdp, desc);
   }
 
   private readonly parsed = new Map<string, SessionDescription>();

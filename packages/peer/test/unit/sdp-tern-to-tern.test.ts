@@ -91,6 +91,12 @@ describe("Tern ↔ Tern offer/answer", () => {
     expect(a.value[1]?.codecs[0]?.rtcpFeedback).toHaveLength(5);
   });
 
+  it("a created offer and answer read back equal to their model (PeerConnection keeps the model, not a re-parse)", () => {
+    expect(wire(offer)).toEqual(offer);
+    expect(wire(answer)).toEqual(answer);
+    expect(writeSessionDescription(wire(offer))).toBe(writeSessionDescription(offer));
+  });
+
   it("directions mirror each other", () => {
     if (!a.ok || !b.ok) throw new Error("negotiation failed");
     expect(a.value.map((m) => m.direction)).toEqual(["sendrecv", "sendonly", "recvonly"]);
