@@ -16,21 +16,30 @@ import { type Cipher, createCipheriv } from "node:crypto";
  * session key, encrypts a whole run of counter blocks — for many packets at a time — in one `update()` call,
  * and the keystream is XORed in JS. ECB with no padding is stateless between whole blocks, so reusing the
  * object for ever is exactly AES-CM.
+ *
+ * The cipher is created on the first `generate`: a direction that never carries a packet (SRTCP one way,
+ * a peer that sends no media) costs no native cipher context. Until then the key waits in a buffer of
+ * its own or at `keyAt` in one the caller shares between several keys (one allocation per transform).
  */
 export class AesCmKeystream {
-  readonly #ecb: Cipher;
+  #ecb: Cipher | undefined;
+  /** The session key is at [#keyAt, #keyAt + 16) of this until the cipher is made from it. */
+  #keyStore: Uint8Array | undefined;
+  readonly #keyAt: number;
   readonly #s0: number;
   readonly #s1: number;
   readonly #s2: number;
   readonly #s3: number;
-  #counters = new Uint32Array(0);
 
-  constructor(cipherKey: Uint8Array, cipherSalt: Uint8Array) {
+  constructor(cipherKey: Uint8Array, cipherSalt: Uint8Array, keyStore = new Uint8Array(16), keyAt = 0) {
     if (cipherKey.length !== 16 || cipherSalt.length !== 14) {
       throw new RangeError("AES-CM needs a 128-bit session key and a 112-bit session salt");
     }
-    this.#ecb = createCipheriv("aes-128-ecb", cipherKey, null);
-    this.#ecb.setAutoPadding(false);
+    if (!(keyAt >= 0 && keyAt + 16 <= keyStore.length))
+      throw new RangeError("key does not fit the buffer given");
+    keyStore.set(cipherKey, keyAt);
+    this.#keyStore = keyStore;
+    this.#keyAt = keyAt;
     const s = new DataView(cipherSalt.buffer, cipherSalt.byteOffset, 14);
     this.#s0 = s.getUint32(0);
     this.#s1 = s.getUint32(4);
@@ -44,10 +53,9 @@ export class AesCmKeystream {
    */
   generate(ssrc: number, firstIndex: number, packets: number, stride: number): Uint8Array {
     const words = (packets * stride) >>> 2;
-    if (this.#counters.length < words)
-      this.#counters = new Uint32Array(Math.max(words, 2 * this.#counters.length));
+    if (counters.length < words) counters = new Uint32Array(Math.max(words, 2 * counters.length));
     // counter blocks are big-endian; the Uint32Array stores in platform order, hence `be32`
-    const c = this.#counters;
+    const c = counters;
     const w0 = be32(this.#s0);
     const w1 = be32((this.#s1 ^ ssrc) >>> 0);
     const blocks = stride >>> 4;
@@ -65,9 +73,26 @@ export class AesCmKeystream {
         at += 4;
       }
     }
-    return this.#ecb.update(new Uint8Array(c.buffer, 0, words << 2));
+    return (this.#ecb ?? this.#createCipher()).update(new Uint8Array(c.buffer, 0, words << 2));
+  }
+
+  #createCipher(): Cipher {
+    const store = this.#keyStore as Uint8Array;
+    const key = store.subarray(this.#keyAt, this.#keyAt + 16);
+    const ecb = createCipheriv("aes-128-ecb", key, null);
+    ecb.setAutoPadding(false);
+    key.fill(0); // the cipher holds the key now
+    this.#ecb = ecb;
+    this.#keyStore = undefined;
+    return ecb;
   }
 }
+
+/**
+ * The counter blocks `generate` encrypts, shared by every keystream of the process: they are only input to
+ * the one synchronous `update` call (which returns a fresh buffer), so no instance needs its own.
+ */
+let counters = new Uint32Array(256);
 
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
@@ -88,6 +113,9 @@ export function wordsOf(bytes: Uint8Array): Uint32Array | undefined {
     : undefined;
 }
 
+/** What an empty window holds (shared: nothing writes into a keystream buffer). */
+const NO_KEYSTREAM = new Uint8Array(0);
+
 /** Upper bound on one window's keystream, and on the packets it covers. */
 const WINDOW_BYTES = 16384;
 const WINDOW_MAX_PACKETS = 128;
@@ -103,7 +131,7 @@ const WINDOW_MAX_PACKETS = 128;
  * packets cannot make it compute anything.
  */
 export class AesCmKeystreamWindow implements Keystream {
-  bytes: Uint8Array = new Uint8Array(0);
+  bytes: Uint8Array = NO_KEYSTREAM;
   words: Uint32Array | undefined;
   #first = 0;
   #count = 0;

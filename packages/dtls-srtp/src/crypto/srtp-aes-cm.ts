@@ -8,6 +8,21 @@ import type { SrtpTransform } from "./srtp-transform.js";
 const HMAC_AT = HmacSha1.MESSAGE_OFFSET;
 
 /**
+ * Where `unprotect*` computes the tag to compare with the received one, shared by every transform (the
+ * compare follows the computation synchronously), with one view per tag length in use.
+ */
+const EXPECTED_TAG = new Uint8Array(20);
+const expectedTagViews: (Uint8Array | undefined)[] = [];
+function expectedTag(length: number): Uint8Array {
+  let view = expectedTagViews[length];
+  if (view === undefined) {
+    view = EXPECTED_TAG.subarray(0, length);
+    expectedTagViews[length] = view;
+  }
+  return view;
+}
+
+/**
  * AES_CM_128 encryption (RFC 3711 §4.1.1) with HMAC-SHA1 authentication (§4.2.1), for SRTP (§3.3: the tag
  * covers header || encrypted payload || ROC) and SRTCP (§3.4: the tag covers header || encrypted part ||
  * E||SRTCP index; the trailer is E||index then tag). Used by SRTP_AES128_CM_HMAC_SHA1_80 and _32.
@@ -21,20 +36,23 @@ export class AesCmTransform implements SrtpTransform<AesCmKeystreamWindow> {
   readonly #rtpMac: HmacSha1;
   readonly #rtcpMac: HmacSha1;
   readonly #slab = sharedOutputSlab();
-  readonly #tag = new Uint8Array(20);
-  readonly #srtpTag: Uint8Array;
-  readonly #srtcpTag: Uint8Array;
 
   constructor(keys: SrtpDerivedKeys, srtpTagLength: number, srtcpTagLength: number) {
     this.srtpTagLength = srtpTagLength;
     this.#srtcpTagLength = srtcpTagLength;
     this.srtcpTrailerLength = 4 + srtcpTagLength;
-    this.#rtpKeystream = new AesCmKeystream(keys.srtp.cipherKey, keys.srtp.cipherSalt);
-    this.#rtcpKeystream = new AesCmKeystream(keys.srtcp.cipherKey, keys.srtcp.cipherSalt);
-    this.#rtpMac = new HmacSha1(keys.srtp.authKey);
-    this.#rtcpMac = new HmacSha1(keys.srtcp.authKey);
-    this.#srtpTag = this.#tag.subarray(0, srtpTagLength);
-    this.#srtcpTag = this.#tag.subarray(0, srtcpTagLength);
+    // one buffer for the four keys' material: HMAC pads for SRTP and SRTCP, then the two AES keys
+    const pads = HmacSha1.PADS_LENGTH;
+    const material = new Uint8Array(2 * pads + 2 * 16);
+    this.#rtpMac = new HmacSha1(keys.srtp.authKey, material, 0);
+    this.#rtcpMac = new HmacSha1(keys.srtcp.authKey, material, pads);
+    this.#rtpKeystream = new AesCmKeystream(keys.srtp.cipherKey, keys.srtp.cipherSalt, material, 2 * pads);
+    this.#rtcpKeystream = new AesCmKeystream(
+      keys.srtcp.cipherKey,
+      keys.srtcp.cipherSalt,
+      material,
+      2 * pads + 16,
+    );
   }
 
   createRtpStream(ssrc: number): AesCmKeystreamWindow {
@@ -73,8 +91,8 @@ export class AesCmTransform implements SrtpTransform<AesCmKeystreamWindow> {
     const scratch = this.#rtpMac.reserve(end + 4);
     scratch.set(srtp.subarray(0, end), HMAC_AT);
     writeUint32(scratch, HMAC_AT + end, roc);
-    this.#rtpMac.sign(end + 4, this.#tag, 0, this.srtpTagLength);
-    if (!timingSafeEqual(this.#srtpTag, srtp.subarray(end))) return undefined;
+    this.#rtpMac.sign(end + 4, EXPECTED_TAG, 0, this.srtpTagLength);
+    if (!timingSafeEqual(expectedTag(this.srtpTagLength), srtp.subarray(end))) return undefined;
     const out = this.#slab.alloc(end);
     out.set(scratch.subarray(HMAC_AT, HMAC_AT + end));
     this.#xorPayload(out, headerLength, end, stream, roc * 65536 + seq);
@@ -117,8 +135,8 @@ export class AesCmTransform implements SrtpTransform<AesCmKeystreamWindow> {
     const authEnd = srtcp.length - this.#srtcpTagLength;
     const scratch = this.#rtcpMac.reserve(authEnd);
     scratch.set(srtcp.subarray(0, authEnd), HMAC_AT);
-    this.#rtcpMac.sign(authEnd, this.#tag, 0, this.#srtcpTagLength);
-    if (!timingSafeEqual(this.#srtcpTag, srtcp.subarray(authEnd))) return undefined;
+    this.#rtcpMac.sign(authEnd, EXPECTED_TAG, 0, this.#srtcpTagLength);
+    if (!timingSafeEqual(expectedTag(this.#srtcpTagLength), srtcp.subarray(authEnd))) return undefined;
     const end = authEnd - 4;
     const out = this.#slab.alloc(end);
     out.set(srtcp.subarray(0, end));

@@ -83,22 +83,27 @@ interface InboundRtpStream {
   readonly cache: unknown;
 }
 
-/** A Map that forgets its oldest entry past `max` (insertion order). */
+/**
+ * A Map that forgets its oldest entry past `max` (insertion order). The Map is made on the first `add`:
+ * a direction or protocol that never sees a packet costs no Map.
+ */
 class SsrcTable<T> {
-  readonly #map = new Map<number, T>();
+  #map: Map<number, T> | undefined;
   constructor(readonly max: number) {}
   get(ssrc: number): T | undefined {
-    return this.#map.get(ssrc);
+    return this.#map?.get(ssrc);
   }
   add(ssrc: number, value: T): void {
-    if (this.#map.size >= this.max) {
-      const oldest = this.#map.keys().next();
-      if (!oldest.done) this.#map.delete(oldest.value);
+    this.#map ??= new Map<number, T>();
+    const map = this.#map;
+    if (map.size >= this.max) {
+      const oldest = map.keys().next();
+      if (!oldest.done) map.delete(oldest.value);
     }
-    this.#map.set(ssrc, value);
+    map.set(ssrc, value);
   }
   get size(): number {
-    return this.#map.size;
+    return this.#map?.size ?? 0;
   }
 }
 

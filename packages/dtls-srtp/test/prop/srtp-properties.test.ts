@@ -166,23 +166,33 @@ describe("SRTP properties (fast-check)", () => {
     );
   });
 
-  it("HMAC-SHA1 from crypto.hash over ipad/opad equals createHmac", () => {
+  it("HMAC-SHA1 from crypto.hash over ipad/opad equals createHmac, for contexts interleaved", () => {
     fc.assert(
       fc.property(
-        fc.uint8Array({ maxLength: 100 }),
-        fc.uint8Array({ maxLength: 3000 }),
-        fc.integer({ min: 1, max: 20 }),
-        (key, msg, tagLength) => {
-          const mac = new HmacSha1(key, 16);
-          mac.reserve(msg.length).set(msg, HmacSha1.MESSAGE_OFFSET);
-          const out = new Uint8Array(tagLength);
-          mac.sign(msg.length, out, 0, tagLength);
-          expect(toHex(out)).toBe(
-            createHmac("sha1", key)
-              .update(msg)
-              .digest("hex")
-              .slice(0, 2 * tagLength),
-          );
+        fc.array(fc.uint8Array({ maxLength: 100 }), { minLength: 1, maxLength: 3 }),
+        fc.array(
+          fc.record({
+            key: fc.nat(),
+            msg: fc.uint8Array({ maxLength: 3000 }),
+            tagLength: fc.integer({ min: 1, max: 20 }),
+          }),
+          { minLength: 1, maxLength: 6 },
+        ),
+        (keys, steps) => {
+          // one scratch buffer is shared by every context: each sign must still use its own key
+          const macs = keys.map((k) => new HmacSha1(k));
+          for (const { key, msg, tagLength } of steps) {
+            const mac = macs[key % macs.length] as HmacSha1;
+            mac.reserve(msg.length).set(msg, HmacSha1.MESSAGE_OFFSET);
+            const out = new Uint8Array(tagLength);
+            mac.sign(msg.length, out, 0, tagLength);
+            expect(toHex(out)).toBe(
+              createHmac("sha1", keys[key % keys.length] as Uint8Array)
+                .update(msg)
+                .digest("hex")
+                .slice(0, 2 * tagLength),
+            );
+          }
         },
       ),
       { numRuns: 200 },
