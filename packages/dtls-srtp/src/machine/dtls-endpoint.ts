@@ -3,6 +3,7 @@ import { exportKeyingMaterial as prfExport } from "../crypto/prf.js";
 import type { RecordCipher } from "../crypto/record-protection.js";
 import { decodeAlert, encodeAlert } from "../wire/alert.js";
 import { decodeChangeCipherSpec } from "../wire/change-cipher-spec.js";
+import type { CipherSuiteInfo } from "../wire/cipher-suite.js";
 import { decodeHandshakeFragments } from "../wire/handshake.js";
 import {
   AlertDescription,
@@ -43,22 +44,39 @@ const verdictCounter: Readonly<Partial<Record<FragmentVerdict, DtlsCounter>>> = 
 };
 
 /**
+ * What the RFC 5705 exporter needs once the handshake is over: the PRF and, in one buffer,
+ * client_random (32) || server_random (32) || master_secret (48).
+ */
+interface ExporterSecrets {
+  readonly suite: CipherSuiteInfo;
+  readonly secrets: Uint8Array;
+}
+
+/**
  * A DTLS 1.2 endpoint (RFC 6347), sans-IO: feed it datagrams and timeouts with the current time, then drain
  * pollTransmit() and pollEvent() and arm one timer at pollTimeout(). It works over any datagram transport.
  *
  * A client sends its first flight at the first handleTimeout(now) (pollTimeout() is 0 until then).
+ *
+ * Once connected, the handshake state (transcript, flight logic, ECDHE keys, the peer's certificate) is
+ * dropped: only the exporter's secrets, the record layer, the reassembly's message_seq (to notice the
+ * peer retransmitting) and — on a server — its final flight (to resend it then, RFC 6347 §4.2.4) are kept.
+ * A connected client keeps no flight: it never resends one.
  */
 export class DtlsEndpoint {
   readonly role: "client" | "server";
   readonly counters: Record<DtlsCounter, number>;
   readonly #o: ResolvedOptions;
-  readonly #ctx: HandshakeContext;
+  /** Until connected. */
+  #ctx: HandshakeContext | undefined;
+  /** Set when connected. */
+  #exporter: ExporterSecrets | undefined;
   readonly #records: RecordLayer;
   readonly #reassembly = new HandshakeReassembly();
   readonly #flight: FlightBuffer;
   #flightRecordVersion: number | undefined;
-  readonly #client: ClientHandshake | undefined;
-  readonly #server: ServerHandshake | undefined;
+  #client: ClientHandshake | undefined;
+  #server: ServerHandshake | undefined;
   readonly #transmits: Uint8Array[] = [];
   readonly #events: DtlsEvent[] = [];
   #state: DtlsState;
@@ -73,13 +91,14 @@ export class DtlsEndpoint {
       this.#o.maxRetransmitMs,
       this.#o.maxRetransmissions,
     );
-    this.#ctx = new HandshakeContext(this.#o);
+    const ctx = new HandshakeContext(this.#o);
+    this.#ctx = ctx;
     const io = this.#io();
     if (this.role === "client") {
-      this.#client = new ClientHandshake(this.#ctx, io);
+      this.#client = new ClientHandshake(ctx, io);
       this.#state = "new";
     } else {
-      this.#server = new ServerHandshake(this.#ctx, io);
+      this.#server = new ServerHandshake(ctx, io);
       this.#state = "handshaking";
     }
   }
@@ -158,9 +177,8 @@ export class DtlsEndpoint {
 
   /** RFC 5705 keying material exporter; "EXTRACTOR-dtls_srtp" with no context gives the SRTP keys (RFC 5764 §4.2). */
   exportKeyingMaterial(label: string, context: Uint8Array | undefined, length: number): Uint8Array {
-    const master = this.#ctx.masterSecret;
-    const suite = this.#ctx.suite;
-    if (this.#state !== "connected" || master === undefined || suite === undefined) {
+    const secrets = this.#exporter;
+    if (this.#state !== "connected" || secrets === undefined) {
       throw new UsageError(`exportKeyingMaterial() in state ${this.#state}`);
     }
     if (RESERVED_LABELS.has(label)) throw new UsageError(`label "${label}" is reserved`);
@@ -168,12 +186,13 @@ export class DtlsEndpoint {
       throw new UsageError(`bad length ${length}`);
     if (context !== undefined && context.length > 65535)
       throw new UsageError("context longer than 65535 bytes");
+    const s = secrets.secrets;
     return prfExport(
-      suite.prfHash,
-      master,
+      secrets.suite.prfHash,
+      s.subarray(64),
       label,
-      this.#ctx.clientRandom,
-      this.#ctx.serverRandom,
+      s.subarray(0, 32),
+      s.subarray(32, 64),
       context,
       length,
     );
@@ -240,6 +259,7 @@ export class DtlsEndpoint {
       // A stateless-cookie client may start at message_seq 1 (RFC 6347 §4.2.2).
       if (
         this.role === "server" &&
+        this.#ctx !== undefined &&
         this.#ctx.transcript.length === 0 &&
         f.msgType === HandshakeType.client_hello
       ) {
@@ -346,19 +366,31 @@ export class DtlsEndpoint {
   }
 
   #connected(): void {
-    const suite = this.#ctx.suite;
-    if (suite === undefined) return;
+    const ctx = this.#ctx;
+    const suite = ctx?.suite;
+    const masterSecret = ctx?.masterSecret;
+    if (ctx === undefined || suite === undefined || masterSecret === undefined) return;
     this.#state = "connected";
-    const peer = this.#ctx.peerCertificate;
+    const peer = ctx.peerCertificate;
     this.#events.push({
       kind: "connected",
       cipherSuite: suite.name,
-      srtpProfile: this.#ctx.srtpProfile,
+      srtpProfile: ctx.srtpProfile,
       peerCertificate:
         peer === undefined
           ? undefined
           : { der: peer.der, fingerprint: formatFingerprint(certificateFingerprint(peer.der)) },
-      extendedMasterSecret: this.#ctx.extendedMasterSecret,
+      extendedMasterSecret: ctx.extendedMasterSecret,
     });
+    // The handshake is over: keep what the exporter needs, drop the rest (see the class comment).
+    const secrets = new Uint8Array(64 + masterSecret.length);
+    secrets.set(ctx.clientRandom);
+    secrets.set(ctx.serverRandom, 32);
+    secrets.set(masterSecret, 64);
+    this.#exporter = { suite, secrets };
+    this.#ctx = undefined;
+    this.#client = undefined;
+    this.#server = undefined;
+    if (this.role === "client") this.#flight.release();
   }
 }

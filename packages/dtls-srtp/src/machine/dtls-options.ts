@@ -73,6 +73,9 @@ export interface ResolvedOptions {
   readonly keyLog: ((line: string) => void) | undefined;
 }
 
+/** The default cookie context, shared (it is only read). */
+const NO_COOKIE_CONTEXT = new Uint8Array(0);
+
 export function resolveOptions(o: DtlsOptions): ResolvedOptions {
   if (o.role !== "client" && o.role !== "server") throw new UsageError(`role must be client or server`);
   if (o.role === "server" && o.certificate === undefined)
@@ -110,7 +113,7 @@ export function resolveOptions(o: DtlsOptions): ResolvedOptions {
     requireExtendedMasterSecret: o.requireExtendedMasterSecret ?? true,
     helloVerifyRequest: o.helloVerifyRequest ?? true,
     cookieSecret: o.cookieSecret ?? random(32),
-    cookieContext: o.cookieContext ?? new Uint8Array(0),
+    cookieContext: o.cookieContext ?? NO_COOKIE_CONTEXT,
     mtu,
     initialRetransmitMs,
     maxRetransmitMs,

@@ -64,6 +64,12 @@ export class FlightBuffer {
     this.#deadline = undefined;
   }
 
+  /** Forgets the flight (it will never be resent) and stops the timer. */
+  release(): void {
+    this.#entries = [];
+    this.#deadline = undefined;
+  }
+
   /** We resent the flight because the peer retransmitted (timer unchanged). */
   resent(now: Millis): void {
     this.#lastSentAt = now;

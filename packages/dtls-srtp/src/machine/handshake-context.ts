@@ -1,5 +1,4 @@
 import type { PeerCertificate } from "../crypto/certificate.js";
-import type { EcdheKeyPair } from "../crypto/ecdhe.js";
 import { certificateFingerprint, fingerprintMatches, formatFingerprint } from "../crypto/fingerprint.js";
 import { extendedMasterSecret, finishedVerifyData, keyBlock, masterSecret } from "../crypto/prf.js";
 import { createRecordCipher, type RecordCipher } from "../crypto/record-protection.js";
@@ -36,7 +35,6 @@ export class HandshakeContext {
   srtpProfile: number | undefined;
   extendedMasterSecret = false;
   peerCertificate: PeerCertificate | undefined;
-  ecdhe: EcdheKeyPair | undefined;
   masterSecret: Uint8Array | undefined;
   /** message_seq of the next handshake message we send. */
   sendSeq = 0;

@@ -50,7 +50,8 @@ interface Partial {
 
 export class HandshakeReassembly {
   #nextSeq = 0;
-  readonly #partials = new Map<number, Partial>();
+  /** Messages being reassembled; no Map while there are none (most of an association's life). */
+  #partials: Map<number, Partial> | undefined;
   #bufferedBytes = 0;
 
   constructor(readonly limits: ReassemblyLimits = DEFAULT_REASSEMBLY_LIMITS) {}
@@ -66,11 +67,15 @@ export class HandshakeReassembly {
   /** Moves the expected message_seq forward (a server answering a first ClientHello with message_seq > 0). */
   skipTo(seq: number): void {
     if (seq <= this.#nextSeq) return;
-    for (const [s, p] of this.#partials) {
-      if (s < seq) {
-        this.#bufferedBytes -= p.body.length;
-        this.#partials.delete(s);
+    const partials = this.#partials;
+    if (partials !== undefined) {
+      for (const [s, p] of partials) {
+        if (s < seq) {
+          this.#bufferedBytes -= p.body.length;
+          partials.delete(s);
+        }
       }
+      if (partials.size === 0) this.#partials = undefined;
     }
     this.#nextSeq = seq;
   }
@@ -79,10 +84,11 @@ export class HandshakeReassembly {
     if (f.messageSeq < this.#nextSeq) return "old";
     if (f.messageSeq > this.#nextSeq + this.limits.maxSeqAhead) return "too-far-ahead";
     if (f.length > this.limits.maxMessageBytes) return "too-large";
-    let p = this.#partials.get(f.messageSeq);
+    let p = this.#partials?.get(f.messageSeq);
     if (p === undefined) {
       if (this.#bufferedBytes + f.length > this.limits.maxBufferedBytes) return "over-budget";
       p = { msgType: f.msgType, epoch, recordSeq, body: new Uint8Array(f.length), ranges: [] };
+      this.#partials ??= new Map();
       this.#partials.set(f.messageSeq, p);
       this.#bufferedBytes += f.length;
     } else if (p.msgType !== f.msgType || p.body.length !== f.length) {
@@ -100,9 +106,11 @@ export class HandshakeReassembly {
 
   /** The next complete message in order, or undefined. */
   poll(): HandshakeMessage | undefined {
-    const p = this.#partials.get(this.#nextSeq);
-    if (p === undefined || !complete(p)) return undefined;
-    this.#partials.delete(this.#nextSeq);
+    const partials = this.#partials;
+    const p = partials?.get(this.#nextSeq);
+    if (partials === undefined || p === undefined || !complete(p)) return undefined;
+    partials.delete(this.#nextSeq);
+    if (partials.size === 0) this.#partials = undefined;
     this.#bufferedBytes -= p.body.length;
     const msg: HandshakeMessage = {
       msgType: p.msgType,

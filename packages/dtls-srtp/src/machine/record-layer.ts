@@ -41,8 +41,9 @@ const MAX_FUTURE_RECORDS = 16;
 const MAX_SEQ = 2 ** 48 - 1;
 
 export class RecordLayer {
-  readonly #read = new Map<number, ReadState>([[0, { cipher: undefined, replay: new ReplayWindow(64) }]]);
-  readonly #write = new Map<number, WriteState>([[0, { cipher: undefined, nextSeq: 0 }]]);
+  /** Indexed by epoch (0, and 1 once keyed: a DTLS 1.2 association without renegotiation has no more). */
+  readonly #read: ReadState[] = [{ cipher: undefined, replay: new ReplayWindow(64) }];
+  readonly #write: WriteState[] = [{ cipher: undefined, nextSeq: 0 }];
   #writeEpoch = 0;
   #future: DtlsRecord[] = [];
 
@@ -55,19 +56,19 @@ export class RecordLayer {
     return this.#writeEpoch;
   }
   hasReadEpoch(epoch: number): boolean {
-    return this.#read.has(epoch);
+    return this.#read[epoch] !== undefined;
   }
 
   /** Installs the keys of a new epoch in both directions; new records are written in it. */
   installEpoch(epoch: number, readCipher: RecordCipher, writeCipher: RecordCipher): void {
-    this.#read.set(epoch, { cipher: readCipher, replay: new ReplayWindow(64) });
-    this.#write.set(epoch, { cipher: writeCipher, nextSeq: 0 });
+    this.#read[epoch] = { cipher: readCipher, replay: new ReplayWindow(64) };
+    this.#write[epoch] = { cipher: writeCipher, nextSeq: 0 };
     this.#writeEpoch = epoch;
   }
 
   /** Next sequence numbers of epoch 0 start at least at `seq` (after a HelloVerifyRequest echoing one). */
   bumpSequence(epoch: number, seq: number): void {
-    const w = this.#write.get(epoch);
+    const w = this.#write[epoch];
     if (w !== undefined && w.nextSeq < seq) w.nextSeq = seq;
   }
 
@@ -88,9 +89,9 @@ export class RecordLayer {
 
   /** Re-opens held-back records whose epoch is now installed. */
   takeReadyFuture(): PlainRecord[] {
-    const ready = this.#future.filter((r) => this.#read.has(r.epoch));
+    const ready = this.#future.filter((r) => this.hasReadEpoch(r.epoch));
     if (ready.length === 0) return [];
-    this.#future = this.#future.filter((r) => !this.#read.has(r.epoch));
+    this.#future = this.#future.filter((r) => !this.hasReadEpoch(r.epoch));
     const out: PlainRecord[] = [];
     for (const r of ready) {
       const p = this.#openOne(r.contentType, r.version, r.epoch, r.sequenceNumber, r.fragment);
@@ -110,9 +111,9 @@ export class RecordLayer {
       this.count("bad-record-version");
       return undefined;
     }
-    const state = this.#read.get(epoch);
+    const state = this.#read[epoch];
     if (state === undefined) {
-      if (epoch === Math.max(...this.#read.keys()) + 1) {
+      if (epoch === this.#read.length) {
         if (this.#future.length >= MAX_FUTURE_RECORDS) {
           this.count("future-epoch-overflow");
           return undefined;
@@ -148,7 +149,7 @@ export class RecordLayer {
     epoch = this.#writeEpoch,
     version: number = ProtocolVersion.DTLS1_2,
   ): Uint8Array {
-    const w = this.#write.get(epoch);
+    const w = this.#write[epoch];
     if (w === undefined) throw new Error(`no write state for epoch ${epoch}`);
     const seq = w.nextSeq;
     if (seq > MAX_SEQ) throw new Error("DTLS sequence number space exhausted");
@@ -160,7 +161,7 @@ export class RecordLayer {
 
   /** Bytes one record of `epoch` adds around its payload. */
   overhead(epoch: number): number {
-    return RECORD_HEADER_LENGTH + (this.#write.get(epoch)?.cipher?.overhead ?? 0);
+    return RECORD_HEADER_LENGTH + (this.#write[epoch]?.cipher?.overhead ?? 0);
   }
 
   /**
