@@ -78,7 +78,7 @@ export class ConnectivityChecks {
 
   constructor(private readonly d: ConnectivityChecksDeps) {
     this.checkList = d.checkList;
-    this.responder = new CheckResponder(d.localCredentials, d.count, d.cfg.software);
+    this.responder = new CheckResponder(d.localCredentials, (c) => d.count(c), d.cfg.software);
   }
 
   // ---- setup ------------------------------------------------------------------------------------------

@@ -4,14 +4,14 @@ import { decodeStunMessage, isStunMessage } from "../wire/stun-message.js";
 import type { DecodedStunMessage } from "../wire/stun-message-types.js";
 import type { TransportAddr } from "../wire/transport-address.js";
 import { addrKey, type CandidatePair, CheckList } from "./check-list.js";
-import { ConnectivityChecks } from "./connectivity-checks.js";
+import { ConnectivityChecks, type ConnectivityChecksDeps } from "./connectivity-checks.js";
 import {
   type IceAgentConfig,
   type ResolvedIceAgentConfig,
   resolveIceAgentConfig,
 } from "./ice-agent-config.js";
 import { generateIceCredentials } from "./ice-credentials.js";
-import { IceError, UsageError } from "./ice-error.js";
+import { IceError, type IceErrorCode, UsageError } from "./ice-error.js";
 import type {
   IceConnectionState,
   IceCounter,
@@ -340,34 +340,64 @@ export class IceAgent {
   }
 
   private newGeneration(): ConnectivityChecks {
-    const checkList = new CheckList(this.cfg.maxPairs);
-    return new ConnectivityChecks({
-      cfg: this.cfg,
-      checkList,
-      localCredentials: this.localCredentials,
-      stunServers: () => this.stunServers,
-      getRole: () => this.role,
-      getTieBreaker: () => this.tieBreaker,
-      switchRole: (role) => this.switchRole(role),
-      emitLocalCandidate: (candidate) => this.events.push({ kind: "local-candidate", candidate }),
-      foundation: (type, baseIp, serverIp) => this.bases.foundation(type, baseIp, serverIp),
-      count: (c) => this.count(c),
-      onGatheringDone: () => this.checkGatheringComplete(),
-      onNominated: (now, pair) => this.select(now, pair),
-      onConsentExpired: (now) =>
-        this.fail(now, new IceError("consent-expired", "no consent for the selected pair")),
-      onAllFailed: (now, code) =>
-        this.fail(
-          now,
-          new IceError(
-            code,
-            code === "checking-timeout"
-              ? "no candidate pair succeeded in time"
-              : "every candidate pair failed",
-          ),
-        ),
-    });
+    return new ConnectivityChecks(new IceAgent.GenerationHooks(this, new CheckList(this.cfg.maxPairs)));
   }
+
+  /**
+   * What a generation asks of its agent, as prototype methods over the agent: no closure per hook and
+   * per agent (nested in the class to reach its private state).
+   */
+  private static readonly GenerationHooks = class implements ConnectivityChecksDeps {
+    readonly cfg: ResolvedIceAgentConfig;
+    readonly localCredentials: IceCredentials;
+
+    constructor(
+      private readonly agent: IceAgent,
+      readonly checkList: CheckList,
+    ) {
+      this.cfg = agent.cfg;
+      this.localCredentials = agent.localCredentials;
+    }
+    stunServers(): readonly TransportAddr[] {
+      return this.agent.stunServers;
+    }
+    getRole(): IceRole {
+      return this.agent.role;
+    }
+    getTieBreaker(): bigint {
+      return this.agent.tieBreaker;
+    }
+    switchRole(role: IceRole): void {
+      this.agent.switchRole(role);
+    }
+    emitLocalCandidate(candidate: Candidate): void {
+      this.agent.events.push({ kind: "local-candidate", candidate });
+    }
+    foundation(type: string, baseIp: string, serverIp: string): string {
+      return this.agent.bases.foundation(type, baseIp, serverIp);
+    }
+    count(c: IceCounter): void {
+      this.agent.count(c);
+    }
+    onGatheringDone(): void {
+      this.agent.checkGatheringComplete();
+    }
+    onNominated(now: Millis, pair: CandidatePair): void {
+      this.agent.select(now, pair);
+    }
+    onConsentExpired(now: Millis): void {
+      this.agent.fail(now, new IceError("consent-expired", "no consent for the selected pair"));
+    }
+    onAllFailed(now: Millis, code: IceErrorCode): void {
+      this.agent.fail(
+        now,
+        new IceError(
+          code,
+          code === "checking-timeout" ? "no candidate pair succeeded in time" : "every candidate pair failed",
+        ),
+      );
+    }
+  };
 
   private switchRole(role: IceRole): void {
     if (role === this.role) return;

@@ -35,6 +35,9 @@ interface Entry {
   lastResentMs: Millis | undefined;
 }
 
+/** Slots a ring starts with (a sender that never sends keeps just this); it doubles as packets need. */
+const INITIAL_SLOTS = 1;
+
 /**
  * The send side of NACK-based repair (RFC 4585 §3.6.1, RFC 4588): remembers what was sent on one
  * SSRC and answers a Generic NACK with the packets still held — as they were, or wrapped in RTX
@@ -42,6 +45,10 @@ interface Entry {
  *
  * Sans-IO: `handleSent(now, packet)`, `handleNack(now, lost)`, `handleRtt(ms)`, then
  * `pollTransmit()` until undefined.
+ *
+ * Memory: the ring starts with a few slots and doubles (up to `capacity`) whenever a packet would
+ * overwrite one that a ring of the full `capacity` would still hold, so it always holds exactly what
+ * the full ring would — a sender that sends little never pays for `capacity` slots.
  */
 export class RetransmissionHistory {
   readonly counters: RetransmissionHistoryCounters = {
@@ -51,8 +58,11 @@ export class RetransmissionHistory {
     rateLimited: 0,
     noRtxPayloadType: 0,
   };
-  readonly #ring: (Entry | undefined)[];
-  readonly #mask: number;
+  #ring: (Entry | undefined)[];
+  /** slots in #ring − 1 */
+  #mask: number;
+  /** `capacity` − 1: two packets share a slot of the full ring when equal under this mask */
+  readonly #capacityMask: number;
   readonly #maxAgeMs: Millis;
   readonly #minResendMs: Millis;
   readonly #rtx: RetransmissionHistoryOptions["rtx"];
@@ -65,8 +75,10 @@ export class RetransmissionHistory {
     if (!(capacity >= 1 && capacity <= 32768 && (capacity & (capacity - 1)) === 0)) {
       throw new UsageError("capacity must be a power of two ≤ 32768");
     }
-    this.#ring = new Array<Entry | undefined>(capacity).fill(undefined);
-    this.#mask = capacity - 1;
+    const slots = Math.min(capacity, INITIAL_SLOTS);
+    this.#ring = new Array<Entry | undefined>(slots).fill(undefined);
+    this.#mask = slots - 1;
+    this.#capacityMask = capacity - 1;
     this.#maxAgeMs = o.maxAgeMs ?? 1000;
     this.#minResendMs = o.minResendIntervalMs ?? 10;
     this.#rtx = o.rtx;
@@ -75,7 +87,14 @@ export class RetransmissionHistory {
 
   /** Remembers a packet just sent (its payload is copied). */
   handleSent(now: Millis, packet: RtpPacket): void {
-    this.#ring[packet.sequenceNumber & this.#mask] = {
+    const seq = packet.sequenceNumber;
+    for (;;) {
+      const old = this.#ring[seq & this.#mask];
+      if (!old || this.#mask === this.#capacityMask) break;
+      if ((old.packet.sequenceNumber & this.#capacityMask) === (seq & this.#capacityMask)) break;
+      this.#grow();
+    }
+    this.#ring[seq & this.#mask] = {
       packet: { ...packet, payload: new Uint8Array(packet.payload) },
       sentAtMs: now,
       lastResentMs: undefined,
@@ -114,6 +133,15 @@ export class RetransmissionHistory {
   /** The next packet to resend, RTX-wrapped if configured. */
   pollTransmit(): RtpPacket | undefined {
     return this.#queue.shift();
+  }
+
+  /** Doubles the ring, each entry moving to its slot under the wider mask (no two collide there). */
+  #grow(): void {
+    const ring = new Array<Entry | undefined>(this.#ring.length * 2).fill(undefined);
+    const mask = ring.length - 1;
+    for (const e of this.#ring) if (e) ring[e.packet.sequenceNumber & mask] = e;
+    this.#ring = ring;
+    this.#mask = mask;
   }
 
   #wrap(p: RtpPacket): RtpPacket | undefined {
