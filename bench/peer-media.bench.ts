@@ -12,6 +12,7 @@
  * werift: RTCRtpSender.sendRtp of the same 1212-byte packets → MediaStreamTrack.onReceiveRtp.
  */
 import { createSocket, type Socket } from "node:dgram";
+import { SrtpContext } from "@tern/dtls-srtp";
 import { type RunningStunServer, startStunServer } from "@tern/ice";
 import { LocalTrack, PeerConnection, type RemoteTrack } from "@tern/peer";
 import type { RtpPacket } from "@tern/rtp";
@@ -103,6 +104,43 @@ export async function dgramPath(): Promise<MediaPath> {
   return {
     srtpProfile: "none",
     send: () => tx.send(datagram, port, "127.0.0.1"),
+    received,
+    close: async () => {
+      await Promise.all([new Promise<void>((r) => rx.close(r)), new Promise<void>((r) => tx.close(r))]);
+    },
+  };
+}
+
+/**
+ * The floor under any single-thread Tern pipeline: the node:dgram path plus Tern's SRTP (AES_CM_80, what
+ * the Tern pair negotiates) protect before each send and unprotect after each receive — no RTP, ICE,
+ * jitter buffer or stats. What this reaches, relative to plain node:dgram, bounds what the full stack can.
+ */
+export async function dgramSrtpPath(): Promise<MediaPath> {
+  const rx = await bound();
+  const tx = await bound();
+  const keys = { masterKey: new Uint8Array(16).fill(1), masterSalt: new Uint8Array(14).fill(2) };
+  const sender = SrtpContext.fromMasterKeys("SRTP_AES128_CM_HMAC_SHA1_80", { local: keys, remote: keys });
+  const receiver = SrtpContext.fromMasterKeys("SRTP_AES128_CM_HMAC_SHA1_80", { local: keys, remote: keys });
+  const received = { count: 0, lastAt: 0 };
+  rx.on("message", (m: Buffer) => {
+    if (!receiver.unprotect(m).ok) return;
+    received.count++;
+    received.lastAt = performance.now();
+  });
+  const rtp = new Uint8Array(12 + PAYLOAD_BYTES).fill(0x5a);
+  rtp[0] = 0x80;
+  rtp[1] = 96;
+  let seq = 0;
+  const port = rx.address().port;
+  return {
+    srtpProfile: "SRTP_AES128_CM_HMAC_SHA1_80",
+    send: () => {
+      seq = (seq + 1) & 0xffff;
+      rtp[2] = seq >>> 8;
+      rtp[3] = seq & 0xff;
+      tx.send(sender.protect(rtp), port, "127.0.0.1");
+    },
     received,
     close: async () => {
       await Promise.all([new Promise<void>((r) => rx.close(r)), new Promise<void>((r) => tx.close(r))]);
@@ -245,10 +283,11 @@ export default async function (): Promise<void> {
     tern: () => ternPath(),
     werift: () => weriftPath(stun),
     "node:dgram": dgramPath,
+    "node:dgram + SRTP": dgramSrtpPath,
   } as const;
   type Name = keyof typeof makers;
   const names = Object.keys(makers) as Name[];
-  const runs: Record<Name, Outcome[]> = { tern: [], werift: [], "node:dgram": [] };
+  const runs: Record<Name, Outcome[]> = { tern: [], werift: [], "node:dgram": [], "node:dgram + SRTP": [] };
   // warm-up (JIT): a flat-out run of each, not counted
   for (const n of names) {
     const p = await makers[n]();
@@ -316,7 +355,7 @@ export default async function (): Promise<void> {
     unit: "packets/s",
     better: "higher",
     subject: "tern",
-    baselines: ["werift", "node:dgram"],
+    baselines: ["werift", "node:dgram", "node:dgram + SRTP"],
     rows: [
       row(`received/s flat out (bursts of ${BURST}), median of ${ROUNDS} × ${SECONDS / ROUNDS} s`, rate),
       row("highest loss-free rate (received/s)", (n) => lossFree[n].rate),
@@ -331,6 +370,7 @@ export default async function (): Promise<void> {
       `loss over all rounds: ${names.map(loss).join("; ")}.`,
       `loss-free rate found with bursts of: ${names.map((n) => `${n} ${lossFree[n].burst}`).join(", ")}.`,
       `Tern flat out = ${((rate("tern") / rate("node:dgram")) * 100).toFixed(0)} % of the node:dgram ceiling in this run (goal ≥ 70 %).`,
+      `The floor: node:dgram plus Tern's SRTP protect and unprotect alone (no RTP, ICE, buffers) = ${((rate("node:dgram + SRTP") / rate("node:dgram")) * 100).toFixed(0)} % of node:dgram; Tern = ${((rate("tern") / rate("node:dgram + SRTP")) * 100).toFixed(0)} % of that floor.`,
       ...Object.entries(byProfile).map(
         ([name, o]) =>
           `Tern with ${name} forced: ${Math.round(median(o.map((x) => x.rate)))}/s flat out, ${Math.round(median(o.map((x) => 1e6 / x.cpuUsPerPacket)))} packets per CPU-second.`,

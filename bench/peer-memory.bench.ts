@@ -11,6 +11,7 @@
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { getHeapSpaceStatistics } from "node:v8";
 import { type RunningStunServer, startStunServer } from "@tern/ice";
 import { type ConnectedPair, ndcPair, ternPair, weriftPair } from "./peer-setup.bench.js";
 import { type BenchRow, writeReport } from "./report.js";
@@ -31,6 +32,12 @@ interface ChildResult {
   readonly heapKiBPerConnection: number;
   /** Buffers and ArrayBuffers outside the JS heap (in RSS too) */
   readonly externalKiBPerConnection: number;
+  /**
+   * Growth of V8's young generation (new space, physical) over the run, per connection: V8 grows it under
+   * allocation pressure up to its maximum (2 × 16 MiB semi-spaces) and keeps it after gc — a process cost,
+   * reusable garbage space, not connection state; in RSS.
+   */
+  readonly newSpaceKiBPerConnection: number;
   readonly rssMiBBefore: number;
   readonly rssMiBAfter: number;
   readonly setupSeconds: number;
@@ -52,6 +59,10 @@ function procStatus(): string {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+function newSpaceBytes(): number {
+  return getHeapSpaceStatistics().find((s) => s.space_name === "new_space")?.physical_space_size ?? 0;
+}
+
 async function settledMemory(): Promise<NodeJS.MemoryUsage> {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error("run with node --expose-gc");
@@ -72,6 +83,7 @@ async function child(stack: Stack, connections: number): Promise<void> {
   // Warm-up: code loaded and compiled, pools created, then gone.
   for (let i = 0; i < 3; i++) await (await make()).close();
   const before = await settledMemory();
+  const newSpaceBefore = newSpaceBytes();
   const statusBefore = procStatus();
   const t0 = performance.now();
   const pairs: ConnectedPair[] = [];
@@ -102,6 +114,7 @@ async function child(stack: Stack, connections: number): Promise<void> {
     rssKiBMarginal: half ? (after.rss - half.rss) / 1024 / (n - half.connections) : Number.NaN,
     heapKiBPerConnection: (after.heapUsed - before.heapUsed) / 1024 / n,
     externalKiBPerConnection: (after.external - before.external) / 1024 / n,
+    newSpaceKiBPerConnection: (newSpaceBytes() - newSpaceBefore) / 1024 / n,
     rssMiBBefore: before.rss / 2 ** 20,
     rssMiBAfter: after.rss / 2 ** 20,
     setupSeconds,
@@ -163,6 +176,12 @@ export default async function (): Promise<void> {
       values: Object.fromEntries(STACKS.map((s) => [s, value(s, n, (r) => r.rssKiBPerConnection)])),
     });
     rows.push({
+      case: `RSS per connection less V8 young-generation growth, ${n} connections`,
+      values: Object.fromEntries(
+        STACKS.map((s) => [s, value(s, n, (r) => r.rssKiBPerConnection - r.newSpaceKiBPerConnection)]),
+      ),
+    });
+    rows.push({
       case: `RSS per connection, marginal from ${n / 2} to ${n}`,
       values: Object.fromEntries(STACKS.map((s) => [s, value(s, n, (r) => r.rssKiBMarginal)])),
     });
@@ -193,6 +212,9 @@ export default async function (): Promise<void> {
       "video transceiver sendrecv, ICE + DTLS + SRTP keys; (usage with N − usage before) / N after gc;",
       `one child process (--expose-gc) per stack and N; pairs set up ${PARALLEL} at a time.`,
       "node-datachannel's JS heap is only its JS wrappers: its state is native (in RSS).",
+      "V8's young generation (new space) grows under the allocation of set-up up to its maximum (32 MiB) and",
+      "keeps that size after gc: with 100 connections that one-time growth is most of the per-connection RSS;",
+      `young-generation growth per connection: ${COUNTS.map((n) => STACKS.map((s) => `${s} ${n}: ${value(s, n, (r) => r.newSpaceKiBPerConnection).toFixed(1)}`).join(", ")).join("; ")} KiB.`,
       ...[...results.keys()].map(describe),
     ],
   });

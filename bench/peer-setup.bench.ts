@@ -1,6 +1,7 @@
 /**
  * @tern/peer: offer → both peers "connected" on loopback, Tern↔Tern against werift↔werift and
- * node-datachannel↔node-datachannel in the same run, RUNS runs each, interleaved. Each pair negotiates one
+ * node-datachannel↔node-datachannel in the same run, RUNS runs each, each stack in its own child process, the
+ * three taking turns ROUND_RUNS runs at a time. Each pair negotiates one
  * audio and one video transceiver (sendrecv both ways) so ICE, DTLS and the SRTP key export all run;
  * signaling is in-process with trickle (each candidate goes to the other peer the moment it is gathered,
  * held back only until that peer has a remote description). The clock starts at createOffer (for
@@ -10,6 +11,8 @@
  *
  * The pair builders are exported for peer-memory.bench.ts.
  */
+import { type ChildProcess, spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { type RunningStunServer, startStunServer } from "@tern/ice";
 import { LocalTrack, PeerConnection } from "@tern/peer";
 import nodeDataChannel from "node-datachannel";
@@ -297,47 +300,133 @@ async function measure(series: Series, make: () => Promise<ConnectedPair>): Prom
   addDiff(series.left, before);
 }
 
-export default async function (): Promise<void> {
-  const stun = await startStunServer({ host: "127.0.0.1", port: 0 });
-  const contenders = {
-    tern: () => ternPair(),
-    werift: () => weriftPair(stun),
-    "node-datachannel": () => ndcPair(),
-  } as const;
-  type Name = keyof typeof contenders;
-  const names = Object.keys(contenders) as Name[];
-  const newSeries = (): Series => ({
-    ms: [],
-    cpuMs: [],
-    offerMs: [],
-    iceMs: [],
-    failures: 0,
-    left: new Map<string, number>(),
-  });
-  const series: Record<Name, Series> = {
-    tern: newSeries(),
-    werift: newSeries(),
-    "node-datachannel": newSeries(),
-  };
+const ROUND_RUNS = 10;
+const WARM_UP_RUNS = 10;
+type Name = "tern" | "werift" | "node-datachannel";
+const NAMES: readonly Name[] = ["tern", "werift", "node-datachannel"];
 
-  // Warm-up (JIT, module loading, certificate code paths), not counted.
-  for (const n of names) await (await contenders[n]()).close();
+interface ChildResult {
+  readonly series: Omit<Series, "left"> & { readonly left: [string, number][] };
+  readonly leaks: string;
+}
+
+/**
+ * In a child process of its own, one stack: a warm-up set-up, then ROUND_RUNS measured set-ups each time
+ * the parent writes "go" (answering "ok"), then the leak check on "finish" and a RESULT line.
+ */
+async function child(name: Name): Promise<void> {
+  const stun = name === "werift" ? await startStunServer({ host: "127.0.0.1", port: 0 }) : undefined;
+  const make = (): Promise<ConnectedPair> =>
+    name === "tern" ? ternPair() : name === "werift" ? weriftPair(stun as RunningStunServer) : ndcPair();
+  const series: Series = { ms: [], cpuMs: [], offerMs: [], iceMs: [], failures: 0, left: new Map() };
+  // Warm-up, not counted: module loading, the certificate, and the JIT (as in a server that has been up).
+  for (let i = 0; i < WARM_UP_RUNS; i++) await (await make()).close();
   await settle();
-  for (let i = 0; i < RUNS; i++) for (const n of names) await measure(series[n], contenders[n]);
-  // Leaks, per stack alone: LEAK_RUNS set-ups and closes back to back, then a second for timers to end.
-  const leaks: Record<Name, string> = { tern: "", werift: "", "node-datachannel": "" };
-  for (const n of names) {
-    await new Promise((r) => setTimeout(r, 1000));
-    const before = activeResources();
-    for (let i = 0; i < LEAK_RUNS; i++) await (await contenders[n]()).close();
-    await new Promise((r) => setTimeout(r, 1000));
-    const d = new Map<string, number>();
-    addDiff(d, before);
-    leaks[n] = formatDiff(d);
+  process.stdout.write("ready\n");
+  let buffered = "";
+  for await (const chunk of process.stdin) {
+    buffered += String(chunk);
+    let nl = buffered.indexOf("\n");
+    while (nl >= 0) {
+      const line = buffered.slice(0, nl);
+      buffered = buffered.slice(nl + 1);
+      nl = buffered.indexOf("\n");
+      if (line === "go") {
+        for (let i = 0; i < ROUND_RUNS; i++) await measure(series, make);
+        process.stdout.write("ok\n");
+      } else if (line === "finish") {
+        // Leaks: LEAK_RUNS set-ups and closes back to back, then a second for timers to end.
+        await new Promise((r) => setTimeout(r, 1000));
+        const before = activeResources();
+        for (let i = 0; i < LEAK_RUNS; i++) await (await make()).close();
+        await new Promise((r) => setTimeout(r, 1000));
+        const d = new Map<string, number>();
+        addDiff(d, before);
+        const result: ChildResult = { series: { ...series, left: [...series.left] }, leaks: formatDiff(d) };
+        process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
+        await stun?.close();
+        // No nodeDataChannel.cleanup(): it aborted or segfaulted at exit (node-datachannel 0.33.4).
+        process.exit(0);
+      }
+    }
   }
-  await stun.close();
-  // No nodeDataChannel.cleanup(): with werift and Tern in the same process it aborted or segfaulted here
-  // (node-datachannel 0.33.4); run.ts ends the process with process.exit.
+}
+
+/** A stack's child process, driven line by line. */
+class StackProcess {
+  private readonly proc: ChildProcess;
+  private out = "";
+  private waiting: { token: string; resolve: (line: string) => void; reject: (e: Error) => void } | undefined;
+  private readonly err: string[] = [];
+  private exited: string | undefined;
+
+  constructor(readonly name: Name) {
+    this.proc = spawn(
+      process.execPath,
+      ["--conditions=tern-source", "--import", "tsx", fileURLToPath(import.meta.url), "child", name],
+      { stdio: ["pipe", "pipe", "pipe"] },
+    );
+    this.proc.stdout?.on("data", (d: Buffer) => {
+      this.out += d.toString();
+      this.deliver();
+    });
+    this.proc.stderr?.on("data", (d: Buffer) => this.err.push(d.toString()));
+    this.proc.on("close", (code, signal) => {
+      this.exited = `${name} child exited ${code ?? signal}: ${this.err.join("").trim().split("\n").slice(-3).join(" / ")}`;
+      this.deliver();
+    });
+  }
+
+  private deliver(): void {
+    const w = this.waiting;
+    if (!w) return;
+    for (const line of this.out.split("\n")) {
+      if (line === w.token || line.startsWith(`${w.token} `)) {
+        this.out = this.out.slice(this.out.indexOf(line) + line.length + 1);
+        this.waiting = undefined;
+        w.resolve(line);
+        return;
+      }
+    }
+    if (this.exited !== undefined) {
+      this.waiting = undefined;
+      w.reject(new Error(this.exited));
+    }
+  }
+
+  /** Sends `command` (if any) and waits for a line starting with `token`. */
+  request(command: string | undefined, token: string): Promise<string> {
+    const answer = new Promise<string>((resolve, reject) => {
+      this.waiting = { token, resolve, reject };
+    });
+    if (command !== undefined) this.proc.stdin?.write(`${command}\n`);
+    this.deliver();
+    return withTimeout(answer, RUN_TIMEOUT_MS * ROUND_RUNS + 60_000, `${this.name}: ${token}`);
+  }
+}
+
+export default async function (): Promise<void> {
+  const names = NAMES;
+  // One process per stack: a stack's leaked sockets and timers (werift leaves two sockets per set-up
+  // running) then load only its own later runs. The processes take turns, ROUND_RUNS runs at a time, so
+  // load from elsewhere on the machine still hits all alike.
+  const procs = names.map((n) => new StackProcess(n));
+  await Promise.all(procs.map((p) => p.request(undefined, "ready")));
+  for (let done = 0; done < RUNS; done += ROUND_RUNS) {
+    for (const p of procs) await p.request("go", "ok");
+  }
+  const results = {} as Record<Name, ChildResult>;
+  for (const p of procs) {
+    const line = await p.request("finish", "RESULT");
+    results[p.name] = JSON.parse(line.slice("RESULT ".length)) as ChildResult;
+  }
+  const series = {} as Record<Name, Series>;
+  const leaks = {} as Record<Name, string>;
+  for (const n of names) {
+    const r = results[n];
+    series[n] = { ...r.series, left: new Map(r.series.left) };
+    leaks[n] = r.leaks;
+  }
 
   const stat = (f: (xs: readonly number[]) => number) => (xs: readonly number[]) =>
     xs.length > 0 ? f(xs) : Number.NaN;
@@ -361,17 +450,28 @@ export default async function (): Promise<void> {
     ],
     notes: [
       "loopback, in-process signaling with trickle, both peers in one process, one audio + one video",
-      "transceiver sendrecv both ways (ICE + DTLS 1.2 + SRTP keys); runs interleaved tern, werift, ndc.",
+      "transceiver sendrecv both ways (ICE + DTLS 1.2 + SRTP keys); each stack in a child process of its",
+      `own (CPU is that process's), the three taking turns ${ROUND_RUNS} runs at a time.`,
       "Tern and node-datachannel bind 127.0.0.1 only; werift gathers every interface and 127.0.0.1 and",
       "queries a STUN server on loopback (Tern's); only its 127.0.0.1 candidates are signaled. All three",
       "use one DTLS certificate per process by default (made in the warm-up, not in the measured runs).",
+      `Each stack's process makes ${WARM_UP_RUNS} set-ups before the measured ones (JIT warm, as in a server).`,
       `Tern phases (median ms from createOffer): offer ready ${stat(median)(tern.offerMs).toFixed(1)},`,
       `both ICE connected ${stat(median)(tern.iceMs).toFixed(1)}, both connected (DTLS done) ${stat(median)(tern.ms).toFixed(1)}.`,
       `runs ≥ ${STALL_MS} ms (stalls): ${names.map((n) => `${n} ${series[n].ms.filter((x) => x >= STALL_MS).length}`).join(", ")} of ${RUNS};`,
       `runs failed or over ${RUN_TIMEOUT_MS} ms: ${names.map((n) => `${n} ${series[n].failures}`).join(", ")}.`,
       `handles (sockets, timers) still open 1 s after ${LEAK_RUNS} set-up + close of one stack alone: ${names.map((n) => `${n}: ${leaks[n]}`).join("; ")}.`,
-      `handles open 50 ms after close, summed over the interleaved runs: ${names.map((n) => `${n}: ${formatDiff(series[n].left)}`).join("; ")}`,
-      "(a timer another stack left behind that fires during a later run counts there as negative).",
+      `handles open 50 ms after close, summed over the runs: ${names.map((n) => `${n}: ${formatDiff(series[n].left)}`).join("; ")}`,
+      "(a timer an earlier run left behind that fires during a later one counts there as negative).",
     ],
   });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === "child") {
+  const name = process.argv[3] as Name;
+  if (!NAMES.includes(name)) {
+    console.error(`usage: peer-setup.bench.ts child <${NAMES.join("|")}>`);
+    process.exit(2);
+  }
+  await child(name);
 }
