@@ -229,29 +229,55 @@ export class SignalingClient extends EventEmitter<SignalingClientEvents> {
         if (m.type === "error") p.reject(new SignalingError(m.code, m.message));
         else {
           p.resolve(m);
-          if (m.type === "joined") this.emit("joined", m);
+          if (m.type === "joined") {
+            this.emit("joined", m);
+            this.hold();
+          }
         }
         return;
       }
     }
     switch (m.type) {
       case "error":
-        this.emit("server-error", m);
+        this.deliver(() => this.emit("server-error", m));
         return;
       case "peer-joined":
       case "peer-left":
-        this.emit(m.type, m as PeerJoinedMessage & PeerLeftMessage);
+        this.deliver(() => this.emit(m.type, m as PeerJoinedMessage & PeerLeftMessage));
         return;
       case "offer":
       case "answer":
       case "candidate":
       case "end-of-candidates":
       case "bye":
-        this.emit("signal", m);
+        this.deliver(() => this.emit("signal", m));
         return;
       default:
         return;
     }
+  }
+
+  /**
+   * A `joined` reply and the room's first messages (a peer's offer, a peer-joined) can arrive in one read:
+   * emitted at once, they would reach no one who writes `await join(); client.on("signal", …)`, since
+   * the code after `await` runs only once this read is handled. So after a join resolves, room events are
+   * held until the next macrotask — after the joiner's continuation — and then emitted in order.
+   */
+  private hold(): void {
+    if (this.held !== undefined) return;
+    this.held = [];
+    setImmediate(() => {
+      const held = this.held ?? [];
+      this.held = undefined;
+      for (const emit of held) if (this.currentState !== "closed") emit();
+    });
+  }
+
+  private held: (() => void)[] | undefined;
+
+  private deliver(emit: () => void): void {
+    if (this.held !== undefined) this.held.push(emit);
+    else emit();
   }
 
   private onClose(ws: WebSocket, code: number, reason: string): void {
