@@ -5,6 +5,11 @@ import type { MediaCodecName } from "../machine/payload-formats.js";
 
 /** An encoded frame, as a receiving track delivers it. */
 export interface EncodedFrame {
+  /**
+   * The frame's bytes. A one-packet frame (every Opus frame, small VP8 frames) is a view into a buffer
+   * shared with other packets (as Node's pooled Buffers are): read it, or copy it
+   * (`new Uint8Array(frame.data)`) to keep it for long; never write to it.
+   */
   readonly data: Uint8Array;
   readonly isKeyframe: boolean;
   readonly rtpTimestamp: number;
