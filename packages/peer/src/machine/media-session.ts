@@ -21,6 +21,7 @@ import {
   SdesItemType,
   sdesItem,
 } from "@tern/rtp";
+import { Pacer } from "./pacer.js";
 import { RtpReceiver, type RtpReceiverConfig } from "./rtp-receiver.js";
 import { RtpSender, type RtpSenderConfig } from "./rtp-sender.js";
 
@@ -46,6 +47,12 @@ export interface MediaSessionOptions {
   readonly keyLog?: (line: string) => void;
   /** Whether anyone wants the raw RTP of `mid` (an `rtp` event per packet); default nobody. */
   readonly wantsRtp?: (mid: string) => boolean;
+  /**
+   * Pace outgoing media (frames and ready RTP packets of every sender) to at most this many bits per
+   * second (`Pacer`: a token bucket, 10 ms bursts); default: no pacing, packets leave as they are made.
+   * Retransmissions answering a NACK, and RTCP, are not paced.
+   */
+  readonly pacingBitrateBps?: number;
 }
 
 /** One m= section we receive on: how to make a receiver for an SSRC it carries. */
@@ -133,10 +140,15 @@ export class MediaSession {
   private readonly rtcpSsrc: number;
   private nextReportAt: number | undefined;
   private closed = false;
+  /** Outgoing media waits here when pacing is on. */
+  readonly pacer: Pacer | undefined;
+  /** `now` of the frame being packetized (for the pacer, from the packetizer's callback). */
+  private sendingAt = 0;
 
   constructor(private readonly o: MediaSessionOptions) {
     const b = o.random(4);
     this.rtcpSsrc = (((b[0] ?? 0) << 24) | ((b[1] ?? 0) << 16) | ((b[2] ?? 0) << 8) | (b[3] ?? 0)) >>> 0;
+    this.pacer = o.pacingBitrateBps === undefined ? undefined : new Pacer({ bitrateBps: o.pacingBitrateBps });
   }
 
   /** Starts the DTLS handshake in our role (RFC 5763: from a=setup), checking the peer against its fingerprints. */
@@ -357,6 +369,7 @@ export class MediaSession {
       this.sendReports(now);
       this.nextReportAt = now + (this.o.rtcpIntervalMs ?? 1000);
     }
+    if (this.pacer) this.drainPacer(now);
   }
 
   // ---- output ------------------------------------------------------------------------------------------
@@ -368,7 +381,9 @@ export class MediaSession {
       this.counters.sentBeforeConnected++;
       return false;
     }
-    s.packetizeFrame(now, frame, rtpTimestamp, this.sendProtectedBound);
+    this.sendingAt = now;
+    s.packetizeFrame(now, frame, rtpTimestamp, this.sendMediaBound);
+    if (this.pacer) this.drainPacer(now);
     return true;
   }
 
@@ -379,7 +394,9 @@ export class MediaSession {
       this.counters.sentBeforeConnected++;
       return false;
     }
-    this.sendProtected(s.sendPacket(now, packet));
+    this.sendingAt = now;
+    this.sendMedia(s.sendPacket(now, packet));
+    if (this.pacer) this.drainPacer(now);
     return true;
   }
 
@@ -391,7 +408,19 @@ export class MediaSession {
     }
   }
 
-  private readonly sendProtectedBound = (rtp: Uint8Array): void => this.sendProtected(rtp);
+  private readonly sendMediaBound = (rtp: Uint8Array): void => this.sendMedia(rtp);
+
+  /** New media: protected at once (SRTP indices in sequence order), then sent or, when pacing, queued. */
+  private sendMedia(rtp: Uint8Array): void {
+    const srtp = (this.srtp as SrtpContext).protect(rtp);
+    if (this.pacer) this.pacer.enqueue(this.sendingAt, srtp);
+    else this.transmits.push(srtp);
+  }
+
+  private drainPacer(now: number): void {
+    const pacer = this.pacer as Pacer;
+    for (let p = pacer.poll(now); p; p = pacer.poll(now)) this.transmits.push(p);
+  }
 
   private sendProtected(rtp: Uint8Array): void {
     this.transmits.push((this.srtp as SrtpContext).protect(rtp));
@@ -509,6 +538,8 @@ export class MediaSession {
     }
     const report = this.srtp ? this.nextReportAt : undefined;
     if (report !== undefined && (t === undefined || report < t)) t = report;
+    const paced = this.pacer?.pollTimeout();
+    if (paced !== undefined && (t === undefined || paced < t)) t = paced;
     return t;
   }
 

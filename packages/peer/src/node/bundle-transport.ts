@@ -198,6 +198,9 @@ export class BundleTransport {
         (this.transceivers.find((t) => t.mid === mid)?.receiver.track.listenerCount("rtp") ?? 0) > 0,
       ...(this.config.srtpProfiles ? { srtpProfiles: this.config.srtpProfiles } : {}),
       ...(this.config.keyLog ? { keyLog: this.config.keyLog } : {}),
+      ...(this.config.pacingBitrateBps !== undefined
+        ? { pacingBitrateBps: this.config.pacingBitrateBps }
+        : {}),
     });
     return this._session;
   }

@@ -23,6 +23,11 @@ export interface PeerConnectionConfig {
   readonly answerSetup?: "active" | "passive";
   /** DTLS-SRTP profiles in preference order (RFC 5764 codes). */
   readonly srtpProfiles?: readonly number[];
+  /**
+   * Pace outgoing media to at most this many bits per second (a token bucket with 10 ms bursts, over all
+   * tracks; NACK repairs and RTCP are not paced). Default: no pacing — frames leave as soon as written.
+   */
+  readonly pacingBitrateBps?: number;
   /** NSS key log lines (CLIENT_RANDOM …) for Wireshark. */
   readonly keyLog?: (line: string) => void;
   readonly logger?: Logger;

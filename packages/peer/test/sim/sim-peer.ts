@@ -45,6 +45,7 @@ export class SimPeer implements SimEndpoint {
     readonly certificate: DtlsCertificate,
     ice: Omit<IceAgentConfig, "random">,
     readonly transceivers: readonly LocalTransceiver[],
+    session: { readonly pacingBitrateBps?: number } = {},
   ) {
     this.rng = prng.fork();
     const rng = this.rng;
@@ -55,6 +56,7 @@ export class SimPeer implements SimEndpoint {
       cname: name,
       unixMsAtZero: 1_700_000_000_000,
       dtlsInitialRetransmitMs: 200,
+      ...session,
     });
   }
 
