@@ -64,6 +64,8 @@ export class SignalingClient {
     this.attempt = 0;
     /** @type {ReturnType<typeof setTimeout> | undefined} */
     this.retryTimer = undefined;
+    /** @type {(() => void)[] | undefined} room events held just after a join (see `hold`) */
+    this.held = undefined;
   }
 
   /** @returns {string | undefined} */
@@ -209,13 +211,39 @@ export class SignalingClient {
       if (m.type === "error") p.reject(new SignalingError(m.code, m.message));
       else {
         p.resolve(m);
-        if (m.type === "joined") this.emit("joined", m);
+        if (m.type === "joined") {
+          this.emit("joined", m);
+          this.hold();
+        }
       }
       return;
     }
-    if (m.type === "error") this.emit("server-error", m);
-    else if (m.type === "peer-joined" || m.type === "peer-left") this.emit(m.type, m);
-    else if (PEER_TYPES.has(m.type)) this.emit("signal", m);
+    if (m.type === "error") this.deliver(() => this.emit("server-error", m));
+    else if (m.type === "peer-joined" || m.type === "peer-left") this.deliver(() => this.emit(m.type, m));
+    else if (PEER_TYPES.has(m.type)) this.deliver(() => this.emit("signal", m));
+  }
+
+  /**
+   * Browsers dispatch each WebSocket message as a task of its own, but a WebSocket that hands several
+   * messages of one read over synchronously (Node's `ws`) would emit the room's first messages before the
+   * code after `await join()` has added its listeners. So after a join resolves, room events are held
+   * until the next task, then emitted in order (as the Node client does).
+   */
+  hold() {
+    if (this.held !== undefined) return;
+    this.held = [];
+    setTimeout(() => {
+      /** @type {(() => void)[]} */
+      const held = this.held ?? [];
+      this.held = undefined;
+      for (const emit of held) if (this.state !== "closed") emit();
+    }, 0);
+  }
+
+  /** @param {() => void} emit */
+  deliver(emit) {
+    if (this.held !== undefined) this.held.push(emit);
+    else emit();
   }
 
   /** @param {number} code @param {string} reason */
