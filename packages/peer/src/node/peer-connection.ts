@@ -77,6 +77,10 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
 
   constructor(readonly config: PeerConnectionConfig = {}) {
     super();
+    const pacing = config.pacingBitrateBps;
+    if (pacing !== undefined && !(pacing >= 8000 && Number.isFinite(pacing))) {
+      throw new RangeError("pacingBitrateBps must be a finite number ≥ 8000");
+    }
     const given = config.certificates?.[0];
     this.certificateReady = given ? Promise.resolve(given) : processCertificate();
     this.bundle = new BundleTransport(this, config, this.cname, this.certificateReady);

@@ -125,6 +125,11 @@ describe("Tern ↔ Tern on loopback", () => {
     }
   });
 
+  it("refuses a pacing rate below 8 kbit/s when the connection is made (RangeError)", () => {
+    expect(() => new PeerConnection({ pacingBitrateBps: 100 })).toThrow(RangeError);
+    expect(() => new PeerConnection({ pacingBitrateBps: Number.NaN })).toThrow(RangeError);
+  });
+
   it("paces video on real sockets (pacingBitrateBps) and every frame still arrives byte-identical", async () => {
     const a = new PeerConnection({ iceAddresses: ["127.0.0.1"], mdns: false, pacingBitrateBps: 2_000_000 });
     const b = new PeerConnection({ iceAddresses: ["127.0.0.1"], mdns: false });
