@@ -103,12 +103,8 @@ export class ClientHandshake {
     this.#state = "wait-server-hello";
   }
 
+  /** A handshake message in its expected epoch (the endpoint checked it). */
   handle(now: Millis, msg: HandshakeMessage): undefined {
-    const expectedEpoch = msg.msgType === HandshakeType.finished ? 1 : 0;
-    if (msg.epoch !== expectedEpoch) {
-      this.io.fail("unexpected-message", `handshake message ${msg.msgType} in epoch ${msg.epoch}`);
-      return;
-    }
     switch (this.#state) {
       case "wait-server-hello":
         if (msg.msgType === HandshakeType.hello_verify_request) return this.#onHelloVerifyRequest(now, msg);

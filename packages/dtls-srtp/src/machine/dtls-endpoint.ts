@@ -291,12 +291,15 @@ export class DtlsEndpoint {
       }
       return;
     }
-    if (this.role === "client") {
-      if (msg.msgType === HandshakeType.hello_request) return; // RFC 5246 §7.4.1.1: ignored during a handshake
-      this.#client?.handle(now, msg);
-    } else {
-      this.#server?.handle(now, msg);
+    if (this.role === "client" && msg.msgType === HandshakeType.hello_request) return; // RFC 5246 §7.4.1.1: ignored during a handshake
+    // Finished is the only handshake message after ChangeCipherSpec (epoch 1); every other one is in epoch 0.
+    const expectedEpoch = msg.msgType === HandshakeType.finished ? 1 : 0;
+    if (msg.epoch !== expectedEpoch) {
+      this.#fail("unexpected-message", `handshake message ${msg.msgType} in epoch ${msg.epoch}`);
+      return;
     }
+    if (this.role === "client") this.#client?.handle(now, msg);
+    else this.#server?.handle(now, msg);
   }
 
   /**
