@@ -1,17 +1,8 @@
 import { createHmac } from "node:crypto";
 import type { PrfHash } from "../wire/cipher-suite.js";
+import { concat } from "../wire/presentation-language.js";
 
 const enc = new TextEncoder();
-
-function concat(...parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 /**
  * RFC 5246 §5 data expansion function:

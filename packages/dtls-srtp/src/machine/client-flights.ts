@@ -16,6 +16,7 @@ import { EXTENDED_MASTER_SECRET } from "../wire/extensions/extended-master-secre
 import { type Extension, findExtension } from "../wire/extensions/extension.js";
 import { decodeFinished, encodeFinished } from "../wire/finished.js";
 import { decodeHelloVerifyRequest } from "../wire/hello-verify-request.js";
+import { concat } from "../wire/presentation-language.js";
 import { decodeServerHello } from "../wire/server-hello.js";
 import { decodeServerHelloDone } from "../wire/server-hello-done.js";
 import {
@@ -306,14 +307,4 @@ export class ClientHandshake {
     this.#state = "done";
     this.io.connected();
   }
-}
-
-function concat(...parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }

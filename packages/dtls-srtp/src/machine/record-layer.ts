@@ -1,5 +1,6 @@
 import type { RecordCipher } from "../crypto/record-protection.js";
 import { encodeHandshakeFragment, HANDSHAKE_HEADER_LENGTH } from "../wire/handshake.js";
+import { concat } from "../wire/presentation-language.js";
 import { type DtlsRecord, decodeRecords, encodeRecord, RECORD_HEADER_LENGTH } from "../wire/record.js";
 import { ContentType, ProtocolVersion } from "../wire/tls-parameters.js";
 import type { FlightEntry } from "./flight-buffer.js";
@@ -213,17 +214,6 @@ export class RecordLayer {
       } while (offset < e.body.length);
     }
     flush();
-    return datagrams.map(concat);
+    return datagrams.map((parts) => concat(...parts));
   }
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0] as Uint8Array;
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }

@@ -178,3 +178,15 @@ export function readU16List(r: TlsReader): number[] {
   while (!r.failed && r.remaining > 0) out.push(r.u16());
   return out;
 }
+
+/** The parts one after the other in a new array (the only part itself when there is one). */
+export function concat(...parts: readonly Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0] as Uint8Array;
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}

@@ -1,4 +1,5 @@
 import { type Decoded, decodeFail, decodeOk, UsageError } from "../wire/decoded.js";
+import { concat } from "../wire/network-order.js";
 
 /**
  * IVF, the libvpx test container (as written by libvpx `ivfenc.c` and FFmpeg `ivfenc.c`; no RFC).
@@ -146,14 +147,7 @@ export function encodeIvfFrame(f: IvfFrame): Uint8Array {
 }
 
 export function encodeIvf(file: IvfFile): Uint8Array {
-  const parts = [encodeIvfHeader(file.header), ...file.frames.map(encodeIvfFrame)];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
+  return concat([encodeIvfHeader(file.header), ...file.frames.map(encodeIvfFrame)]);
 }
 
 /** An IVF timestamp in RTP ticks at `clockRate` (90 kHz for VP8, RFC 7741 §4.1). */

@@ -1,5 +1,6 @@
 import { opusPacketDurationSamples } from "../payload/opus.js";
 import { type Decoded, decodeFail, decodeOk, UsageError } from "../wire/decoded.js";
+import { concat } from "../wire/network-order.js";
 import { decodeOggPage, OggPageWriter } from "./ogg-page.js";
 
 /**
@@ -237,17 +238,6 @@ export function decodeOggOpus(b: Uint8Array): Decoded<OggOpusStream, string> {
   });
   const lastGranule = audio.length > 0 ? (audio[audio.length - 1] as { granule: number }).granule : 0;
   return decodeOk({ serial, head: head.value, tags: tags.value, frames, finalGranulePosition: lastGranule });
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return new Uint8Array(parts[0] as Uint8Array);
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
 }
 
 export interface OggOpusWriteOptions {

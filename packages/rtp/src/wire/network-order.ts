@@ -36,3 +36,14 @@ export function writeU32(b: Uint8Array, i: number, v: number): void {
   b[i + 2] = (v >>> 8) & 0xff;
   b[i + 3] = v & 0xff;
 }
+
+/** The parts one after the other in a new array (always a copy). */
+export function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
