@@ -37,6 +37,28 @@ function candidateStats(id: string, type: string, c: Candidate, timestamp: numbe
 }
 
 /** W3C webrtc-stats: the report of one Tern peer connection. */
+/** W3C webrtc-stats `codec` for a stream's negotiated payload type. */
+function codecStats(
+  id: string,
+  timestamp: number,
+  c: {
+    readonly payloadType: number;
+    readonly kind: string;
+    readonly codec: string;
+    readonly clockRate: number;
+  },
+): StatsEntry {
+  return {
+    id,
+    type: "codec",
+    timestamp,
+    payloadType: c.payloadType,
+    mimeType: `${c.kind}/${c.codec}`,
+    clockRate: c.clockRate,
+    transportId: "T01",
+  };
+}
+
 export function buildStats(i: StatsInput): StatsReport {
   const ts = performance.timeOrigin + i.now;
   const out: StatsReport = new Map();
@@ -96,15 +118,7 @@ export function buildStats(i: StatsInput): StatsReport {
   for (const sender of s.senders.values()) {
     const c = sender.config;
     const codecId = `CO-${c.mid}-${c.payloadType}`;
-    add({
-      id: codecId,
-      type: "codec",
-      timestamp: ts,
-      payloadType: c.payloadType,
-      mimeType: `${c.kind}/${c.codec}`,
-      clockRate: c.clockRate,
-      transportId: "T01",
-    });
+    add(codecStats(codecId, ts, c));
     add({
       id: `OT-${c.ssrc}`,
       type: "outbound-rtp",
@@ -143,15 +157,7 @@ export function buildStats(i: StatsInput): StatsReport {
     const c = r.config;
     const st = r.stats.statistics;
     const codecId = `CI-${c.mid}-${c.payloadType}`;
-    add({
-      id: codecId,
-      type: "codec",
-      timestamp: ts,
-      payloadType: c.payloadType,
-      mimeType: `${c.kind}/${c.codec}`,
-      clockRate: c.clockRate,
-      transportId: "T01",
-    });
+    add(codecStats(codecId, ts, c));
     add({
       id: `IT-${c.ssrc}`,
       type: "inbound-rtp",
