@@ -1,6 +1,10 @@
 import { expect } from "vitest";
-import type { EncodedFrame, RemoteTrack } from "../../src/node/media-track.js";
-import type { PeerConnection, PeerConnectionState } from "../../src/node/peer-connection.js";
+import { type EncodedFrame, LocalTrack, type RemoteTrack } from "../../src/node/media-track.js";
+import {
+  PeerConnection,
+  type PeerConnectionConfig,
+  type PeerConnectionState,
+} from "../../src/node/peer-connection.js";
 import type { ClipFrame } from "./media-fixtures.js";
 
 export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
@@ -22,6 +26,42 @@ export function connectionState(pc: PeerConnection, want: PeerConnectionState): 
     check(pc.connectionState);
     pc.on("connectionstatechange", check);
   });
+}
+
+/**
+ * Two Tern peers on loopback with trickle, A sending one track of `kind` to B: offer from A, answer from
+ * B, both "connected". The caller closes `a` and `b`.
+ */
+export async function connectedOneWay(
+  kind: "audio" | "video",
+  aConfig: PeerConnectionConfig = {},
+): Promise<{ a: PeerConnection; b: PeerConnection; track: LocalTrack; remote: RemoteTrack }> {
+  const a = new PeerConnection({ iceAddresses: ["127.0.0.1"], mdns: false, ...aConfig });
+  const b = new PeerConnection({ iceAddresses: ["127.0.0.1"], mdns: false });
+  a.on("icecandidate", (e) => void b.addIceCandidate(e.candidate));
+  b.on("icecandidate", (e) => void a.addIceCandidate(e.candidate));
+  const track = new LocalTrack(kind);
+  a.addTrack(track);
+  let remote: RemoteTrack | undefined;
+  b.on("track", (e) => {
+    remote = e.track;
+  });
+  try {
+    await a.setLocalDescription(await a.createOffer());
+    await b.setRemoteDescription(a.localDescription as never);
+    await b.setLocalDescription(await b.createAnswer());
+    await a.setRemoteDescription(b.localDescription as never);
+    await withTimeout(
+      Promise.all([connectionState(a, "connected"), connectionState(b, "connected")]),
+      10_000,
+      "connected",
+    );
+  } catch (e) {
+    await Promise.all([a.close(), b.close()]);
+    throw e;
+  }
+  if (!remote) throw new Error("no track event at B");
+  return { a, b, track, remote };
 }
 
 /** Collects frames of a remote track until `count` arrived. */

@@ -4,37 +4,19 @@
  * connection never leaves "connected".
  */
 import { describe, expect, it } from "vitest";
-import { type EncodedFrame, LocalTrack, type RemoteTrack } from "../../src/node/media-track.js";
-import { PeerConnection, type PeerConnectionState } from "../../src/node/peer-connection.js";
+import type { EncodedFrame } from "../../src/node/media-track.js";
+import type { PeerConnectionState } from "../../src/node/peer-connection.js";
 import { vp8Clip } from "./media-fixtures.js";
-import { connectionState, withTimeout } from "./peer-helpers.js";
+import { connectedOneWay } from "./peer-helpers.js";
 
 describe("ICE restart between Tern peers", () => {
   it("renegotiates with new credentials while media keeps flowing", async () => {
-    const a = new PeerConnection({ iceAddresses: ["127.0.0.1"], mdns: false });
-    const b = new PeerConnection({ iceAddresses: ["127.0.0.1"], mdns: false });
-    a.on("icecandidate", (e) => void b.addIceCandidate(e.candidate));
-    b.on("icecandidate", (e) => void a.addIceCandidate(e.candidate));
+    const { a, b, track, remote } = await connectedOneWay("video");
     const states: PeerConnectionState[] = [];
     try {
-      const track = new LocalTrack("video");
-      a.addTrack(track);
-      let remote: RemoteTrack | undefined;
-      b.on("track", (e) => {
-        remote = e.track;
-      });
-      await a.setLocalDescription(await a.createOffer());
-      await b.setRemoteDescription(a.localDescription as never);
-      await b.setLocalDescription(await b.createAnswer());
-      await a.setRemoteDescription(b.localDescription as never);
-      await withTimeout(
-        Promise.all([connectionState(a, "connected"), connectionState(b, "connected")]),
-        10_000,
-        "connected",
-      );
       a.on("connectionstatechange", (s) => states.push(s));
       const got: EncodedFrame[] = [];
-      remote?.on("frame", (f) => got.push(f));
+      remote.on("frame", (f) => got.push(f));
       const clip = vp8Clip();
       let i = 0;
       const sendSome = async (n: number): Promise<void> => {

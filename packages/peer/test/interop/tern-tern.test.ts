@@ -6,7 +6,14 @@ import { describe, expect, it } from "vitest";
 import { type EncodedFrame, LocalTrack, type RemoteTrack } from "../../src/node/media-track.js";
 import { PeerConnection } from "../../src/node/peer-connection.js";
 import { opusClip, vp8Clip } from "./media-fixtures.js";
-import { collect, connectionState, expectSameFrames, play, withTimeout } from "./peer-helpers.js";
+import {
+  collect,
+  connectedOneWay,
+  connectionState,
+  expectSameFrames,
+  play,
+  withTimeout,
+} from "./peer-helpers.js";
 
 function wire(a: PeerConnection, b: PeerConnection): void {
   a.on("icecandidate", (e) => void b.addIceCandidate(e.candidate));
@@ -95,30 +102,13 @@ describe("Tern ↔ Tern on loopback", () => {
   });
   it("negotiates AEAD_AES_128_GCM when a peer prefers it (srtpProfiles), and media flows", async () => {
     const GCM = 0x0007;
-    const a = new PeerConnection({ iceAddresses: ["127.0.0.1"], mdns: false, srtpProfiles: [GCM] });
-    const b = new PeerConnection({ iceAddresses: ["127.0.0.1"], mdns: false });
+    const { a, b, track, remote } = await connectedOneWay("audio", { srtpProfiles: [GCM] });
     try {
-      wire(a, b);
-      const t = new LocalTrack("audio");
-      a.addTrack(t);
-      let remote: RemoteTrack | undefined;
-      b.on("track", (e) => {
-        remote = e.track;
-      });
-      await a.setLocalDescription(await a.createOffer());
-      await b.setRemoteDescription(a.localDescription as never);
-      await b.setLocalDescription(await b.createAnswer());
-      await a.setRemoteDescription(b.localDescription as never);
-      await withTimeout(
-        Promise.all([connectionState(a, "connected"), connectionState(b, "connected")]),
-        10_000,
-        "connected",
-      );
       expect(a.security.srtpProfile).toBe("SRTP_AEAD_AES_128_GCM");
       expect(b.security.srtpProfile).toBe("SRTP_AEAD_AES_128_GCM");
       const audio = opusClip();
-      const got = collect(remote as RemoteTrack, audio.length);
-      await play(audio, (f) => t.writeFrame(f.data, f.rtpTimestamp));
+      const got = collect(remote, audio.length);
+      await play(audio, (f) => track.writeFrame(f.data, f.rtpTimestamp));
       expectSameFrames(await withTimeout(got, 10_000, "frames"), audio);
     } finally {
       await Promise.all([a.close(), b.close()]);
@@ -131,30 +121,13 @@ describe("Tern ↔ Tern on loopback", () => {
   });
 
   it("paces video on real sockets (pacingBitrateBps) and every frame still arrives byte-identical", async () => {
-    const a = new PeerConnection({ iceAddresses: ["127.0.0.1"], mdns: false, pacingBitrateBps: 2_000_000 });
-    const b = new PeerConnection({ iceAddresses: ["127.0.0.1"], mdns: false });
+    const { a, b, track, remote } = await connectedOneWay("video", { pacingBitrateBps: 2_000_000 });
     try {
-      wire(a, b);
-      const t = new LocalTrack("video");
-      a.addTrack(t);
-      let remote: RemoteTrack | undefined;
-      b.on("track", (e) => {
-        remote = e.track;
-      });
-      await a.setLocalDescription(await a.createOffer());
-      await b.setRemoteDescription(a.localDescription as never);
-      await b.setLocalDescription(await b.createAnswer());
-      await a.setRemoteDescription(b.localDescription as never);
-      await withTimeout(
-        Promise.all([connectionState(a, "connected"), connectionState(b, "connected")]),
-        10_000,
-        "connected",
-      );
       const video = vp8Clip();
-      const got = collect(remote as RemoteTrack, video.length);
+      const got = collect(remote, video.length);
       // All frames written at once: only the pacer's timer lets them out, at 2 Mbit/s.
       const t0 = performance.now();
-      for (const f of video) expect(t.writeFrame(f.data, f.rtpTimestamp)).toBe(true);
+      for (const f of video) expect(track.writeFrame(f.data, f.rtpTimestamp)).toBe(true);
       expectSameFrames(await withTimeout(got, 10_000, "frames"), video);
       const bytes = video.reduce((n, f) => n + f.data.length, 0);
       // 2 Mbit/s = 250 bytes/ms, less the 10 ms burst: the clip cannot all have left sooner
