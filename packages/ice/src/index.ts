@@ -23,6 +23,7 @@ export type {
   SelectedPair,
   Transmit,
 } from "./machine/ice-types.js";
+export { DeadlineTimer } from "./node/deadline-timer.js";
 export { type HostAddress, type HostAddressOptions, listHostAddresses } from "./node/host-interfaces.js";
 export {
   type IceServer,

@@ -20,6 +20,7 @@ import type { TurnError } from "../machine/turn-error.js";
 import { type Candidate, formatCandidate, parseCandidate } from "../wire/candidate.js";
 import { parseIceServerUrl } from "../wire/ice-server-url.js";
 import type { TransportAddr } from "../wire/transport-address.js";
+import { DeadlineTimer } from "./deadline-timer.js";
 import { type HostAddressOptions, listHostAddresses } from "./host-interfaces.js";
 import { createMdnsResolver, type MdnsResolver } from "./mdns-resolver.js";
 import { secureRandom } from "./secure-random.js";
@@ -80,8 +81,10 @@ export class IceTransport extends EventEmitter<IceTransportEvents> {
   /** TURN allocations by relayed address key: the bases of relayed candidates. */
   private readonly relays = new Map<string, TurnClient>();
   private readonly log: Logger;
-  private timer: NodeJS.Timeout | undefined;
-  private timerAt: number | undefined;
+  private readonly timer = new DeadlineTimer(
+    () => this.guard(() => this.agent.handleTimeout(this.now())),
+    () => this.now(),
+  );
   private closed = false;
   private mdns: MdnsResolver | undefined;
   private readonly ownsMdns: boolean;
@@ -361,7 +364,7 @@ export class IceTransport extends EventEmitter<IceTransportEvents> {
     if (this.closed) return;
     this.guard(() => this.agent.close(this.now()));
     this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.timer.clear();
     if (this.mdns && this.ownsMdns) this.mdns.close();
     await Promise.all([
       ...[...this.sockets.values()].map((s) => new Promise<void>((r) => s.close(() => r()))),
@@ -441,26 +444,7 @@ export class IceTransport extends EventEmitter<IceTransportEvents> {
   }
 
   private arm(): void {
-    const at = this.agent.pollTimeout();
-    // Re-arm only for an earlier deadline: a timer that fires early is harmless (the machine finds nothing
-    // due and the flush re-arms), while clearTimeout + setTimeout on every packet is not free.
-    if (
-      at === undefined ||
-      this.closed ||
-      (this.timer !== undefined && this.timerAt !== undefined && this.timerAt <= at)
-    ) {
-      if (this.closed && this.timer) clearTimeout(this.timer);
-      return;
-    }
-    if (this.timer) clearTimeout(this.timer);
-    this.timerAt = at;
-    this.timer = setTimeout(
-      () => {
-        this.timer = undefined;
-        this.timerAt = undefined;
-        this.guard(() => this.agent.handleTimeout(this.now()));
-      },
-      Math.max(0, at - this.now()),
-    );
+    if (this.closed) this.timer.clear();
+    else this.timer.arm(this.agent.pollTimeout());
   }
 }

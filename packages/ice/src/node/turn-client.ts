@@ -16,6 +16,7 @@ import type { TurnAllocationConfig, TurnEvent } from "../machine/turn-allocation
 import { type TurnCounters, TurnError } from "../machine/turn-error.js";
 import { TurnStreamFramer } from "../machine/turn-stream-framer.js";
 import type { TransportAddr } from "../wire/transport-address.js";
+import { DeadlineTimer } from "./deadline-timer.js";
 import { secureRandom } from "./secure-random.js";
 import { silentLogger } from "./silent-logger.js";
 
@@ -72,8 +73,10 @@ export class TurnClient extends EventEmitter<TurnClientEvents> {
   private udp: UdpSocket | undefined;
   private stream: TcpSocket | undefined;
   private readonly framer = new TurnStreamFramer();
-  private timer: NodeJS.Timeout | undefined;
-  private timerAt: number | undefined;
+  private readonly timer = new DeadlineTimer(
+    () => this.guard(() => this.allocation.handleTimeout(this.now())),
+    () => this.now(),
+  );
   private waiters: Waiter[] = [];
   private done = false;
   private local: TransportAddr | undefined;
@@ -331,27 +334,14 @@ export class TurnClient extends EventEmitter<TurnClientEvents> {
   private teardown(): void {
     if (this.done) return;
     this.done = true;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.timer.clear();
     this.udp?.close();
     this.stream?.destroy();
   }
 
   private arm(): void {
-    const at = this.allocation.pollTimeout();
-    if (at === this.timerAt) return;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.timerAt = at;
-    if (at === undefined || this.done) return;
-    this.timer = setTimeout(
-      () => {
-        this.timer = undefined;
-        this.timerAt = undefined;
-        this.guard(() => this.allocation.handleTimeout(this.now()));
-      },
-      Math.max(0, at - this.now()),
-    );
+    if (this.done) this.timer.clear();
+    else this.timer.arm(this.allocation.pollTimeout());
   }
 }
 

@@ -1,6 +1,7 @@
 import type { EventEmitter } from "node:events";
 import type { CertificateFingerprint, DtlsCertificate } from "@tern/dtls-srtp";
 import {
+  DeadlineTimer,
   formatCandidate,
   generateIceCredentials,
   type IceConnectionState,
@@ -52,8 +53,13 @@ export class BundleTransport {
   dtlsRole: "client" | "server" | undefined;
   /** The remote a=fingerprint values the peer's certificate must match (RFC 8122 §5). */
   remoteFingerprints: CertificateFingerprint[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private timerAt: number | undefined;
+  private readonly timer = new DeadlineTimer(
+    () => {
+      this._session?.handleTimeout(this.now());
+      this.flushSession();
+    },
+    () => this.now(),
+  );
   private dtlsFailed = false;
   private _closing = false;
   private dtlsClosed = false;
@@ -269,7 +275,7 @@ export class BundleTransport {
     this._closing = true; // the transports winding down must not pass through "connecting" on the way out
     this._session?.close();
     this.flushSession();
-    if (this.timer) clearTimeout(this.timer);
+    this.timer.clear();
   }
 
   /** Closing, second half: the ICE transport closes, then the connection is "closed". */
@@ -279,28 +285,8 @@ export class BundleTransport {
   }
 
   private armTimer(): void {
-    const at = this._session?.pollTimeout();
-    // Re-arm only for an earlier deadline: a timer that fires early is harmless (the machine finds nothing
-    // due and the flush re-arms), while clearTimeout + setTimeout on every packet is not free.
-    if (
-      at === undefined ||
-      this.host.connectionState === "closed" ||
-      (this.timer !== undefined && this.timerAt !== undefined && this.timerAt <= at)
-    ) {
-      if (this.host.connectionState === "closed" && this.timer) clearTimeout(this.timer);
-      return;
-    }
-    if (this.timer) clearTimeout(this.timer);
-    this.timerAt = at;
-    this.timer = setTimeout(
-      () => {
-        this.timer = undefined;
-        this.timerAt = undefined;
-        this._session?.handleTimeout(this.now());
-        this.flushSession();
-      },
-      Math.max(0, at - this.now()),
-    );
+    if (this.host.connectionState === "closed") this.timer.clear();
+    else this.timer.arm(this._session?.pollTimeout());
   }
 
   private updateConnectionState(): void {
