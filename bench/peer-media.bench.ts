@@ -17,7 +17,7 @@ import { type RunningStunServer, startStunServer } from "@tern/ice";
 import { LocalTrack, PeerConnection, type RemoteTrack } from "@tern/peer";
 import type { RtpPacket } from "@tern/rtp";
 import type { RTCPeerConnection } from "werift";
-import { CandidateGate, newWerift, withTimeout } from "./peer-setup.bench.js";
+import { CandidateGate, newWerift, ternConnected, weriftConnected, withTimeout } from "./peer-setup.bench.js";
 import { median, writeReport } from "./report.js";
 
 const SECONDS = Number(process.env.MEDIA_SECONDS ?? 4);
@@ -150,17 +150,6 @@ export async function dgramSrtpPath(): Promise<MediaPath> {
 
 // ---- Tern -------------------------------------------------------------------------------------------------
 
-function connected(pc: PeerConnection): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const check = (s: string): void => {
-      if (s === "connected") resolve();
-      else if (s === "failed" || s === "closed") reject(new Error(`Tern connection ${s}`));
-    };
-    check(pc.connectionState);
-    pc.on("connectionstatechange", check);
-  });
-}
-
 export async function ternPath(srtpProfiles?: readonly number[]): Promise<MediaPath> {
   const config = {
     iceAddresses: ["127.0.0.1"],
@@ -186,7 +175,7 @@ export async function ternPath(srtpProfiles?: readonly number[]): Promise<MediaP
   const answer = await b.createAnswer();
   await b.setLocalDescription(answer);
   await a.setRemoteDescription(answer);
-  await withTimeout(Promise.all([connected(a), connected(b)]), 10_000, "Tern pair connected");
+  await withTimeout(Promise.all([ternConnected(a), ternConnected(b)]), 10_000, "Tern pair connected");
   if (!remote) throw new Error("no remote track at b");
   const pt = Number(/a=rtpmap:(\d+) VP8\/90000/.exec(answer.sdp)?.[1]);
   if (!Number.isInteger(pt)) throw new Error("VP8 not negotiated");
@@ -226,13 +215,6 @@ export async function ternPath(srtpProfiles?: readonly number[]): Promise<MediaP
 }
 
 // ---- werift -----------------------------------------------------------------------------------------------
-
-function weriftConnected(pc: RTCPeerConnection): Promise<void> {
-  return new Promise((resolve) => {
-    if (pc.connectionState === "connected") resolve();
-    pc.connectionStateChange.subscribe((s) => s === "connected" && resolve());
-  });
-}
 
 async function weriftPath(stun: RunningStunServer): Promise<MediaPath> {
   const a = newWerift(stun);

@@ -70,7 +70,7 @@ function ternIceConnected(pc: PeerConnection): Promise<number> {
   });
 }
 
-function ternConnected(pc: PeerConnection): Promise<void> {
+export function ternConnected(pc: PeerConnection): Promise<void> {
   return new Promise((resolve, reject) => {
     const check = (s: string): void => {
       if (s === "connected") resolve();
@@ -118,7 +118,7 @@ export async function ternPair(): Promise<ConnectedPair> {
 
 // ---- werift ----------------------------------------------------------------------------------------------
 
-function weriftConnected(pc: RTCPeerConnection): Promise<void> {
+export function weriftConnected(pc: RTCPeerConnection): Promise<void> {
   return new Promise((resolve, reject) => {
     const check = (s: string): void => {
       if (s === "connected") resolve();
