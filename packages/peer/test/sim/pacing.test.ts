@@ -4,11 +4,11 @@
  * frame still arrives byte-identical. Without pacing the same clip leaves in bursts over that bound.
  */
 import { generateCertificate } from "@tern/dtls-srtp";
-import { runFor, runUntil, SimNetwork } from "@tern/ice/testing";
+import { runFor, runUntil } from "@tern/ice/testing";
 import { describe, expect, it } from "vitest";
 import type { LocalTransceiver } from "../../src/sdp/index.js";
 import { vp8Clip } from "../interop/media-fixtures.js";
-import { negotiate, SimPeer } from "./sim-peer.js";
+import { simPair } from "./sim-peer.js";
 
 const certificates = Promise.all([generateCertificate(), generateCertificate()]);
 const RATE_BPS = 200_000;
@@ -26,28 +26,15 @@ function video(ssrc: number, cname: string): LocalTransceiver[] {
 
 /** Sends the clip from A to B (a frame every 66 ms); returns A's SRTP datagrams as [time, bytes]. */
 async function sendClip(pacingBitrateBps: number | undefined) {
-  const [ca, cb] = await certificates;
-  const net = new SimNetwork({ seed: 7, lossRate: 0, delayMs: [5, 5] });
-  const a = new SimPeer(
-    "A",
-    { address: "10.0.0.1", port: 5000 },
-    net.prng,
-    ca,
-    { role: "controlling", checkRtoMs: 100 },
-    video(0x1000, "A"),
-    pacingBitrateBps === undefined ? {} : { pacingBitrateBps },
-  );
-  const b = new SimPeer(
-    "B",
-    { address: "10.0.0.2", port: 6000 },
-    net.prng,
-    cb,
-    { role: "controlled", checkRtoMs: 100 },
-    video(0x2000, "B"),
-  );
-  net.attach(a, [a.base], { name: "A" });
-  net.attach(b, [b.base], { name: "B" });
-  negotiate(a, b);
+  const { net, a, b } = simPair({
+    seed: 7,
+    lossRate: 0,
+    delayMs: [5, 5],
+    certificates: await certificates,
+    transceiversA: video(0x1000, "A"),
+    transceiversB: video(0x2000, "B"),
+    sessionA: pacingBitrateBps === undefined ? {} : { pacingBitrateBps },
+  });
   runUntil(net, () => a.dtlsConnected && b.dtlsConnected, { maxSteps: 20_000, maxTimeMs: 20_000 });
   const sent: [number, number][] = [];
   const poll = a.session.pollTransmit.bind(a.session);

@@ -4,11 +4,11 @@
  * video so every frame arrives, byte-identical.
  */
 import { generateCertificate } from "@tern/dtls-srtp";
-import { runFor, runUntil, SimNetwork } from "@tern/ice/testing";
+import { runFor, runUntil } from "@tern/ice/testing";
 import { describe, expect, it } from "vitest";
 import type { LocalTransceiver } from "../../src/sdp/index.js";
 import { opusClip, vp8Clip } from "../interop/media-fixtures.js";
-import { negotiate, SimPeer } from "./sim-peer.js";
+import { simPair } from "./sim-peer.js";
 
 const certificates = Promise.all([generateCertificate(), generateCertificate()]);
 
@@ -30,28 +30,14 @@ function transceivers(ssrcBase: number, cname: string): LocalTransceiver[] {
 }
 
 async function pair(seed: number, lossRate: number) {
-  const [ca, cb] = await certificates;
-  const net = new SimNetwork({ seed, lossRate, delayMs: [10, 30] });
-  const a = new SimPeer(
-    "A",
-    { address: "10.0.0.1", port: 5000 },
-    net.prng,
-    ca,
-    { role: "controlling", checkRtoMs: 100 },
-    transceivers(0x1000, "A"),
-  );
-  const b = new SimPeer(
-    "B",
-    { address: "10.0.0.2", port: 6000 },
-    net.prng,
-    cb,
-    { role: "controlled", checkRtoMs: 100 },
-    transceivers(0x2000, "B"),
-  );
-  net.attach(a, [a.base], { name: "A" });
-  net.attach(b, [b.base], { name: "B" });
-  negotiate(a, b);
-  return { net, a, b };
+  return simPair({
+    seed,
+    lossRate,
+    delayMs: [10, 30],
+    certificates: await certificates,
+    transceiversA: transceivers(0x1000, "A"),
+    transceiversB: transceivers(0x2000, "B"),
+  });
 }
 
 describe("Tern peers over a simulated lossy network", () => {

@@ -5,7 +5,7 @@
  */
 import { certificateFingerprint, type DtlsCertificate, parseFingerprint } from "@tern/dtls-srtp";
 import { IceAgent, type IceAgentConfig, type Millis, type TransportAddr } from "@tern/ice";
-import type { Prng, SimEndpoint, SimTransmit } from "@tern/ice/testing";
+import { type Prng, type SimEndpoint, SimNetwork, type SimTransmit } from "@tern/ice/testing";
 import { MediaSession } from "../../src/machine/media-session.js";
 import { planStreams } from "../../src/machine/stream-plan.js";
 import {
@@ -184,4 +184,42 @@ export function negotiate(offerer: SimPeer, answerer: SimPeer): void {
   answerer.agent.gather(0, [answerer.base]);
   offerer.pump(0);
   answerer.pump(0);
+}
+
+/**
+ * A (controlling, 10.0.0.1:5000) and B (controlled, 10.0.0.2:6000) on a simulated network, negotiated
+ * (A offers); `sessionA` options go to A's media session.
+ */
+export function simPair(o: {
+  readonly seed: number;
+  readonly lossRate: number;
+  readonly delayMs: readonly [number, number];
+  readonly certificates: readonly [DtlsCertificate, DtlsCertificate];
+  readonly transceiversA: readonly LocalTransceiver[];
+  readonly transceiversB: readonly LocalTransceiver[];
+  readonly sessionA?: { readonly pacingBitrateBps?: number };
+}): { net: SimNetwork; a: SimPeer; b: SimPeer } {
+  const net = new SimNetwork({ seed: o.seed, lossRate: o.lossRate, delayMs: [o.delayMs[0], o.delayMs[1]] });
+  const ice = { checkRtoMs: 100 } as const;
+  const a = new SimPeer(
+    "A",
+    { address: "10.0.0.1", port: 5000 },
+    net.prng,
+    o.certificates[0],
+    { ...ice, role: "controlling" },
+    o.transceiversA,
+    o.sessionA,
+  );
+  const b = new SimPeer(
+    "B",
+    { address: "10.0.0.2", port: 6000 },
+    net.prng,
+    o.certificates[1],
+    { ...ice, role: "controlled" },
+    o.transceiversB,
+  );
+  net.attach(a, [a.base], { name: "A" });
+  net.attach(b, [b.base], { name: "B" });
+  negotiate(a, b);
+  return { net, a, b };
 }
