@@ -1,24 +1,38 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { DeadlineTimer } from "../../src/node/deadline-timer.js";
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe("DeadlineTimer", () => {
-  it("fires once at the earliest deadline armed; a later one does not push it back; clear() stops it", async () => {
-    const t0 = performance.now();
-    const now = (): number => performance.now() - t0;
+  it("fires once at the earliest deadline armed; a later one does not push it back; clear() stops it", () => {
+    let clock = 0;
     const fired: number[] = [];
-    const timer = new DeadlineTimer(() => fired.push(now()), now);
+    const timer = new DeadlineTimer(
+      () => fired.push(clock),
+      () => clock,
+    );
+    const advance = (ms: number): void => {
+      clock += ms;
+      vi.advanceTimersByTime(ms);
+    };
     timer.arm(200);
     timer.arm(10); // earlier: re-armed
     timer.arm(500); // later: ignored (an early fire is harmless to a sans-IO machine)
     timer.arm(undefined); // nothing due: the armed timer stays
-    await sleep(60);
-    expect(fired).toHaveLength(1);
-    expect(fired[0]).toBeGreaterThanOrEqual(9);
-    timer.arm(20);
+    advance(9);
+    expect(fired).toEqual([]);
+    advance(1);
+    expect(fired).toEqual([10]);
+    advance(500);
+    expect(fired).toEqual([10]); // once: the later deadlines were never armed
+    timer.arm(clock + 20);
     timer.clear();
-    await sleep(60);
-    expect(fired).toHaveLength(1);
+    advance(100);
+    expect(fired).toEqual([10]);
   });
 });
