@@ -1,29 +1,29 @@
-import {
-  type CertificateFingerprint,
-  type DtlsCertificate,
+import type {
+  CertificateFingerprint,
+  DtlsCertificate,
   DtlsEndpoint,
-  type DtlsError,
-  keyingMaterialLength,
+  DtlsError,
   SrtpContext,
-  type SrtpProfileName,
-  SrtpProtectionProfile,
-  srtpProfileByCode,
+  SrtpProfileName,
 } from "@tern/dtls-srtp";
 import {
   decodeRtcpCompound,
   decodeRtpPacket,
   encodeRtcpCompound,
   encodeRtcpPacket,
-  findHeaderExtensionElement,
   ntpTimestampFromUnixMs,
   type RtcpPacket,
   type RtpPacket,
-  SdesItemType,
-  sdesItem,
 } from "@tern/rtp";
+import { DtlsTransport, type DtlsTransportEvent } from "./dtls-transport.js";
 import { Pacer } from "./pacer.js";
-import { RtpReceiver, type RtpReceiverConfig } from "./rtp-receiver.js";
+import { handleRtcpPacket, type RtcpFeedbackTarget } from "./rtcp-feedback.js";
+import { periodicReports } from "./rtcp-reports.js";
+import type { RtpReceiver } from "./rtp-receiver.js";
 import { RtpSender, type RtpSenderConfig } from "./rtp-sender.js";
+import { type ReceiveTemplate, SsrcRouter } from "./ssrc-router.js";
+
+export type { ReceiveTemplate } from "./ssrc-router.js";
 
 export interface MediaSessionOptions {
   readonly certificate: DtlsCertificate;
@@ -54,14 +54,6 @@ export interface MediaSessionOptions {
    */
   readonly pacingBitrateBps?: number;
 }
-
-/** One m= section we receive on: how to make a receiver for an SSRC it carries. */
-export type ReceiveTemplate = Omit<RtpReceiverConfig, "ssrc"> & {
-  /** SSRCs signaled for this mid (a=ssrc / FID), if any. */
-  readonly ssrcs: readonly { readonly ssrc: number; readonly rtxSsrc?: number }[];
-  /** The extmap id of the MID header extension, when negotiated. */
-  readonly midExtensionId?: number;
-};
 
 export type MediaSessionEvent =
   | {
@@ -96,22 +88,11 @@ export interface MediaSessionCounters {
   sentBeforeConnected: number;
 }
 
-const MAX_QUEUED_DTLS = 32;
-const MAX_RECEIVERS = 64;
-const DEFAULT_PROFILES = [
-  SrtpProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80,
-  SrtpProtectionProfile.SRTP_AEAD_AES_128_GCM,
-  SrtpProtectionProfile.SRTP_AEAD_AES_256_GCM,
-  SrtpProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_32,
-];
-
 /**
- * Everything above ICE on one BUNDLE transport, sans-IO: the DTLS handshake (RFC 5764), SRTP/SRTCP with
- * the exported keys, RFC 7983 / RFC 5761 demultiplexing, RTP senders and receivers per m= section, and
- * RTCP (SR/RR + SDES every interval, NACK and PLI as they are needed, answering the peer's NACK/PLI).
- *
- * DTLS datagrams that arrive before `startDtls` (the remote description can lag the peer's first flight)
- * are queued, not dropped: a dropped first ClientHello costs a full retransmission timeout.
+ * Everything above ICE on one BUNDLE transport, sans-IO: the DTLS handshake (`DtlsTransport`, RFC 5764),
+ * SRTP/SRTCP with the exported keys, RFC 7983 / RFC 5761 demultiplexing, RTP senders and receivers per m=
+ * section, and RTCP (SR/RR + SDES every interval, NACK and PLI as they are needed, answering the peer's
+ * NACK/PLI).
  */
 export class MediaSession {
   readonly counters: MediaSessionCounters = {
@@ -125,18 +106,17 @@ export class MediaSession {
     notDemuxable: 0,
     sentBeforeConnected: 0,
   };
-  dtls: DtlsEndpoint | undefined;
+  readonly dtlsTransport: DtlsTransport;
   srtp: SrtpContext | undefined;
   srtpProfile: SrtpProfileName | undefined;
   cipherSuite: string | undefined;
-  private readonly queued: Uint8Array[] = [];
   private readonly transmits: Uint8Array[] = [];
   private readonly events: MediaSessionEvent[] = [];
   readonly senders = new Map<string, RtpSender>();
   private readonly sendersBySsrc = new Map<number, RtpSender>();
-  readonly receivers = new Map<number, RtpReceiver>();
-  private readonly rtxToReceiver = new Map<number, RtpReceiver>();
-  private templates: ReceiveTemplate[] = [];
+  private readonly router: SsrcRouter;
+  /** What received RTCP acts on (one object per session, not per packet). */
+  private readonly feedbackTarget: RtcpFeedbackTarget;
   private readonly rtcpSsrc: number;
   private nextReportAt: number | undefined;
   private closed = false;
@@ -149,6 +129,34 @@ export class MediaSession {
     const b = o.random(4);
     this.rtcpSsrc = (((b[0] ?? 0) << 24) | ((b[1] ?? 0) << 16) | ((b[2] ?? 0) << 8) | (b[3] ?? 0)) >>> 0;
     this.pacer = o.pacingBitrateBps === undefined ? undefined : new Pacer({ bitrateBps: o.pacingBitrateBps });
+    this.dtlsTransport = new DtlsTransport(
+      o,
+      {
+        transmit: (d) => this.transmits.push(d),
+        event: (now, e) => this.onDtlsEvent(now, e),
+      },
+      this.counters,
+    );
+    this.router = new SsrcRouter(o.random, (mid, ssrc) =>
+      this.events.push({ kind: "remote-stream", mid, ssrc }),
+    );
+    this.feedbackTarget = {
+      senders: this.senders,
+      sendersBySsrc: this.sendersBySsrc,
+      receivers: this.router.receivers,
+      resend: (rtp) => this.sendProtected(rtp),
+      keyframeRequested: (mid) => this.events.push({ kind: "keyframe-request", mid }),
+    };
+  }
+
+  /** The DTLS endpoint, once started. */
+  get dtls(): DtlsEndpoint | undefined {
+    return this.dtlsTransport.endpoint;
+  }
+
+  /** Every remote stream we receive, by SSRC. */
+  get receivers(): ReadonlyMap<number, RtpReceiver> {
+    return this.router.receivers;
   }
 
   /** Starts the DTLS handshake in our role (RFC 5763: from a=setup), checking the peer against its fingerprints. */
@@ -157,21 +165,8 @@ export class MediaSession {
     role: "client" | "server",
     remoteFingerprints: readonly CertificateFingerprint[],
   ): void {
-    if (this.dtls || this.closed) return;
-    this.dtls = new DtlsEndpoint({
-      role,
-      certificate: this.o.certificate,
-      srtpProfiles: this.o.srtpProfiles ?? DEFAULT_PROFILES,
-      remoteFingerprints,
-      requestClientCertificate: true,
-      helloVerifyRequest: false,
-      initialRetransmitMs: this.o.dtlsInitialRetransmitMs ?? 100,
-      random: this.o.random,
-      ...(this.o.keyLog ? { keyLog: this.o.keyLog } : {}),
-    });
-    if (role === "client") this.dtls.handleTimeout(now); // the ClientHello goes out now
-    for (const d of this.queued.splice(0)) this.dtls.handleDatagram(now, d);
-    this.drainDtls(now);
+    if (this.closed) return;
+    this.dtlsTransport.start(now, role, remoteFingerprints);
   }
 
   /** The negotiated streams (after each offer/answer). Senders are kept across renegotiation by mid. */
@@ -184,19 +179,7 @@ export class MediaSession {
       this.senders.set(cfg.mid, s);
       this.sendersBySsrc.set(cfg.ssrc, s);
     }
-    this.templates = [...receive];
-    for (const t of receive) for (const s of t.ssrcs) this.addReceiver(t, s.ssrc, s.rtxSsrc);
-  }
-
-  private addReceiver(t: ReceiveTemplate, ssrc: number, rtxSsrc?: number): RtpReceiver | undefined {
-    const existing = this.receivers.get(ssrc);
-    if (existing) return existing;
-    if (this.receivers.size >= MAX_RECEIVERS) return undefined;
-    const r = new RtpReceiver({ ...t, ssrc }, this.o.random);
-    this.receivers.set(ssrc, r);
-    if (rtxSsrc !== undefined) this.rtxToReceiver.set(rtxSsrc, r);
-    this.events.push({ kind: "remote-stream", mid: t.mid, ssrc });
-    return r;
+    this.router.configure(receive);
   }
 
   // ---- input -------------------------------------------------------------------------------------------
@@ -206,16 +189,7 @@ export class MediaSession {
     if (this.closed) return;
     const first = data[0] ?? 0;
     if (first >= 20 && first <= 63) {
-      if (!this.dtls) {
-        if (this.queued.length >= MAX_QUEUED_DTLS) this.counters.dtlsQueueOverflow++;
-        else {
-          this.queued.push(data.slice());
-          this.counters.dtlsQueued++;
-        }
-        return;
-      }
-      this.dtls.handleDatagram(now, data);
-      this.drainDtls(now);
+      this.dtlsTransport.handleDatagram(now, data);
       return;
     }
     if (first < 128 || first > 191 || !this.srtp) {
@@ -240,8 +214,8 @@ export class MediaSession {
       return;
     }
     const p = decoded.value;
-    let r = this.receivers.get(p.ssrc);
-    const repairs = r ? undefined : this.rtxToReceiver.get(p.ssrc);
+    let r = this.router.media(p.ssrc);
+    const repairs = r ? undefined : this.router.repaired(p.ssrc);
     if (r) {
       if (this.o.wantsRtp?.(r.config.mid)) this.events.push({ kind: "rtp", mid: r.config.mid, packet: p });
       r.handlePacket(now, p);
@@ -249,7 +223,7 @@ export class MediaSession {
       r = repairs;
       r.handleRtx(now, p);
     } else {
-      r = this.learn(p);
+      r = this.router.learn(p);
       if (!r) {
         this.counters.rtpUnknownSsrc++;
         return;
@@ -260,39 +234,6 @@ export class MediaSession {
       } else r.handleRtx(now, p);
     }
     this.drainReceiver(r);
-  }
-
-  /**
-   * An SSRC nobody signaled (RFC 8843 §9.2): route it by the MID header extension, else by a payload type
-   * only one m= section uses. An RTX payload type binds the SSRC as the repair stream of that section's
-   * (single) media stream.
-   */
-  private learn(p: RtpPacket): RtpReceiver | undefined {
-    let t: ReceiveTemplate | undefined;
-    if (p.extension) {
-      for (const c of this.templates) {
-        if (c.midExtensionId === undefined) continue;
-        const el = findHeaderExtensionElement(p.extension, c.midExtensionId);
-        if (el && new TextDecoder().decode(el) === c.mid) {
-          t = c;
-          break;
-        }
-      }
-    }
-    const byPt = this.templates.filter(
-      (c) => c.payloadType === p.payloadType || c.rtx?.payloadType === p.payloadType,
-    );
-    t ??= byPt.length === 1 ? byPt[0] : undefined;
-    if (!t) return undefined;
-    if (t.rtx && p.payloadType === t.rtx.payloadType) {
-      const media = [...this.receivers.values()].filter((r) => r.config.mid === t?.mid);
-      if (media.length !== 1) return undefined;
-      const only = media[0] as RtpReceiver;
-      this.rtxToReceiver.set(p.ssrc, only);
-      return only;
-    }
-    if (p.payloadType !== t.payloadType) return undefined;
-    return this.addReceiver(t, p.ssrc);
   }
 
   private handleSrtcp(now: number, data: Uint8Array): void {
@@ -306,58 +247,12 @@ export class MediaSession {
       this.counters.rtcpMalformed++;
       return;
     }
-    for (const p of compound.value) this.handleRtcpPacket(now, p);
-  }
-
-  private handleRtcpPacket(now: number, p: RtcpPacket): void {
-    switch (p.type) {
-      case "sr":
-        this.receivers.get(p.ssrc)?.handleSenderReport(now, p);
-        for (const b of p.reports) this.sendersBySsrc.get(b.ssrc)?.handleReportBlock(now, b);
-        this.shareRtt();
-        break;
-      case "rr":
-        for (const b of p.reports) this.sendersBySsrc.get(b.ssrc)?.handleReportBlock(now, b);
-        this.shareRtt();
-        break;
-      case "nack": {
-        const s = this.sendersBySsrc.get(p.mediaSsrc);
-        if (!s) break;
-        for (const packet of s.handleNack(now, p.lost)) this.sendProtected(packet);
-        break;
-      }
-      case "pli":
-      case "fir": {
-        const ssrc = p.type === "pli" ? p.mediaSsrc : (p.entries[0]?.ssrc ?? p.mediaSsrc);
-        const s = this.sendersBySsrc.get(ssrc) ?? this.sendersBySsrc.get(p.mediaSsrc);
-        if (!s) break;
-        if (p.type === "pli") s.counters.pliReceived++;
-        else s.counters.firReceived++;
-        this.events.push({ kind: "keyframe-request", mid: s.config.mid });
-        break;
-      }
-      default:
-        break;
-    }
-  }
-
-  /** The sender side measures RTT (RFC 3550 §6.4.1); receivers use it to pace NACKs. */
-  private shareRtt(): void {
-    let rtt: number | undefined;
-    for (const s of this.senders.values()) rtt = s.stats.rttMs ?? rtt;
-    if (rtt === undefined) return;
-    for (const r of this.receivers.values()) r.handleRtt(rtt);
+    for (const p of compound.value) handleRtcpPacket(now, p, this.feedbackTarget);
   }
 
   handleTimeout(now: number): void {
     if (this.closed) return;
-    if (this.dtls) {
-      const t = this.dtls.pollTimeout();
-      if (t !== undefined && t <= now) {
-        this.dtls.handleTimeout(now);
-        this.drainDtls(now);
-      }
-    }
+    this.dtlsTransport.handleTimeout(now);
     for (const r of this.receivers.values()) {
       const t = r.pollTimeout();
       if (t !== undefined && t <= now) {
@@ -433,37 +328,18 @@ export class MediaSession {
     this.transmits.push(this.srtp.protectRtcp(bytes));
   }
 
-  /** RFC 3550 §6.4: SR for each stream we send (report blocks on the first), else an RR; SDES CNAME. */
+  /** RFC 3550 §6.4: the periodic SR/RR + SDES compound. */
   private sendReports(now: number): void {
-    const blocks = [];
-    for (const r of this.receivers.values()) {
-      const b = r.stats.reportBlock(now);
-      if (b) blocks.push(b);
-    }
     const ntp = ntpTimestampFromUnixMs(this.o.unixMsAtZero + now);
-    const packets: RtcpPacket[] = [];
-    let first = true;
-    for (const s of this.senders.values()) {
-      const sr = s.senderReport(now, ntp, first ? blocks.slice(0, 31) : []);
-      if (!sr) continue;
-      packets.push(sr);
-      first = false;
-    }
-    if (packets.length === 0) {
-      if (blocks.length === 0) return;
-      packets.push({
-        type: "rr",
-        ssrc: this.rtcpSsrc,
-        reports: blocks.slice(0, 31),
-        profileExtension: new Uint8Array(0),
-      });
-    }
-    const ssrcs = packets.map((p) => (p.type === "sr" || p.type === "rr" ? p.ssrc : this.rtcpSsrc));
-    packets.push({
-      type: "sdes",
-      chunks: ssrcs.map((ssrc) => ({ ssrc, items: [sdesItem(SdesItemType.CNAME, this.o.cname)] })),
-    });
-    this.sendRtcp(packets);
+    const packets = periodicReports(
+      now,
+      ntp,
+      this.senders.values(),
+      this.receivers.values(),
+      this.rtcpSsrc,
+      this.o.cname,
+    );
+    if (packets) this.sendRtcp(packets);
   }
 
   private drainReceiver(r: RtpReceiver): void {
@@ -485,38 +361,29 @@ export class MediaSession {
     }
   }
 
-  private drainDtls(now: number): void {
-    const dtls = this.dtls;
-    if (!dtls) return;
-    for (let d = dtls.pollTransmit(); d; d = dtls.pollTransmit()) this.transmits.push(d);
-    for (let e = dtls.pollEvent(); e; e = dtls.pollEvent()) {
-      if (e.kind === "connected") {
-        const profile = e.srtpProfile === undefined ? undefined : srtpProfileByCode(e.srtpProfile);
-        if (!profile) {
-          this.events.push({
-            kind: "failed",
-            error: new Error("DTLS connected without an SRTP profile (use_srtp)"),
-          });
-          continue;
-        }
-        const km = dtls.exportKeyingMaterial("EXTRACTOR-dtls_srtp", undefined, keyingMaterialLength(profile));
-        this.srtp = SrtpContext.fromKeyingMaterial(profile, km, dtls.role, {
-          replayWindowPackets: this.o.replayWindowPackets ?? 1024,
-        });
-        this.srtpProfile = profile;
-        this.cipherSuite = e.cipherSuite;
-        this.nextReportAt = now + (this.o.rtcpIntervalMs ?? 1000);
+  private onDtlsEvent(now: number, e: DtlsTransportEvent): void {
+    if (e.kind === "connected") {
+      if (!e.srtp) {
         this.events.push({
-          kind: "dtls-connected",
-          cipherSuite: e.cipherSuite,
-          srtpProfile: profile,
-          remoteFingerprint: e.peerCertificate?.fingerprint,
+          kind: "failed",
+          error: new Error("DTLS connected without an SRTP profile (use_srtp)"),
         });
-      } else if (e.kind === "failed") {
-        this.events.push({ kind: "failed", error: e.error });
-      } else if (e.kind === "closed") {
-        this.events.push({ kind: "closed" });
+        return;
       }
+      this.srtp = e.srtp.context;
+      this.srtpProfile = e.srtp.profile;
+      this.cipherSuite = e.cipherSuite;
+      this.nextReportAt = now + (this.o.rtcpIntervalMs ?? 1000);
+      this.events.push({
+        kind: "dtls-connected",
+        cipherSuite: e.cipherSuite,
+        srtpProfile: e.srtp.profile,
+        remoteFingerprint: e.remoteFingerprint,
+      });
+    } else if (e.kind === "failed") {
+      this.events.push({ kind: "failed", error: e.error });
+    } else if (e.kind === "closed") {
+      this.events.push({ kind: "closed" });
     }
   }
 
@@ -531,7 +398,7 @@ export class MediaSession {
   pollTimeout(): number | undefined {
     if (this.closed) return undefined;
     // Runs after every datagram: a plain loop, no closure.
-    let t = this.dtls?.pollTimeout();
+    let t = this.dtlsTransport.pollTimeout();
     for (const r of this.receivers.values()) {
       const x = r.pollTimeout();
       if (x !== undefined && (t === undefined || x < t)) t = x;
@@ -549,9 +416,7 @@ export class MediaSession {
     if (this.srtp && this.senders.size > 0) {
       this.sendRtcp([{ type: "bye", ssrcs: [...this.sendersBySsrc.keys()], reason: undefined }]);
     }
-    this.dtls?.close();
-    if (this.dtls)
-      for (let d = this.dtls.pollTransmit(); d; d = this.dtls.pollTransmit()) this.transmits.push(d);
+    this.dtlsTransport.close();
     this.closed = true;
   }
 }
