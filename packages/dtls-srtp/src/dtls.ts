@@ -1,4 +1,4 @@
-/** @tern/dtls-srtp — DTLS 1.2 (RFC 6347) public surface. index.ts re-exports this barrel. */
+/** @tern/dtls-srtp — DTLS 1.3 (RFC 9147) and 1.2 (RFC 6347) public surface. index.ts re-exports this barrel. */
 export {
   certificateFromDer,
   certificateFromPem,
@@ -16,12 +16,15 @@ export {
   formatFingerprint,
   parseFingerprint,
 } from "./crypto/fingerprint.js";
+export type { KeyExchangeGroup } from "./crypto/key-exchange.js";
+export { mlKem768 } from "./crypto/ml-kem.js";
 export type { RandomSource } from "./crypto/random.js";
 export { DtlsEndpoint, type DtlsState } from "./machine/dtls-endpoint.js";
 export { DtlsError, type DtlsErrorCode, UsageError } from "./machine/dtls-error.js";
 export { DTLS_COUNTERS, type DtlsCounter, type DtlsEvent } from "./machine/dtls-event.js";
 export type { DtlsOptions } from "./machine/dtls-options.js";
 export type { Millis } from "./machine/flight-buffer.js";
+export type { DtlsVersion } from "./machine/version-negotiation.js";
 export { DtlsSocket, type DtlsSocketEvents, type DtlsSocketOptions } from "./node/dtls-socket.js";
 export { CIPHER_SUITES, CipherSuite, type CipherSuiteName } from "./wire/cipher-suite.js";
 export {
@@ -31,3 +34,8 @@ export {
   srtpProfileKeyLengths,
   srtpProfileName,
 } from "./wire/extensions/use-srtp.js";
+export {
+  TLS13_CIPHER_SUITES,
+  Tls13CipherSuite,
+  type Tls13CipherSuiteName,
+} from "./wire/tls13-cipher-suite.js";

@@ -143,3 +143,32 @@ export function exportKeyingMaterial(
         );
   return prf(hash, master, label, seed, length);
 }
+
+/**
+ * What the RFC 5705 exporter needs once a DTLS 1.2 handshake is over: the PRF hash and, in one buffer,
+ * client_random (32) || server_random (32) || master_secret (48).
+ */
+export class Tls12Exporter {
+  readonly #secrets: Uint8Array;
+  constructor(
+    readonly hash: PrfHash,
+    clientRandom: Uint8Array,
+    serverRandom: Uint8Array,
+    master: Uint8Array,
+  ) {
+    this.#secrets = concat(clientRandom, serverRandom, master);
+  }
+
+  export(label: string, context: Uint8Array | undefined, length: number): Uint8Array {
+    const s = this.#secrets;
+    return exportKeyingMaterial(
+      this.hash,
+      s.subarray(64),
+      label,
+      s.subarray(0, 32),
+      s.subarray(32, 64),
+      context,
+      length,
+    );
+  }
+}

@@ -28,6 +28,7 @@ import { CompressionMethod, EcPointFormat, HandshakeType, ProtocolVersion } from
 import type { FlightEntry, Millis } from "./flight-buffer.js";
 import type { HandshakeContext, HandshakeIo } from "./handshake-context.js";
 import type { HandshakeMessage } from "./handshake-reassembly.js";
+import { hasDowngradeSentinel } from "./version-negotiation.js";
 
 type ClientState =
   | "start"
@@ -97,6 +98,18 @@ export class ClientHandshake {
     this.#sendHello(now);
   }
 
+  /**
+   * Takes over a ClientHello a DTLS 1.3 client sent (with its 1.3 extensions) as flight 1, already on the
+   * wire: the server answered with DTLS 1.2 or a HelloVerifyRequest.
+   */
+  resume(now: Millis, hello: ClientHello): undefined {
+    this.ctx.clientRandom = hello.random;
+    this.#hello = hello;
+    const entry = this.ctx.outgoing(HandshakeType.client_hello, encodeClientHello(hello));
+    this.io.sendFlight(now, [entry], true, ProtocolVersion.DTLS1_0, false);
+    this.#state = "wait-server-hello";
+  }
+
   #sendHello(now: Millis): undefined {
     const hello = this.#hello as ClientHello;
     const entry = this.ctx.outgoing(HandshakeType.client_hello, encodeClientHello(hello));
@@ -152,6 +165,13 @@ export class ClientHandshake {
     const o = this.ctx.options;
     if (sh.serverVersion !== ProtocolVersion.DTLS1_2) {
       return this.io.fail("protocol-version", `server chose version 0x${sh.serverVersion.toString(16)}`);
+    }
+    const offered = findExtension(this.#hello?.extensions ?? [], "supported_versions")?.versions ?? [];
+    if (offered.includes(ProtocolVersion.DTLS1_3) && hasDowngradeSentinel(sh.random)) {
+      return this.io.fail(
+        "illegal-parameter",
+        "DTLS 1.2 ServerHello with the DOWNGRD sentinel (RFC 8446 §4.1.3)",
+      );
     }
     const suite = o.cipherSuites.find((s) => s.code === sh.cipherSuite);
     if (suite === undefined)
@@ -240,6 +260,7 @@ export class ClientHandshake {
       return this.io.fail("decrypt-error", "ServerKeyExchange signature does not verify");
     }
     this.#serverKeyExchange = ske;
+    this.ctx.group = group;
     this.ctx.incoming(msg.msgType, msg.messageSeq, msg.body);
     this.#state = "wait-server-hello-done";
   }

@@ -1,30 +1,16 @@
-import { certificateFingerprint, formatFingerprint } from "../crypto/fingerprint.js";
-import { exportKeyingMaterial as prfExport } from "../crypto/prf.js";
-import type { RecordCipher } from "../crypto/record-protection.js";
-import { decodeAlert, encodeAlert } from "../wire/alert.js";
-import { decodeChangeCipherSpec } from "../wire/change-cipher-spec.js";
-import type { CipherSuiteInfo } from "../wire/cipher-suite.js";
-import { decodeHandshakeFragments } from "../wire/handshake.js";
-import {
-  AlertDescription,
-  AlertLevel,
-  alertDescriptionName,
-  ContentType,
-  HandshakeType,
-} from "../wire/tls-parameters.js";
-import { ClientHandshake } from "./client-flights.js";
-import { alertForError, DtlsError, type DtlsErrorCode, UsageError } from "./dtls-error.js";
+import type { ClientHello } from "../wire/client-hello.js";
+import { type DtlsConnection, type DtlsState, MAX_PLAINTEXT } from "./dtls-connection.js";
+import { UsageError } from "./dtls-error.js";
 import { DTLS_COUNTERS, type DtlsCounter, type DtlsEvent } from "./dtls-event.js";
 import { type DtlsOptions, type ResolvedOptions, resolveOptions } from "./dtls-options.js";
-import { FlightBuffer, type FlightEntry, type Millis } from "./flight-buffer.js";
-import { HandshakeContext, type HandshakeIo } from "./handshake-context.js";
-import { type FragmentVerdict, type HandshakeMessage, HandshakeReassembly } from "./handshake-reassembly.js";
-import { type PlainRecord, RecordLayer } from "./record-layer.js";
-import { ServerHandshake } from "./server-flights.js";
+import { Dtls12Connection } from "./dtls12-connection.js";
+import { Dtls13Connection } from "./dtls13-connection.js";
+import type { Millis } from "./flight-buffer.js";
+import type { HandshakeMessage } from "./handshake-reassembly.js";
 
-export type DtlsState = "new" | "handshaking" | "connected" | "closed" | "failed";
+export type { DtlsState } from "./dtls-connection.js";
 
-/** RFC 5705 §4: labels the exporter must refuse (they are the PRF's own). */
+/** RFC 5705 §4: labels the exporter must refuse (they are the DTLS 1.2 PRF's own). */
 const RESERVED_LABELS = new Set([
   "client finished",
   "server finished",
@@ -32,368 +18,125 @@ const RESERVED_LABELS = new Set([
   "key expansion",
   "extended master secret",
 ]);
-/** RFC 5246 §6.2.1: a plaintext record carries at most 2^14 bytes. */
-const MAX_PLAINTEXT = 16384;
-
-const verdictCounter: Readonly<Partial<Record<FragmentVerdict, DtlsCounter>>> = {
-  duplicate: "duplicate-fragment",
-  "too-far-ahead": "too-far-ahead",
-  "too-large": "too-large",
-  "over-budget": "over-budget",
-  inconsistent: "inconsistent-fragment",
-};
 
 /**
- * What the RFC 5705 exporter needs once the handshake is over: the PRF and, in one buffer,
- * client_random (32) || server_random (32) || master_secret (48).
- */
-interface ExporterSecrets {
-  readonly suite: CipherSuiteInfo;
-  readonly secrets: Uint8Array;
-}
-
-/**
- * A DTLS 1.2 endpoint (RFC 6347), sans-IO: feed it datagrams and timeouts with the current time, then drain
+ * A DTLS endpoint, sans-IO: feed it datagrams and timeouts with the current time, then drain
  * pollTransmit() and pollEvent() and arm one timer at pollTimeout(). It works over any datagram transport.
  *
- * A client sends its first flight at the first handleTimeout(now) (pollTimeout() is 0 until then).
+ * It negotiates the version (RFC 8446 §4.2.1, RFC 9147 §5.3) among `options.versions` and runs a
+ * `Dtls13Connection` (RFC 9147) or a `Dtls12Connection` (RFC 6347):
+ * - a server reassembles the ClientHello as DTLS 1.2 does, then keeps 1.2 or hands the ClientHello to a
+ *   DTLS 1.3 connection; a ClientHello offering no enabled version gets protocol_version;
+ * - a client with 1.3 enabled sends a ClientHello for both (when 1.2 is enabled too) and hands it to a
+ *   DTLS 1.2 connection when the server answers 1.2 (or with a HelloVerifyRequest).
  *
- * Once connected, the handshake state (transcript, flight logic, ECDHE keys, the peer's certificate) is
- * dropped: only the exporter's secrets, the record layer, the reassembly's message_seq (to notice the
- * peer retransmitting) and — on a server — its final flight (to resend it then, RFC 6347 §4.2.4) are kept.
- * A connected client keeps no flight: it never resends one.
+ * A client sends its first flight at the first handleTimeout(now) (pollTimeout() is 0 until then).
  */
 export class DtlsEndpoint {
   readonly role: "client" | "server";
   readonly counters: Record<DtlsCounter, number>;
   readonly #o: ResolvedOptions;
-  /** Until connected. */
-  #ctx: HandshakeContext | undefined;
-  /** Set when connected. */
-  #exporter: ExporterSecrets | undefined;
-  readonly #records: RecordLayer;
-  readonly #reassembly = new HandshakeReassembly();
-  readonly #flight: FlightBuffer;
-  #flightRecordVersion: number | undefined;
-  #client: ClientHandshake | undefined;
-  #server: ServerHandshake | undefined;
-  readonly #transmits: Uint8Array[] = [];
-  readonly #events: DtlsEvent[] = [];
-  #state: DtlsState;
+  #impl: DtlsConnection;
+  /** Output of a connection that was replaced, drained first. */
+  readonly #carried: { transmits: Uint8Array[]; events: DtlsEvent[] } = { transmits: [], events: [] };
 
   constructor(options: DtlsOptions) {
     this.#o = resolveOptions(options);
     this.role = this.#o.role;
     this.counters = Object.fromEntries(DTLS_COUNTERS.map((c) => [c, 0])) as Record<DtlsCounter, number>;
-    this.#records = new RecordLayer(this.#o.mtu, (r) => this.counters[r]++);
-    this.#flight = new FlightBuffer(
-      this.#o.initialRetransmitMs,
-      this.#o.maxRetransmitMs,
-      this.#o.maxRetransmissions,
-    );
-    const ctx = new HandshakeContext(this.#o);
-    this.#ctx = ctx;
-    const io = this.#io();
-    if (this.role === "client") {
-      this.#client = new ClientHandshake(ctx, io);
-      this.#state = "new";
+    if (this.role === "server") {
+      this.#impl = new Dtls12Connection(this.#o, this.counters, (now, msg, hello) =>
+        this.#upgrade(now, msg, hello),
+      );
+    } else if (this.#o.versions.includes("1.3")) {
+      this.#impl = Dtls13Connection.client(this.#o, this.counters, (now, hello, seq, datagrams) =>
+        this.#downgrade(now, hello, seq, datagrams),
+      );
     } else {
-      this.#server = new ServerHandshake(ctx, io);
-      this.#state = "handshaking";
+      this.#impl = new Dtls12Connection(this.#o, this.counters, undefined);
     }
   }
 
   get state(): DtlsState {
-    return this.#state;
+    return this.#impl.state;
+  }
+
+  /** The negotiated version once known ("DTLS 1.3" / "DTLS 1.2"), undefined before. */
+  get version(): "DTLS 1.3" | "DTLS 1.2" | undefined {
+    if (this.state !== "connected") return undefined;
+    return this.#impl instanceof Dtls13Connection ? "DTLS 1.3" : "DTLS 1.2";
   }
 
   handleDatagram(now: Millis, data: Uint8Array): void {
-    if (this.#state === "closed" || this.#state === "failed") {
-      this.counters["after-close"]++;
-      return;
-    }
-    if (this.#state === "new") {
-      this.counters["not-started"]++;
-      return;
-    }
-    let peerRetransmitted = false;
-    for (const record of this.#records.split(data)) {
-      if (this.#state !== "handshaking" && this.#state !== "connected") return;
-      const rec = this.#records.open(record);
-      if (rec !== undefined && this.#processRecord(now, rec)) peerRetransmitted = true;
-      for (const ready of this.#records.takeReadyFuture()) {
-        if (this.#processRecord(now, ready)) peerRetransmitted = true;
-      }
-    }
-    if (peerRetransmitted && (this.#state === "handshaking" || this.#state === "connected")) {
-      this.#onPeerRetransmission(now);
-    }
+    this.#impl.handleDatagram(now, data);
   }
 
   handleTimeout(now: Millis): void {
-    if (this.#state === "new") {
-      this.#state = "handshaking";
-      this.#client?.start(now);
-      return;
-    }
-    if (this.#state !== "handshaking" && this.#state !== "connected") return;
-    const r = this.#flight.expire(now);
-    if (r === "retransmit") {
-      this.counters["retransmitted-flight"]++;
-      this.#transmitFlight(this.#flight.entries);
-    } else if (r === "exhausted") {
-      this.#fail("handshake-timeout", `no answer after ${this.#o.maxRetransmissions} retransmissions`);
-    }
+    this.#impl.handleTimeout(now);
   }
 
   pollTransmit(): Uint8Array | undefined {
-    return this.#transmits.shift();
+    return this.#carried.transmits.shift() ?? this.#impl.pollTransmit();
   }
 
   pollEvent(): DtlsEvent | undefined {
-    return this.#events.shift();
+    return this.#carried.events.shift() ?? this.#impl.pollEvent();
   }
 
   pollTimeout(): Millis | undefined {
-    if (this.#state === "new") return 0;
-    if (this.#state !== "handshaking" && this.#state !== "connected") return undefined;
-    return this.#flight.deadline;
+    return this.#impl.pollTimeout();
   }
 
   /** Sends application data (one record). Throws UsageError unless connected. */
   send(data: Uint8Array): void {
-    if (this.#state !== "connected") throw new UsageError(`send() in state ${this.#state}`);
+    if (this.state !== "connected") throw new UsageError(`send() in state ${this.state}`);
     if (data.length > MAX_PLAINTEXT) throw new UsageError(`application data of ${data.length} bytes > 2^14`);
-    this.#transmits.push(this.#records.seal(ContentType.application_data, data));
+    this.#impl.send(data);
   }
 
-  /** Sends close_notify and ends the association (RFC 5246 §7.2.1). */
+  /** Sends close_notify and ends the association. */
   close(): void {
-    if (this.#state === "closed" || this.#state === "failed") return;
-    if (this.#state !== "new") this.#sendAlert(AlertLevel.warning, AlertDescription.close_notify);
-    this.#terminate("closed");
-    this.#events.push({ kind: "closed", by: "local" });
+    this.#impl.close();
   }
 
-  /** RFC 5705 keying material exporter; "EXTRACTOR-dtls_srtp" with no context gives the SRTP keys (RFC 5764 §4.2). */
+  /**
+   * DTLS 1.3 KeyUpdate (RFC 9147 §8): new sending keys once the peer acknowledges, and with `requestPeer`
+   * new keys the other way too. Throws UsageError unless connected in DTLS 1.3.
+   */
+  updateKeys(now: Millis, requestPeer = true): void {
+    const impl = this.#impl;
+    if (!(impl instanceof Dtls13Connection)) throw new UsageError("KeyUpdate needs DTLS 1.3");
+    impl.keyUpdate(now, requestPeer);
+  }
+
+  /**
+   * The keying material exporter: RFC 5705 in DTLS 1.2, RFC 8446 §7.5 in DTLS 1.3. "EXTRACTOR-dtls_srtp"
+   * with no context gives the SRTP keys (RFC 5764 §4.2).
+   */
   exportKeyingMaterial(label: string, context: Uint8Array | undefined, length: number): Uint8Array {
-    const secrets = this.#exporter;
-    if (this.#state !== "connected" || secrets === undefined) {
-      throw new UsageError(`exportKeyingMaterial() in state ${this.#state}`);
-    }
+    if (this.state !== "connected") throw new UsageError(`exportKeyingMaterial() in state ${this.state}`);
     if (RESERVED_LABELS.has(label)) throw new UsageError(`label "${label}" is reserved`);
     if (!Number.isInteger(length) || length < 0 || length > 65535)
       throw new UsageError(`bad length ${length}`);
     if (context !== undefined && context.length > 65535)
       throw new UsageError("context longer than 65535 bytes");
-    const s = secrets.secrets;
-    return prfExport(
-      secrets.suite.prfHash,
-      s.subarray(64),
-      label,
-      s.subarray(0, 32),
-      s.subarray(32, 64),
-      context,
-      length,
-    );
+    return this.#impl.exportKeyingMaterial(label, context, length);
   }
 
-  #io(): HandshakeIo {
-    return {
-      sendFlight: (now, entries, armTimer, recordVersion) => {
-        this.#flightRecordVersion = recordVersion;
-        this.#flight.send(now, entries, armTimer);
-        this.#transmitFlight(entries);
-      },
-      peerFlightStarted: () => this.#flight.disarm(),
-      installEpoch: (epoch: number, read: RecordCipher, write: RecordCipher) =>
-        this.#records.installEpoch(epoch, read, write),
-      bumpSequence: (epoch, seq) => this.#records.bumpSequence(epoch, seq),
-      fail: (code, cause) => {
-        this.#fail(code, cause);
-        return undefined;
-      },
-      connected: () => this.#connected(),
-    };
+  #carry(old: DtlsConnection): void {
+    for (let d = old.pollTransmit(); d !== undefined; d = old.pollTransmit()) this.#carried.transmits.push(d);
+    for (let e = old.pollEvent(); e !== undefined; e = old.pollEvent()) this.#carried.events.push(e);
   }
 
-  #transmitFlight(entries: readonly FlightEntry[]): void {
-    for (const d of this.#records.encodeFlight(entries, this.#flightRecordVersion)) this.#transmits.push(d);
+  #upgrade(now: Millis, msg: HandshakeMessage, hello: ClientHello): void {
+    this.#carry(this.#impl);
+    this.#impl = Dtls13Connection.server(now, this.#o, this.counters, msg, hello);
   }
 
-  /** Returns true when the record repeated a handshake message we already processed. */
-  #processRecord(now: Millis, rec: PlainRecord): boolean {
-    if (this.#state !== "handshaking" && this.#state !== "connected") return false;
-    switch (rec.contentType) {
-      case ContentType.handshake:
-        return this.#onHandshakeRecord(now, rec);
-      case ContentType.change_cipher_spec:
-        // The epoch switch is carried by the records themselves; the CCS only has to be well-formed.
-        if (!decodeChangeCipherSpec(rec.payload).ok) this.counters["bad-change-cipher-spec"]++;
-        return false;
-      case ContentType.alert:
-        this.#onAlert(rec);
-        return false;
-      case ContentType.application_data:
-        if (this.#state === "connected" && rec.epoch >= 1) {
-          this.#events.push({ kind: "application-data", data: rec.payload });
-        } else {
-          this.counters["early-application-data"]++;
-        }
-        return false;
-      default:
-        this.counters["unknown-content-type"]++;
-        return false;
-    }
-  }
-
-  /** Returns true when the record repeated a message we already processed (the peer retransmitted). */
-  #onHandshakeRecord(now: Millis, rec: PlainRecord): boolean {
-    const d = decodeHandshakeFragments(rec.payload);
-    if (!d.ok) {
-      this.counters["malformed-handshake-fragment"]++;
-      return false;
-    }
-    let old = false;
-    for (const f of d.value) {
-      // A stateless-cookie client may start at message_seq 1 (RFC 6347 §4.2.2).
-      if (
-        this.role === "server" &&
-        this.#ctx !== undefined &&
-        this.#ctx.transcript.length === 0 &&
-        f.msgType === HandshakeType.client_hello
-      ) {
-        this.#reassembly.skipTo(f.messageSeq);
-      }
-      const verdict = this.#reassembly.add(f, rec.epoch, rec.sequenceNumber);
-      if (verdict === "old") old = true;
-      const counter = verdictCounter[verdict];
-      if (counter !== undefined) this.counters[counter]++;
-    }
-    for (let msg = this.#reassembly.poll(); msg !== undefined; msg = this.#reassembly.poll()) {
-      if (this.#state !== "handshaking" && this.#state !== "connected") break;
-      this.#onMessage(now, msg);
-    }
-    return old;
-  }
-
-  #onMessage(now: Millis, msg: HandshakeMessage): void {
-    if (this.#state === "connected") {
-      // RFC 5746 §4.5: renegotiation refused with a no_renegotiation warning.
-      const renegotiation =
-        (this.role === "server" && msg.msgType === HandshakeType.client_hello) ||
-        (this.role === "client" && msg.msgType === HandshakeType.hello_request);
-      if (renegotiation) {
-        this.counters["renegotiation-refused"]++;
-        this.#sendAlert(AlertLevel.warning, AlertDescription.no_renegotiation);
-      } else {
-        this.counters["unexpected-post-handshake"]++;
-      }
-      return;
-    }
-    if (this.role === "client" && msg.msgType === HandshakeType.hello_request) return; // RFC 5246 §7.4.1.1: ignored during a handshake
-    // Finished is the only handshake message after ChangeCipherSpec (epoch 1); every other one is in epoch 0.
-    const expectedEpoch = msg.msgType === HandshakeType.finished ? 1 : 0;
-    if (msg.epoch !== expectedEpoch) {
-      this.#fail("unexpected-message", `handshake message ${msg.msgType} in epoch ${msg.epoch}`);
-      return;
-    }
-    if (this.role === "client") this.#client?.handle(now, msg);
-    else this.#server?.handle(now, msg);
-  }
-
-  /**
-   * RFC 6347 §4.2.4: when the peer retransmits its previous flight, our last flight was lost: send it again.
-   * A client that has finished never does (the server's final flight answered it); rate-limited to one
-   * resend per half initial timeout so duplicated datagrams do not multiply flights (exact duplicates are
-   * already dropped by the replay window).
-   */
-  #onPeerRetransmission(now: Millis): void {
-    this.counters["peer-retransmission"]++;
-    if (this.#flight.entries.length === 0) return;
-    if (this.#state === "connected" && this.role === "client") return;
-    // A HelloVerifyRequest is answered every time, like a stateless server would (it is smaller than the
-    // ClientHello that asked for it, so it amplifies nothing).
-    const first = this.#flight.entries[0];
-    const helloVerify = first?.kind === "handshake" && first.msgType === HandshakeType.hello_verify_request;
-    if (!helloVerify && now - this.#flight.lastSentAt < this.#o.initialRetransmitMs / 2) return;
-    this.counters["resent-flight"]++;
-    this.#flight.resent(now);
-    this.#transmitFlight(this.#flight.entries);
-  }
-
-  #onAlert(rec: PlainRecord): void {
-    const d = decodeAlert(rec.payload);
-    if (!d.ok) {
-      this.counters["bad-alert"]++;
-      return;
-    }
-    // Once protected records flow, an unprotected alert could be forged by anyone on the path.
-    if (this.#state === "connected" && rec.epoch < this.#records.writeEpoch) {
-      this.counters["stale-alert"]++;
-      return;
-    }
-    const { level, description } = d.value;
-    if (description === AlertDescription.close_notify) {
-      this.#sendAlert(AlertLevel.warning, AlertDescription.close_notify);
-      this.#terminate("closed");
-      this.#events.push({ kind: "closed", by: "peer" });
-    } else if (level === AlertLevel.fatal) {
-      this.#terminate("failed");
-      const error = new DtlsError(
-        "peer-alert",
-        `peer sent fatal alert ${alertDescriptionName(description)}`,
-        description,
-      );
-      this.#events.push({ kind: "failed", error });
-    } else {
-      this.counters["warning-alert"]++;
-    }
-  }
-
-  #sendAlert(level: number, description: number): void {
-    this.#transmits.push(this.#records.seal(ContentType.alert, encodeAlert({ level, description })));
-  }
-
-  #fail(code: DtlsErrorCode, cause: string): void {
-    if (this.#state === "failed" || this.#state === "closed") return;
-    const alert = alertForError(code);
-    if (alert !== undefined) this.#sendAlert(AlertLevel.fatal, alert);
-    this.#terminate("failed");
-    this.#events.push({ kind: "failed", error: new DtlsError(code, cause, alert) });
-  }
-
-  #terminate(state: "closed" | "failed"): void {
-    this.#state = state;
-    this.#flight.disarm();
-  }
-
-  #connected(): void {
-    const ctx = this.#ctx;
-    const suite = ctx?.suite;
-    const masterSecret = ctx?.masterSecret;
-    if (ctx === undefined || suite === undefined || masterSecret === undefined) return;
-    this.#state = "connected";
-    const peer = ctx.peerCertificate;
-    this.#events.push({
-      kind: "connected",
-      cipherSuite: suite.name,
-      srtpProfile: ctx.srtpProfile,
-      peerCertificate:
-        peer === undefined
-          ? undefined
-          : { der: peer.der, fingerprint: formatFingerprint(certificateFingerprint(peer.der)) },
-      extendedMasterSecret: ctx.extendedMasterSecret,
-    });
-    // The handshake is over: keep what the exporter needs, drop the rest (see the class comment).
-    const secrets = new Uint8Array(64 + masterSecret.length);
-    secrets.set(ctx.clientRandom);
-    secrets.set(ctx.serverRandom, 32);
-    secrets.set(masterSecret, 64);
-    this.#exporter = { suite, secrets };
-    this.#ctx = undefined;
-    this.#client = undefined;
-    this.#server = undefined;
-    if (this.role === "client") this.#flight.release();
+  #downgrade(now: Millis, hello: ClientHello, nextRecordSeq: number, datagrams: readonly Uint8Array[]): void {
+    this.#carry(this.#impl);
+    const c = Dtls12Connection.resumeClient(now, this.#o, this.counters, hello, nextRecordSeq);
+    this.#impl = c;
+    for (const d of datagrams) c.handleDatagram(now, d);
   }
 }

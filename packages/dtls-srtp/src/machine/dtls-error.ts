@@ -22,7 +22,9 @@ export type DtlsErrorCode =
   | "illegal-parameter"
   /** A handshake message arrived where it has no place. */
   | "unexpected-message"
-  /** The peer does not speak DTLS 1.2. */
+  /** A required extension is missing (RFC 8446 §4.2). */
+  | "missing-extension"
+  /** No DTLS version in common (RFC 8446 §4.2.1). */
   | "protocol-version";
 
 const alertFor: Readonly<Record<DtlsErrorCode, number | undefined>> = {
@@ -36,6 +38,7 @@ const alertFor: Readonly<Record<DtlsErrorCode, number | undefined>> = {
   "decode-error": AlertDescription.decode_error,
   "illegal-parameter": AlertDescription.illegal_parameter,
   "unexpected-message": AlertDescription.unexpected_message,
+  "missing-extension": AlertDescription.missing_extension,
   "protocol-version": AlertDescription.protocol_version,
 };
 

@@ -1,6 +1,7 @@
 import type { DtlsCertificate } from "../crypto/certificate.js";
 import { ECDHE_GROUP_CODES, type EcdheGroup } from "../crypto/ecdhe.js";
 import type { CertificateFingerprint } from "../crypto/fingerprint.js";
+import { KEY_EXCHANGE_GROUP_CODES, type KeyExchangeGroup } from "../crypto/key-exchange.js";
 import { type RandomSource, secureRandom } from "../crypto/random.js";
 import {
   CIPHER_SUITES,
@@ -9,10 +10,22 @@ import {
   cipherSuiteByName,
 } from "../wire/cipher-suite.js";
 import { srtpKeyingMaterialLength } from "../wire/extensions/use-srtp.js";
+import {
+  TLS13_CIPHER_SUITES,
+  type Tls13CipherSuiteInfo,
+  type Tls13CipherSuiteName,
+  tls13CipherSuiteByName,
+} from "../wire/tls13-cipher-suite.js";
 import { UsageError } from "./dtls-error.js";
+import type { DtlsVersion } from "./version-negotiation.js";
 
 export interface DtlsOptions {
   readonly role: "client" | "server";
+  /**
+   * The DTLS versions to speak, in preference order: ["1.3", "1.2"] (default: 1.3 when the peer offers it,
+   * 1.2 otherwise), ["1.2"] or ["1.3"]. A ClientHello offering none of them gets protocol_version.
+   */
+  readonly versions?: readonly DtlsVersion[];
   /** Our certificate (required for a server; a client without one answers a CertificateRequest empty). */
   readonly certificate?: DtlsCertificate;
   /**
@@ -20,8 +33,17 @@ export interface DtlsOptions {
    * CHACHA20_POLY1305_SHA256, then the ECDHE_RSA variants. A server uses those its key can sign for.
    */
   readonly cipherSuites?: readonly CipherSuiteName[];
-  /** ECDHE groups in preference order; default x25519, secp256r1, secp384r1. */
-  readonly namedGroups?: readonly EcdheGroup[];
+  /**
+   * DTLS 1.3 cipher suites in preference order; default TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384,
+   * TLS_CHACHA20_POLY1305_SHA256.
+   */
+  readonly tls13CipherSuites?: readonly Tls13CipherSuiteName[];
+  /**
+   * Key exchange groups in preference order; default X25519MLKEM768, x25519, secp256r1, secp384r1. DTLS 1.2
+   * uses the ECDHE ones; a DTLS 1.3 client sends key shares for the first group and, when that is the
+   * hybrid, for x25519 too (what browsers do).
+   */
+  readonly namedGroups?: readonly KeyExchangeGroup[];
   /** DTLS-SRTP protection profiles in preference order (RFC 5764); empty or absent: no use_srtp. */
   readonly srtpProfiles?: readonly number[];
   /** The peer's certificate must match one of these (SDP a=fingerprint); absent: any certificate. */
@@ -55,8 +77,13 @@ export interface DtlsOptions {
 
 export interface ResolvedOptions {
   readonly role: "client" | "server";
+  readonly versions: readonly DtlsVersion[];
+  readonly tls13CipherSuites: readonly Tls13CipherSuiteInfo[];
+  /** Every group, for DTLS 1.3. */
+  readonly groups13: readonly KeyExchangeGroup[];
   readonly certificate: DtlsCertificate | undefined;
   readonly cipherSuites: readonly CipherSuiteInfo[];
+  /** The ECDHE groups, for DTLS 1.2. */
   readonly namedGroups: readonly EcdheGroup[];
   readonly srtpProfiles: readonly number[];
   readonly remoteFingerprints: readonly CertificateFingerprint[] | undefined;
@@ -87,11 +114,23 @@ export function resolveOptions(o: DtlsOptions): ResolvedOptions {
   });
   const usable = o.role === "server" ? suites.filter((s) => s.auth === o.certificate?.keyType) : suites;
   if (usable.length === 0) throw new UsageError("no cipher suite fits the certificate's key type");
-  const namedGroups = o.namedGroups ?? ["x25519", "secp256r1", "secp384r1"];
-  for (const g of namedGroups) {
-    if (ECDHE_GROUP_CODES[g] === undefined) throw new UsageError(`unknown named group ${g}`);
+  const versions = o.versions ?? ["1.3", "1.2"];
+  if (versions.length === 0 || versions.some((v) => v !== "1.2" && v !== "1.3"))
+    throw new UsageError(`versions must be a non-empty list of "1.3" and "1.2"`);
+  const groups13 = o.namedGroups ?? ["X25519MLKEM768", "x25519", "secp256r1", "secp384r1"];
+  for (const g of groups13) {
+    if (KEY_EXCHANGE_GROUP_CODES[g] === undefined) throw new UsageError(`unknown named group ${g}`);
   }
-  if (namedGroups.length === 0) throw new UsageError("namedGroups is empty");
+  if (groups13.length === 0) throw new UsageError("namedGroups is empty");
+  const namedGroups = groups13.filter((g): g is EcdheGroup => g in ECDHE_GROUP_CODES);
+  if (versions.includes("1.2") && namedGroups.length === 0)
+    throw new UsageError("DTLS 1.2 needs an ECDHE group (x25519, secp256r1 or secp384r1)");
+  const tls13CipherSuites = (o.tls13CipherSuites ?? TLS13_CIPHER_SUITES.map((s) => s.name)).map((name) => {
+    const s = tls13CipherSuiteByName(name);
+    if (s === undefined) throw new UsageError(`unknown DTLS 1.3 cipher suite ${name}`);
+    return s;
+  });
+  if (tls13CipherSuites.length === 0) throw new UsageError("tls13CipherSuites is empty");
   const srtpProfiles = o.srtpProfiles ?? [];
   for (const p of srtpProfiles) {
     if (srtpKeyingMaterialLength(p) === undefined) throw new UsageError(`unknown SRTP profile ${p}`);
@@ -104,6 +143,9 @@ export function resolveOptions(o: DtlsOptions): ResolvedOptions {
   const random = o.random ?? secureRandom;
   return {
     role: o.role,
+    versions,
+    tls13CipherSuites,
+    groups13,
     certificate: o.certificate,
     cipherSuites: usable,
     namedGroups,

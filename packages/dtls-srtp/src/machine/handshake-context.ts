@@ -1,5 +1,11 @@
 import type { PeerCertificate } from "../crypto/certificate.js";
-import { certificateFingerprint, fingerprintMatches, formatFingerprint } from "../crypto/fingerprint.js";
+import type { EcdheGroup } from "../crypto/ecdhe.js";
+import {
+  type CertificateFingerprint,
+  certificateFingerprint,
+  fingerprintMatches,
+  formatFingerprint,
+} from "../crypto/fingerprint.js";
 import { extendedMasterSecret, finishedVerifyData, keyBlock, masterSecret } from "../crypto/prf.js";
 import { createRecordCipher, type RecordCipher } from "../crypto/record-protection.js";
 import { transcriptHash } from "../crypto/transcript-hash.js";
@@ -12,7 +18,13 @@ import type { FlightEntry, Millis } from "./flight-buffer.js";
 /** What the client and server flight logic ask of the endpoint. */
 export interface HandshakeIo {
   /** Transmit a new flight now; `armTimer` when an answer is expected (RFC 6347 §4.2.4). */
-  sendFlight(now: Millis, entries: readonly FlightEntry[], armTimer: boolean, recordVersion?: number): void;
+  sendFlight(
+    now: Millis,
+    entries: readonly FlightEntry[],
+    armTimer: boolean,
+    recordVersion?: number,
+    transmit?: boolean,
+  ): void;
   /** The peer's next flight has started arriving: stop retransmitting ours. */
   peerFlightStarted(): void;
   /** Install epoch 1 keys (both directions). */
@@ -33,6 +45,8 @@ export class HandshakeContext {
   serverRandom: Uint8Array = new Uint8Array(32);
   suite: CipherSuiteInfo | undefined;
   srtpProfile: number | undefined;
+  /** The ECDHE group of the ServerKeyExchange. */
+  group: EcdheGroup | undefined;
   extendedMasterSecret = false;
   peerCertificate: PeerCertificate | undefined;
   masterSecret: Uint8Array | undefined;
@@ -114,12 +128,19 @@ export class HandshakeContext {
 
   /** Checks the peer's leaf against the expected fingerprints; an error text, or undefined when it is fine. */
   checkFingerprint(der: Uint8Array): string | undefined {
-    const expected = this.options.remoteFingerprints;
-    if (expected === undefined || fingerprintMatches(der, expected)) return undefined;
-    return `peer certificate ${formatFingerprint(certificateFingerprint(der))} matches none of ${expected
-      .map(formatFingerprint)
-      .join(", ")}`;
+    return fingerprintMismatch(this.options.remoteFingerprints, der);
   }
+}
+
+/** Why the peer's leaf matches none of the expected fingerprints, or undefined when it matches (or any will do). */
+export function fingerprintMismatch(
+  expected: readonly CertificateFingerprint[] | undefined,
+  der: Uint8Array,
+): string | undefined {
+  if (expected === undefined || fingerprintMatches(der, expected)) return undefined;
+  return `peer certificate ${formatFingerprint(certificateFingerprint(der))} matches none of ${expected
+    .map(formatFingerprint)
+    .join(", ")}`;
 }
 
 export function hex(b: Uint8Array): string {

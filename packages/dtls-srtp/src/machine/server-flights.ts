@@ -37,6 +37,19 @@ import {
 import type { FlightEntry, Millis } from "./flight-buffer.js";
 import type { HandshakeContext, HandshakeIo } from "./handshake-context.js";
 import type { HandshakeMessage } from "./handshake-reassembly.js";
+import { DOWNGRADE_SENTINEL_12, negotiateVersion } from "./version-negotiation.js";
+
+/**
+ * What became of a ClientHello before one was accepted: answered statelessly (HelloVerifyRequest), dropped
+ * (it did not decode: it changes nothing), failed (a fatal alert went out), accepted (flight 4 went out),
+ * or it selects DTLS 1.3 (the endpoint hands it on).
+ */
+export type ClientHelloVerdict =
+  | "accepted"
+  | "stateless"
+  | "rejected"
+  | "failed"
+  | { readonly upgrade: ClientHello };
 
 type ServerState =
   | "wait-client-hello"
@@ -65,12 +78,17 @@ export class ServerHandshake {
     return this.#state === "done";
   }
 
+  /** The first complete ClientHello candidate (the endpoint checked its epoch). */
+  handleClientHello(now: Millis, msg: HandshakeMessage): ClientHelloVerdict {
+    if (this.#state !== "wait-client-hello") return "rejected";
+    const d = decodeClientHello(msg.body);
+    if (!d.ok) return "rejected";
+    return this.#onClientHello(now, msg, d.value);
+  }
+
   /** A handshake message in its expected epoch (the endpoint checked it). */
   handle(now: Millis, msg: HandshakeMessage): undefined {
     switch (this.#state) {
-      case "wait-client-hello":
-        if (msg.msgType === HandshakeType.client_hello) return this.#onClientHello(now, msg);
-        break;
       case "wait-client-certificate":
         if (msg.msgType === HandshakeType.certificate) return this.#onCertificate(msg);
         break;
@@ -104,15 +122,29 @@ export class ServerHandshake {
     ]);
   }
 
-  #onClientHello(now: Millis, msg: HandshakeMessage): undefined {
-    const d = decodeClientHello(msg.body);
-    if (!d.ok) return this.io.fail("decode-error", `ClientHello: ${d.error.code}`);
-    const ch = d.value;
+  #onClientHello(now: Millis, msg: HandshakeMessage, ch: ClientHello): ClientHelloVerdict {
     const o = this.ctx.options;
-    // DTLS versions count down: 0xfeff (1.0) > 0xfefd (1.2). supported_versions is ignored (DTLS 1.3 only).
-    if (ch.clientVersion > ProtocolVersion.DTLS1_2 || ch.clientVersion < 0xfe00) {
-      return this.io.fail("protocol-version", `client offers 0x${ch.clientVersion.toString(16)}`);
+    const version = negotiateVersion(ch, o.versions);
+    if (version === undefined) {
+      const offered = findExtension(ch.extensions, "supported_versions")?.versions ?? [ch.clientVersion];
+      this.io.fail(
+        "protocol-version",
+        `client offers ${offered.map((v) => `0x${v.toString(16)}`).join(", ")}; enabled: DTLS ${o.versions.join(", ")}`,
+      );
+      return "failed";
     }
+    if (version === "1.3") return { upgrade: ch };
+    const failed = this.#negotiate12(now, msg, ch);
+    return failed ?? (this.#state === "wait-client-hello" ? "stateless" : "accepted");
+  }
+
+  /** The DTLS 1.2 answer: a HelloVerifyRequest, flight 4, or a failure ("failed"). */
+  #negotiate12(now: Millis, msg: HandshakeMessage, ch: ClientHello): "failed" | undefined {
+    const o = this.ctx.options;
+    const fail = (code: Parameters<HandshakeIo["fail"]>[0], cause: string): "failed" => {
+      this.io.fail(code, cause);
+      return "failed";
+    };
     if (o.helloVerifyRequest) {
       const cookie = this.#cookieFor(ch);
       if (!constantTimeEqual(ch.cookie, cookie)) {
@@ -127,39 +159,38 @@ export class ServerHandshake {
           body: hvr,
         };
         this.io.sendFlight(now, [entry], false, ProtocolVersion.DTLS1_0);
-        return;
+        return undefined;
       }
     }
     const suite = o.cipherSuites.find((s) => ch.cipherSuites.includes(s.code));
-    if (suite === undefined) return this.io.fail("handshake-failure", "no cipher suite in common");
+    if (suite === undefined) return fail("handshake-failure", "no cipher suite in common");
     const groups = findExtension(ch.extensions, "supported_groups")?.groups ?? [ECDHE_GROUP_CODES.secp256r1];
     const group = o.namedGroups.find((g) => groups.includes(ECDHE_GROUP_CODES[g]));
-    if (group === undefined) return this.io.fail("handshake-failure", "no ECDHE group in common");
+    if (group === undefined) return fail("handshake-failure", "no ECDHE group in common");
     const formats = findExtension(ch.extensions, "ec_point_formats");
     if (formats !== undefined && !formats.formats.includes(EcPointFormat.uncompressed)) {
-      return this.io.fail("illegal-parameter", "client does not accept uncompressed points");
+      return fail("illegal-parameter", "client does not accept uncompressed points");
     }
     const certificate = o.certificate;
-    if (certificate === undefined) return this.io.fail("handshake-failure", "no certificate");
+    if (certificate === undefined) return fail("handshake-failure", "no certificate");
     const offeredSchemes = findExtension(ch.extensions, "signature_algorithms")?.schemes;
     const ourSchemes = signatureSchemesForKey(certificate.keyType);
     const scheme =
       offeredSchemes === undefined ? ourSchemes[0] : ourSchemes.find((s) => offeredSchemes.includes(s));
-    if (scheme === undefined) return this.io.fail("handshake-failure", "no signature scheme in common");
+    if (scheme === undefined) return fail("handshake-failure", "no signature scheme in common");
     const ems = findExtension(ch.extensions, "extended_master_secret") !== undefined;
     if (!ems && o.requireExtendedMasterSecret) {
-      return this.io.fail("insufficient-security", "client did not offer extended_master_secret");
+      return fail("insufficient-security", "client did not offer extended_master_secret");
     }
     const reneg = findExtension(ch.extensions, "renegotiation_info");
     if (reneg !== undefined && reneg.renegotiatedConnection.length !== 0) {
-      return this.io.fail("handshake-failure", "non-empty renegotiation_info in an initial handshake");
+      return fail("handshake-failure", "non-empty renegotiation_info in an initial handshake");
     }
     let srtpProfile: number | undefined;
     const useSrtp = findExtension(ch.extensions, "use_srtp");
     if (o.srtpProfiles.length > 0) {
       srtpProfile = o.srtpProfiles.find((p) => useSrtp?.profiles.includes(p) === true);
-      if (srtpProfile === undefined)
-        return this.io.fail("handshake-failure", "no SRTP protection profile in common");
+      if (srtpProfile === undefined) return fail("handshake-failure", "no SRTP protection profile in common");
     }
 
     this.io.peerFlightStarted();
@@ -169,8 +200,11 @@ export class ServerHandshake {
     this.ctx.extendedMasterSecret = ems;
     this.ctx.clientRandom = ch.random;
     this.ctx.serverRandom = o.random(32).slice();
+    // RFC 8446 §4.1.3: a server that speaks 1.3 marks a 1.2 answer.
+    if (o.versions.includes("1.3")) this.ctx.serverRandom.set(DOWNGRADE_SENTINEL_12, 24);
     this.ctx.incoming(msg.msgType, msg.messageSeq, msg.body);
     this.#sendFlight4(now, ch, group, scheme, srtpProfile, reneg !== undefined);
+    return this.#state === "wait-client-hello" ? "failed" : undefined;
   }
 
   #sendFlight4(
@@ -210,6 +244,7 @@ export class ServerHandshake {
     );
     const ecdhe = generateEcdheKeyPair(group, o.random);
     this.#ecdhe = ecdhe;
+    this.ctx.group = group;
     const params = encodeServerEcdhParams(ECDHE_GROUP_CODES[group], ecdhe.publicKey);
     const signed = new Uint8Array(64 + params.length);
     signed.set(this.ctx.clientRandom);

@@ -19,6 +19,18 @@ import { TlsReader, TlsWriter } from "./presentation-language.js";
  * } ServerHello;
  * ```
  */
+/**
+ * RFC 8446 §4.1.3: a HelloRetryRequest is a ServerHello whose random is SHA-256("HelloRetryRequest"); its
+ * extensions have their HelloRetryRequest forms (key_share selected_group, cookie).
+ */
+export const HELLO_RETRY_REQUEST_RANDOM = Uint8Array.from(
+  Buffer.from("cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c", "hex"),
+);
+
+export function isHelloRetryRequest(random: Uint8Array): boolean {
+  return random.length === 32 && random.every((b, i) => b === HELLO_RETRY_REQUEST_RANDOM[i]);
+}
+
 export interface ServerHello {
   readonly serverVersion: number;
   readonly random: Uint8Array;
@@ -51,7 +63,8 @@ export function decodeServerHello(body: Uint8Array): Decoded<ServerHello, Server
     const block = r.vec16();
     if (r.failed) return decodeFail("bad-extensions-block", r.failedAt);
     if (!r.atEnd) return decodeFail("trailing-bytes", r.pos);
-    const exts = decodeExtensions(block, "server_hello", blockAt);
+    const context = isHelloRetryRequest(random) ? "hello_retry_request" : "server_hello";
+    const exts = decodeExtensions(block, context, blockAt);
     if (!exts.ok) return exts;
     extensions = exts.value;
   }
@@ -65,6 +78,7 @@ export function encodeServerHello(m: ServerHello): Uint8Array {
     .vec8(m.sessionId)
     .u16(m.cipherSuite)
     .u8(m.compressionMethod);
-  if (m.extensions.length > 0) w.vec16(encodeExtensions(m.extensions, "server_hello"));
+  const context = isHelloRetryRequest(m.random) ? "hello_retry_request" : "server_hello";
+  if (m.extensions.length > 0) w.vec16(encodeExtensions(m.extensions, context));
   return w.finish();
 }

@@ -1,6 +1,6 @@
 /**
- * IANA "Transport Layer Security (TLS) Parameters" registries used by DTLS 1.2 (RFC 5246 §A, RFC 6347 §4.3,
- * RFC 8422, RFC 8446 §4.2.3, RFC 7905). `as const` objects, cross-checked against the IANA tables by
+ * IANA "Transport Layer Security (TLS) Parameters" registries used by DTLS 1.2 and 1.3 (RFC 5246 §A,
+ * RFC 6347 §4.3, RFC 8422, RFC 8446 §4.2 and §B.3, RFC 9147 §7, RFC 7905). `as const` objects, cross-checked against the IANA tables by
  * test/unit/tls-parameters.test.ts.
  */
 
@@ -10,6 +10,8 @@ export const ContentType = {
   alert: 21,
   handshake: 22,
   application_data: 23,
+  /** RFC 9147 §7. */
+  ack: 26,
 } as const;
 export type ContentType = (typeof ContentType)[keyof typeof ContentType];
 
@@ -26,6 +28,9 @@ export const HandshakeType = {
   client_hello: 1,
   server_hello: 2,
   hello_verify_request: 3,
+  new_session_ticket: 4,
+  end_of_early_data: 5,
+  encrypted_extensions: 8,
   certificate: 11,
   server_key_exchange: 12,
   certificate_request: 13,
@@ -33,6 +38,8 @@ export const HandshakeType = {
   certificate_verify: 15,
   client_key_exchange: 16,
   finished: 20,
+  key_update: 24,
+  message_hash: 254,
 } as const;
 export type HandshakeType = (typeof HandshakeType)[keyof typeof HandshakeType];
 
@@ -85,7 +92,12 @@ export const ExtensionType = {
   use_srtp: 14,
   application_layer_protocol_negotiation: 16,
   extended_master_secret: 23,
+  pre_shared_key: 41,
+  early_data: 42,
   supported_versions: 43,
+  cookie: 44,
+  psk_key_exchange_modes: 45,
+  signature_algorithms_cert: 50,
   key_share: 51,
   renegotiation_info: 0xff01,
 } as const;

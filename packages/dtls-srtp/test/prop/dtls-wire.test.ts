@@ -95,7 +95,7 @@ const extension: fc.Arbitrary<Extension> = fc.oneof(
     .array(fc.record({ group: u16, keyExchange: fc.uint8Array({ minLength: 1, maxLength: 40 }) }), {
       maxLength: 3,
     })
-    .map((clientShares) => ({ type: "key_share" as const, clientShares })),
+    .map((clientShares) => ({ type: "key_share" as const, form: "client_hello" as const, clientShares })),
   fc
     .record({ code: fc.integer({ min: 0x4000, max: 0xfe00 }), data: opaque(40) })
     .map((e) => ({ type: "unknown" as const, ...e })),

@@ -11,6 +11,9 @@ import { rsaCertificate, twoCertificates } from "./certificates.js";
 import { EndpointPair } from "./endpoint-pair.js";
 import { SeededRandom } from "./seeded-random.js";
 
+/** These are DTLS 1.2 (RFC 6347) behaviours: both sides pinned to 1.2. */
+const V12 = ["1.2"] as const;
+
 let ec: DtlsCertificate;
 let ecClient: DtlsCertificate;
 let rsa: DtlsCertificate;
@@ -43,9 +46,17 @@ function run(
 ) {
   const rng = new SeededRandom(seed);
   const p = new EndpointPair(
-    { role: "client", certificate: ecClient, random: rng.bytes, initialRetransmitMs: 100, ...client },
+    {
+      role: "client",
+      versions: V12,
+      certificate: ecClient,
+      random: rng.bytes,
+      initialRetransmitMs: 100,
+      ...client,
+    },
     {
       role: "server",
+      versions: V12,
       certificate: ec,
       helloVerifyRequest: false,
       random: rng.bytes,

@@ -13,6 +13,9 @@ import { twoCertificates } from "./certificates.js";
 import { EndpointPair } from "./endpoint-pair.js";
 import { SeededRandom } from "./seeded-random.js";
 
+/** These are DTLS 1.2 (RFC 6347) behaviours: both sides pinned to 1.2. */
+const V12 = ["1.2"] as const;
+
 let a: DtlsCertificate;
 let b: DtlsCertificate;
 let stranger: DtlsCertificate;
@@ -32,9 +35,16 @@ describe("failures", () => {
   it("client sees a server fingerprint mismatch: both sides fail, the server by a bad_certificate alert", () => {
     const rng = new SeededRandom(1);
     const p = new EndpointPair(
-      { role: "client", certificate: a, remoteFingerprints: [fp(stranger)], random: rng.bytes },
+      {
+        role: "client",
+        versions: V12,
+        certificate: a,
+        remoteFingerprints: [fp(stranger)],
+        random: rng.bytes,
+      },
       {
         role: "server",
+        versions: V12,
         certificate: b,
         helloVerifyRequest: false,
         remoteFingerprints: [fp(a)],
@@ -60,8 +70,14 @@ describe("failures", () => {
   it("server sees a client fingerprint mismatch: both sides fail", () => {
     const rng = new SeededRandom(2);
     const p = new EndpointPair(
-      { role: "client", certificate: a, remoteFingerprints: [fp(b)], random: rng.bytes },
-      { role: "server", certificate: b, remoteFingerprints: [fp(stranger)], random: rng.bytes },
+      { role: "client", versions: V12, certificate: a, remoteFingerprints: [fp(b)], random: rng.bytes },
+      {
+        role: "server",
+        versions: V12,
+        certificate: b,
+        remoteFingerprints: [fp(stranger)],
+        random: rng.bytes,
+      },
       { seed: 2 },
     );
     p.runUntil(p.settled);
@@ -72,8 +88,8 @@ describe("failures", () => {
 
   it("a server expecting a fingerprint fails a client without certificate", () => {
     const p = new EndpointPair(
-      { role: "client" },
-      { role: "server", certificate: b, remoteFingerprints: [fp(a)] },
+      { role: "client", versions: V12 },
+      { role: "server", versions: V12, certificate: b, remoteFingerprints: [fp(a)] },
       { seed: 3 },
     );
     p.runUntil(p.settled);
@@ -83,8 +99,8 @@ describe("failures", () => {
 
   it("no SRTP profile in common: handshake_failure on both sides", () => {
     const p = new EndpointPair(
-      { role: "client", certificate: a, srtpProfiles: [1] },
-      { role: "server", certificate: b, srtpProfiles: [7] },
+      { role: "client", versions: V12, certificate: a, srtpProfiles: [1] },
+      { role: "server", versions: V12, certificate: b, srtpProfiles: [7] },
       { seed: 4 },
     );
     p.runUntil(p.settled);
@@ -94,8 +110,13 @@ describe("failures", () => {
 
   it("no cipher suite in common", () => {
     const p = new EndpointPair(
-      { role: "client", certificate: a, cipherSuites: ["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"] },
-      { role: "server", certificate: b },
+      {
+        role: "client",
+        versions: V12,
+        certificate: a,
+        cipherSuites: ["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"],
+      },
+      { role: "server", versions: V12, certificate: b },
       { seed: 5 },
     );
     p.runUntil(p.settled);
@@ -105,8 +126,8 @@ describe("failures", () => {
 
   it("handshake timeout after maxRetransmissions with the RFC 6347 §4.2.4.1 doubling timer", () => {
     const p = new EndpointPair(
-      { role: "client", certificate: a, initialRetransmitMs: 1000, maxRetransmissions: 7 },
-      { role: "server", certificate: b },
+      { role: "client", versions: V12, certificate: a, initialRetransmitMs: 1000, maxRetransmissions: 7 },
+      { role: "server", versions: V12, certificate: b },
       { seed: 6, loss: 1 },
     );
     const sendTimes: number[] = [];
@@ -124,8 +145,8 @@ describe("failures", () => {
 
   it("the retransmission timer can start at 50 ms", () => {
     const p = new EndpointPair(
-      { role: "client", certificate: a, initialRetransmitMs: 50, maxRetransmissions: 3 },
-      { role: "server", certificate: b },
+      { role: "client", versions: V12, certificate: a, initialRetransmitMs: 50, maxRetransmissions: 3 },
+      { role: "server", versions: V12, certificate: b },
       { seed: 7, loss: 1 },
     );
     p.runUntil((q) => q.events.a.length > 0);
@@ -135,8 +156,8 @@ describe("failures", () => {
 
   it("a server that does not require extended master secret still negotiates it when offered", () => {
     const ok = new EndpointPair(
-      { role: "client", certificate: a },
-      { role: "server", certificate: b, requireExtendedMasterSecret: false },
+      { role: "client", versions: V12, certificate: a },
+      { role: "server", versions: V12, certificate: b, requireExtendedMasterSecret: false },
       { seed: 8 },
     );
     ok.runUntil(ok.settled);

@@ -14,6 +14,9 @@ import { twoCertificates } from "./certificates.js";
 import { EndpointPair } from "./endpoint-pair.js";
 import { SeededRandom } from "./seeded-random.js";
 
+/** These are DTLS 1.2 (RFC 6347) behaviours: both sides pinned to 1.2. */
+const V12 = ["1.2"] as const;
+
 let a: DtlsCertificate;
 let b: DtlsCertificate;
 beforeAll(async () => {
@@ -25,6 +28,7 @@ function pair(seed: number): EndpointPair {
   return new EndpointPair(
     {
       role: "client",
+      versions: V12,
       certificate: a,
       random: rng.bytes,
       initialRetransmitMs: 200,
@@ -32,6 +36,7 @@ function pair(seed: number): EndpointPair {
     },
     {
       role: "server",
+      versions: V12,
       certificate: b,
       helloVerifyRequest: false,
       remoteFingerprints: [certificateFingerprint(a.chain[0] as Uint8Array)],

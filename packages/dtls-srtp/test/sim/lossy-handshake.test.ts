@@ -10,6 +10,9 @@ import { twoCertificates } from "./certificates.js";
 import { EndpointPair } from "./endpoint-pair.js";
 import { SeededRandom } from "./seeded-random.js";
 
+/** These are DTLS 1.2 (RFC 6347) behaviours: both sides pinned to 1.2. */
+const V12 = ["1.2"] as const;
+
 let client: DtlsCertificate;
 let server: DtlsCertificate;
 beforeAll(async () => {
@@ -37,12 +40,14 @@ function webrtcPair(
     {
       ...common,
       role: "client",
+      versions: V12,
       certificate: client,
       remoteFingerprints: [certificateFingerprint(server.chain[0] as Uint8Array)],
     },
     {
       ...common,
       role: "server",
+      versions: V12,
       certificate: server,
       helloVerifyRequest,
       remoteFingerprints: [certificateFingerprint(client.chain[0] as Uint8Array)],

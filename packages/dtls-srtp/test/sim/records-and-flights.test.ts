@@ -18,6 +18,9 @@ import { twoCertificates } from "./certificates.js";
 import { EndpointPair } from "./endpoint-pair.js";
 import { SeededRandom } from "./seeded-random.js";
 
+/** These are DTLS 1.2 (RFC 6347) behaviours: both sides pinned to 1.2. */
+const V12 = ["1.2"] as const;
+
 let a: DtlsCertificate;
 let b: DtlsCertificate;
 beforeAll(async () => {
@@ -29,9 +32,10 @@ const hexBytes = (h: string) => new Uint8Array(Buffer.from(h, "hex"));
 function pair(seed: number, extra: { keyLog?: (l: string) => void } = {}) {
   const rng = new SeededRandom(seed);
   return new EndpointPair(
-    { role: "client", certificate: a, random: rng.bytes, initialRetransmitMs: 200, ...extra },
+    { role: "client", versions: V12, certificate: a, random: rng.bytes, initialRetransmitMs: 200, ...extra },
     {
       role: "server",
+      versions: V12,
       certificate: b,
       helloVerifyRequest: false,
       remoteFingerprints: [certificateFingerprint(a.chain[0] as Uint8Array)],

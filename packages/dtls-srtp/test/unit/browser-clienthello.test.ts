@@ -18,6 +18,7 @@ import { decodeRecords } from "../../src/wire/record.js";
 import { decodeServerHello } from "../../src/wire/server-hello.js";
 import { decodeServerKeyExchange } from "../../src/wire/server-key-exchange.js";
 import { ContentType, HandshakeType, NamedGroup } from "../../src/wire/tls-parameters.js";
+import { decodeDatagram13 } from "../../src/wire/unified-header.js";
 
 const vectors = join(import.meta.dirname, "../vectors");
 const hexLines = (f: string) =>
@@ -129,9 +130,10 @@ describe.each(browsers)("$name ClientHello capture", (b) => {
       [...b.versions].sort(),
     );
     const keyShare = findExtension(ch.extensions, "key_share");
-    const hybrid = keyShare?.clientShares.find((s) => s.group === NamedGroup.X25519MLKEM768);
+    const shares = keyShare?.form === "client_hello" ? keyShare.clientShares : [];
+    const hybrid = shares.find((s) => s.group === NamedGroup.X25519MLKEM768);
     expect(hybrid?.keyExchange.length).toBe(1216);
-    expect(keyShare?.clientShares.map((s) => s.group)).toContain(NamedGroup.x25519);
+    expect(shares.map((s) => s.group)).toContain(NamedGroup.x25519);
     expect(findExtension(ch.extensions, "supported_groups")?.groups.slice(0, 4)).toEqual([
       NamedGroup.X25519MLKEM768,
       NamedGroup.x25519,
@@ -143,9 +145,10 @@ describe.each(browsers)("$name ClientHello capture", (b) => {
     expect(findExtension(ch.extensions, "renegotiation_info")?.renegotiatedConnection.length).toBe(0);
   });
 
-  it("a WebRTC server (no cookie) answers with a DTLS 1.2 ServerHello flight", () => {
+  it("a 1.2-only WebRTC server (no cookie) answers with a DTLS 1.2 ServerHello flight", () => {
     const server = new DtlsEndpoint({
       role: "server",
+      versions: ["1.2"],
       certificate,
       helloVerifyRequest: false,
       srtpProfiles: [
@@ -186,8 +189,8 @@ describe.each(browsers)("$name ClientHello capture", (b) => {
     expect([NamedGroup.x25519, NamedGroup.secp256r1]).toContain(ske.value.namedCurve);
   });
 
-  it("a standalone server answers with a HelloVerifyRequest first", () => {
-    const server = new DtlsEndpoint({ role: "server", certificate });
+  it("a standalone 1.2-only server answers with a HelloVerifyRequest first", () => {
+    const server = new DtlsEndpoint({ role: "server", versions: ["1.2"], certificate });
     for (const d of b.datagrams) server.handleDatagram(0, d);
     const answer = server.pollTransmit();
     expect(answer).toBeDefined();
@@ -196,5 +199,40 @@ describe.each(browsers)("$name ClientHello capture", (b) => {
     expect(f?.msgType).toBe(HandshakeType.hello_verify_request);
     const hvr = decodeHelloVerifyRequest(f?.fragment ?? new Uint8Array(0));
     expect(hvr.ok && hvr.value.cookie.length).toBe(32);
+  });
+
+  it("a default server answers with DTLS 1.3: ServerHello with X25519MLKEM768, then protected records", () => {
+    const server = new DtlsEndpoint({
+      role: "server",
+      certificate,
+      helloVerifyRequest: false,
+      srtpProfiles: [SrtpProtectionProfile.SRTP_AEAD_AES_128_GCM],
+      requestClientCertificate: true,
+    });
+    for (const d of b.datagrams) server.handleDatagram(0, d);
+    expect(server.pollEvent()).toBeUndefined();
+    const answer: Uint8Array[] = [];
+    for (let d = server.pollTransmit(); d !== undefined; d = server.pollTransmit()) answer.push(d);
+    const all = answer.flatMap((d) => decodeDatagram13(d).records);
+    const plain = all.filter((r) => r.form === "plaintext");
+    const hs = plain.flatMap((r) => {
+      const f = decodeHandshakeFragments(r.record.fragment);
+      return f.ok ? f.value : [];
+    });
+    const r = new HandshakeReassembly();
+    for (const f of hs) r.add(f, 0);
+    const shMsg = r.poll();
+    expect(shMsg?.msgType).toBe(HandshakeType.server_hello);
+    const sh = decodeServerHello(shMsg?.body ?? new Uint8Array(0));
+    if (!sh.ok) throw new Error(sh.error.code);
+    expect(sh.value.serverVersion).toBe(0xfefd);
+    expect(findExtension(sh.value.extensions, "supported_versions")?.versions).toEqual([0xfefc]);
+    const ks = findExtension(sh.value.extensions, "key_share");
+    expect(ks?.form === "server_hello" && ks.serverShare.group).toBe(NamedGroup.X25519MLKEM768);
+    expect(ks?.form === "server_hello" && ks.serverShare.keyExchange.length).toBe(1088 + 32);
+    // EncryptedExtensions … Finished travel in unified-header records of epoch 2.
+    const protectedRecords = all.filter((x) => x.form === "ciphertext");
+    expect(protectedRecords.length).toBeGreaterThan(0);
+    expect(protectedRecords.every((x) => x.form === "ciphertext" && x.record.epochBits === 2)).toBe(true);
   });
 });

@@ -54,11 +54,22 @@ describe("DtlsSocket", () => {
     const atClient = new Promise<Uint8Array>((resolve) => client.once("data", resolve));
     server.send(new Uint8Array([3]));
     expect([...(await atClient)]).toEqual([3]);
-    // both endpoints appended the same CLIENT_RANDOM line
-    const lines = readFileSync(keyLogFile, "utf8").trim().split("\n");
-    expect(lines).toHaveLength(2);
-    expect(lines[0]).toBe(lines[1]);
-    expect(lines[0]).toMatch(/^CLIENT_RANDOM [0-9a-f]{64} [0-9a-f]{96}$/);
+    // DTLS 1.3: both endpoints appended the same five NSS lines (handshake, traffic and exporter secrets)
+    expect(ci.version).toBe("DTLS 1.3");
+    const lines = readFileSync(keyLogFile, "utf8").trim().split("\n").sort();
+    expect(lines).toHaveLength(10);
+    const labels = lines.map((l) => l.split(" ")[0]);
+    expect(new Set(labels)).toEqual(
+      new Set([
+        "CLIENT_HANDSHAKE_TRAFFIC_SECRET",
+        "SERVER_HANDSHAKE_TRAFFIC_SECRET",
+        "CLIENT_TRAFFIC_SECRET_0",
+        "SERVER_TRAFFIC_SECRET_0",
+        "EXPORTER_SECRET",
+      ]),
+    );
+    for (let i = 0; i < 10; i += 2) expect(lines[i]).toBe(lines[i + 1]);
+    expect(lines[0]).toMatch(/^[A-Z_0-9]+ [0-9a-f]{64} [0-9a-f]{64}$/);
     const serverClosed = new Promise<void>((resolve) => server.once("close", resolve));
     client.close();
     await serverClosed;

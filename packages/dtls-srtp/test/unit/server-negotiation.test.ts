@@ -181,10 +181,108 @@ describe("server negotiation", () => {
     expect(answer(s).messages.has(HandshakeType.hello_verify_request)).toBe(true);
     s.handleDatagram(10, datagram(hello(), 0, 1));
     expect(answer(s).messages.has(HandshakeType.hello_verify_request)).toBe(true);
-    expect(s.counters["resent-flight"]).toBe(1);
     // an exact duplicate (same record sequence number) is a replay: dropped, not answered
     s.handleDatagram(20, datagram(hello(), 0, 1));
     expect(s.pollTransmit()).toBeUndefined();
     expect(s.counters["replayed-record"]).toBe(1);
+  });
+});
+
+const only13: Extension = { type: "supported_versions", versions: [0xfefc] };
+
+describe("version negotiation (RFC 8446 §4.2.1)", () => {
+  it("a 1.2-only server answers a ClientHello offering only DTLS 1.3 with protocol_version (issue 18)", () => {
+    const s = server({ versions: ["1.2"] });
+    s.handleDatagram(0, datagram(hello({ extensions: [...baseExtensions, only13] })));
+    const { alerts, messages } = answer(s);
+    expect(alerts).toEqual([AlertDescription.protocol_version]);
+    expect(messages.size).toBe(0);
+    const e = s.pollEvent();
+    expect(e?.kind === "failed" && e.error.code).toBe("protocol-version");
+  });
+
+  it("a 1.3-only server answers a DTLS 1.2 ClientHello with protocol_version", () => {
+    const s = server({ versions: ["1.3"] });
+    s.handleDatagram(0, datagram(hello()));
+    expect(answer(s).alerts).toEqual([AlertDescription.protocol_version]);
+  });
+
+  it("supported_versions decides, not legacy_version; unknown and GREASE versions are skipped", () => {
+    const s = server({ versions: ["1.2"] });
+    const grease: Extension = { type: "supported_versions", versions: [0x0a0a, 0x0303, 0xfefd] };
+    s.handleDatagram(0, datagram(hello({ clientVersion: 0xfeff, extensions: [...baseExtensions, grease] })));
+    const sh = decodeServerHello(answer(s).messages.get(HandshakeType.server_hello) ?? new Uint8Array(0));
+    expect(sh.ok && sh.value.serverVersion).toBe(0xfefd);
+  });
+
+  it("a server with 1.3 enabled that settles on 1.2 marks its random with DOWNGRD\\x01 (RFC 8446 §4.1.3)", () => {
+    const sh12 = (o: Partial<DtlsOptions>) => {
+      const s = server(o);
+      s.handleDatagram(0, datagram(hello()));
+      const d = decodeServerHello(answer(s).messages.get(HandshakeType.server_hello) ?? new Uint8Array(0));
+      if (!d.ok) throw new Error("no ServerHello");
+      return Buffer.from(d.value.random.subarray(24)).toString("latin1");
+    };
+    expect(sh12({})).toBe("DOWNGRD\x01");
+    expect(sh12({ versions: ["1.2"] })).not.toBe("DOWNGRD\x01");
+  });
+});
+
+describe("hostile fragments ahead of the ClientHello (issue 18)", () => {
+  const fragmentDatagram = (f: HandshakeFragment, recordSeq: number) =>
+    encodeRecord({
+      contentType: 22,
+      version: 0xfeff,
+      epoch: 0,
+      sequenceNumber: recordSeq,
+      fragment: encodeHandshakeFragment(f),
+    });
+
+  it("a ClientHello fragment with a message_seq ahead of the real one does not block it", () => {
+    const s = server({ versions: ["1.2"] });
+    s.handleDatagram(
+      0,
+      fragmentDatagram(
+        { msgType: 1, length: 500, messageSeq: 5, fragmentOffset: 0, fragment: new Uint8Array(20) },
+        0,
+      ),
+    );
+    expect(s.pollTransmit()).toBeUndefined();
+    s.handleDatagram(1, datagram(hello(), 0, 1));
+    expect([...answer(s).messages.keys()]).toContain(HandshakeType.server_hello);
+    expect(s.counters["peer-retransmission"]).toBe(0);
+  });
+
+  it("tiny fragments claiming 64 KiB messages do not fill the reassembly budget", () => {
+    const s = server({ versions: ["1.2"] });
+    for (let i = 0; i < 40; i++) {
+      const f = {
+        msgType: 1,
+        length: 65535,
+        messageSeq: i % 9,
+        fragmentOffset: i * 100,
+        fragment: Uint8Array.of(i),
+      };
+      s.handleDatagram(0, fragmentDatagram(f, i));
+    }
+    s.handleDatagram(1, datagram(hello(), 0, 100));
+    expect([...answer(s).messages.keys()]).toContain(HandshakeType.server_hello);
+    expect(s.counters["over-budget"]).toBe(0);
+  });
+
+  it("a ClientHello that does not decode is dropped without ending the association", () => {
+    const s = server({ versions: ["1.2"] });
+    s.handleDatagram(
+      0,
+      fragmentDatagram(
+        { msgType: 1, length: 3, messageSeq: 0, fragmentOffset: 0, fragment: Uint8Array.of(1, 2, 3) },
+        0,
+      ),
+    );
+    expect(s.pollEvent()).toBeUndefined();
+    expect(s.state).toBe("handshaking");
+    expect(s.counters["rejected-client-hello"]).toBe(1);
+    s.handleDatagram(1, datagram(hello(), 0, 1));
+    expect([...answer(s).messages.keys()]).toContain(HandshakeType.server_hello);
   });
 });

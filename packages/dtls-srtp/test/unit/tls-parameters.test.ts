@@ -16,10 +16,12 @@ import {
 } from "../../src/wire/tls-parameters.js";
 
 const iana = {
-  contentType: "20 change_cipher_spec|21 alert|22 handshake|23 application_data",
+  contentType: "20 change_cipher_spec|21 alert|22 handshake|23 application_data|26 ack",
   handshakeType:
-    "0 hello_request|1 client_hello|2 server_hello|3 hello_verify_request|11 certificate|12 server_key_exchange|" +
-    "13 certificate_request|14 server_hello_done|15 certificate_verify|16 client_key_exchange|20 finished",
+    "0 hello_request|1 client_hello|2 server_hello|3 hello_verify_request|4 new_session_ticket|5 end_of_early_data|" +
+    "8 encrypted_extensions|11 certificate|12 server_key_exchange|" +
+    "13 certificate_request|14 server_hello_done|15 certificate_verify|16 client_key_exchange|20 finished|" +
+    "24 key_update|254 message_hash",
   alert:
     "0 close_notify|10 unexpected_message|20 bad_record_mac|22 record_overflow|40 handshake_failure|42 bad_certificate|" +
     "43 unsupported_certificate|44 certificate_revoked|45 certificate_expired|46 certificate_unknown|47 illegal_parameter|" +
@@ -34,7 +36,8 @@ const iana = {
     "0x0806 rsa_pss_rsae_sha512|0x0807 ed25519|0x0201 rsa_pkcs1_sha1|0x0203 ecdsa_sha1",
   extensions:
     "0 server_name|10 supported_groups|11 ec_point_formats|13 signature_algorithms|14 use_srtp|" +
-    "16 application_layer_protocol_negotiation|23 extended_master_secret|43 supported_versions|51 key_share|65281 renegotiation_info",
+    "16 application_layer_protocol_negotiation|23 extended_master_secret|41 pre_shared_key|42 early_data|" +
+    "43 supported_versions|44 cookie|45 psk_key_exchange_modes|50 signature_algorithms_cert|51 key_share|65281 renegotiation_info",
   suites:
     "0xC02B TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256|0xC02C TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384|" +
     "0xC02F TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256|0xC030 TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384|" +

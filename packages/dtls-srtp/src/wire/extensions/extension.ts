@@ -1,6 +1,7 @@
 import { type Decoded, decodeFail, decodeOk } from "../decoded.js";
 import { TlsReader, TlsWriter } from "../presentation-language.js";
 import { ExtensionType } from "../tls-parameters.js";
+import { type CookieExtension, readCookie, writeCookie } from "./cookie.js";
 import { type EcPointFormatsExtension, readEcPointFormats, writeEcPointFormats } from "./ec-point-formats.js";
 import { EXTENDED_MASTER_SECRET, type ExtendedMasterSecretExtension } from "./extended-master-secret.js";
 import { type KeyShareExtension, readKeyShare, writeKeyShare } from "./key-share.js";
@@ -54,10 +55,19 @@ export type Extension =
   | RenegotiationInfoExtension
   | SupportedVersionsExtension
   | KeyShareExtension
+  | CookieExtension
   | UnknownExtension;
 
-/** Where an extension block sits: some extensions have a different body in a ServerHello. */
-export type ExtensionContext = "client_hello" | "server_hello";
+/**
+ * Where an extension block sits: some extensions have a different body there (RFC 8446 §4.2):
+ * supported_versions is a list only in a ClientHello, key_share has three forms, EncryptedExtensions and
+ * CertificateRequest read like a ServerHello (key_share never appears there).
+ */
+export type ExtensionContext =
+  | "client_hello"
+  | "server_hello"
+  | "hello_retry_request"
+  | "encrypted_extensions";
 
 export type ExtensionsDecodeError = "bad-extensions-block" | "bad-extension" | "duplicate-extension";
 
@@ -87,8 +97,11 @@ function readOne(code: number, data: Uint8Array, context: ExtensionContext): Ext
       ext = readSupportedVersions(r, context === "client_hello");
       break;
     case ExtensionType.key_share:
-      if (context !== "client_hello") return { type: "unknown", code, data: data.slice() };
-      ext = readKeyShare(r);
+      if (context === "encrypted_extensions") return { type: "unknown", code, data: data.slice() };
+      ext = readKeyShare(r, context);
+      break;
+    case ExtensionType.cookie:
+      ext = readCookie(r);
       break;
     default:
       return { type: "unknown", code, data: data.slice() };
@@ -142,6 +155,8 @@ function writeData(e: Extension, context: ExtensionContext): Uint8Array {
       return writeSupportedVersions(e, context === "client_hello");
     case "key_share":
       return writeKeyShare(e);
+    case "cookie":
+      return writeCookie(e);
     case "unknown":
       return e.data;
   }
