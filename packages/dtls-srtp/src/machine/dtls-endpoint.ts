@@ -67,6 +67,11 @@ export class DtlsEndpoint {
     return this.#impl instanceof Dtls13Connection ? "DTLS 1.3" : "DTLS 1.2";
   }
 
+  /** DTLS 1.3: the epochs we read and write application data in (3, then one more per KeyUpdate). */
+  get keyEpochs(): { readonly read: number; readonly write: number } | undefined {
+    return this.#impl instanceof Dtls13Connection ? this.#impl.epochs : undefined;
+  }
+
   handleDatagram(now: Millis, data: Uint8Array): void {
     this.#impl.handleDatagram(now, data);
   }

@@ -272,7 +272,7 @@ export class Dtls13Connection implements DtlsConnection {
       const counter = FRAGMENT_VERDICT_COUNTERS[verdict];
       if (counter !== undefined && verdict !== "duplicate") this.counters[counter]++;
     }
-    if (held && rec.epoch >= 2) this.#acks.note(rec.epoch, rec.sequenceNumber);
+    if (held) this.#acks.note(rec.epoch, rec.sequenceNumber);
     for (let msg = this.#reassembly.poll(); msg !== undefined && this.#live; msg = this.#reassembly.poll()) {
       this.#onMessage(now, msg);
     }

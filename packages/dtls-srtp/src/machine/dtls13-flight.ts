@@ -175,15 +175,15 @@ export class Dtls13Flight {
     mtu: number,
   ): Uint8Array[] | undefined {
     if (this.isEmpty || this.complete) return undefined;
-    const stateless =
-      this.#deadline === undefined && this.first?.messageSeq !== undefined && this.#retransmissions === 0;
-    if (!stateless && now - this.#lastSentAt < minGapMs) return undefined;
+    if (this.#armed && now - this.#lastSentAt < minGapMs) return undefined;
     return this.resend(now, records, mtu);
   }
 
-  /** Resends what is unacknowledged now (the peer retransmitted, or a partial ACK); the timer is unchanged. */
+  /** Resends what is unacknowledged now (the peer retransmitted, or a partial ACK). */
   resend(now: Millis, records: RecordLayer13, mtu: number): Uint8Array[] {
     this.#lastSentAt = now;
+    // What just went out gets a full timeout before the timer resends it again.
+    if (this.#deadline !== undefined) this.#deadline = Math.max(this.#deadline, now + this.#rtoMs);
     return this.#encode(records, mtu);
   }
 
