@@ -3,6 +3,8 @@ import {
   type DtlsCertificate,
   DtlsEndpoint,
   type DtlsError,
+  type DtlsVersion,
+  type KeyExchangeGroup,
   keyingMaterialLength,
   SrtpContext,
   type SrtpProfileName,
@@ -20,12 +22,23 @@ export interface DtlsTransportOptions {
   /** SRTP replay window per SSRC (default 1024 for video-heavy sessions). */
   readonly replayWindowPackets?: number;
   readonly keyLog?: (line: string) => void;
+  /** DTLS versions in preference order (default ["1.3", "1.2"]: 1.3 when the peer offers it). */
+  readonly dtlsVersions?: readonly DtlsVersion[];
+  /** Key exchange groups in preference order (default X25519MLKEM768, x25519, secp256r1, secp384r1). */
+  readonly dtlsGroups?: readonly KeyExchangeGroup[];
 }
+
+/** webrtc-stats `tlsVersion`: the version's two bytes as four upper-case hex digits. */
+const TLS_VERSION: Record<"DTLS 1.3" | "DTLS 1.2", string> = { "DTLS 1.3": "FEFC", "DTLS 1.2": "FEFD" };
 
 export type DtlsTransportEvent =
   | {
       readonly kind: "connected";
       readonly cipherSuite: string;
+      /** webrtc-stats tlsVersion ("FEFC" is DTLS 1.3, "FEFD" DTLS 1.2). */
+      readonly tlsVersion: string;
+      /** The key exchange group (IANA name, e.g. X25519MLKEM768). */
+      readonly tlsGroup: string | undefined;
       /** The SRTP profile and keys (RFC 5764 §4.2), when the handshake negotiated use_srtp. */
       readonly srtp: { readonly profile: SrtpProfileName; readonly context: SrtpContext } | undefined;
       readonly remoteFingerprint: string | undefined;
@@ -63,6 +76,9 @@ const DEFAULT_PROFILES = [
  */
 export class DtlsTransport {
   endpoint: DtlsEndpoint | undefined;
+  /** webrtc-stats tlsVersion and the key exchange group, once connected. */
+  tlsVersion: string | undefined;
+  tlsGroup: string | undefined;
   private readonly queued: Uint8Array[] = [];
   private closed = false;
 
@@ -86,6 +102,8 @@ export class DtlsTransport {
       initialRetransmitMs: this.o.dtlsInitialRetransmitMs ?? 100,
       random: this.o.random,
       ...(this.o.keyLog ? { keyLog: this.o.keyLog } : {}),
+      ...(this.o.dtlsVersions ? { versions: this.o.dtlsVersions } : {}),
+      ...(this.o.dtlsGroups ? { namedGroups: this.o.dtlsGroups } : {}),
     });
     if (role === "client") this.endpoint.handleTimeout(now); // the ClientHello goes out now
     for (const d of this.queued.splice(0)) this.endpoint.handleDatagram(now, d);
@@ -157,9 +175,13 @@ export class DtlsTransport {
               ),
             }
           : undefined;
+        this.tlsVersion = TLS_VERSION[e.version];
+        this.tlsGroup = e.group;
         this.sink.event(now, {
           kind: "connected",
           cipherSuite: e.cipherSuite,
+          tlsVersion: TLS_VERSION[e.version],
+          tlsGroup: e.group,
           srtp,
           remoteFingerprint: e.peerCertificate?.fingerprint,
         });

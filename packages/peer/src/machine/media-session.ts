@@ -15,7 +15,7 @@ import {
   type RtcpPacket,
   type RtpPacket,
 } from "@tern/rtp";
-import { DtlsTransport, type DtlsTransportEvent } from "./dtls-transport.js";
+import { DtlsTransport, type DtlsTransportEvent, type DtlsTransportOptions } from "./dtls-transport.js";
 import { Pacer } from "./pacer.js";
 import { handleRtcpPacket, type RtcpFeedbackTarget } from "./rtcp-feedback.js";
 import { periodicReports } from "./rtcp-reports.js";
@@ -25,7 +25,7 @@ import { type ReceiveTemplate, SsrcRouter } from "./ssrc-router.js";
 
 export type { ReceiveTemplate } from "./ssrc-router.js";
 
-export interface MediaSessionOptions {
+export interface MediaSessionOptions extends Pick<DtlsTransportOptions, "dtlsVersions" | "dtlsGroups"> {
   readonly certificate: DtlsCertificate;
   readonly random: (n: number) => Uint8Array;
   /** RTCP CNAME (RFC 7022) of this endpoint. */

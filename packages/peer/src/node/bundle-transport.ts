@@ -203,6 +203,8 @@ export class BundleTransport {
       wantsRtp: (mid) =>
         (this.transceivers.find((t) => t.mid === mid)?.receiver.track.listenerCount("rtp") ?? 0) > 0,
       ...(this.config.srtpProfiles ? { srtpProfiles: this.config.srtpProfiles } : {}),
+      ...(this.config.dtlsVersions ? { dtlsVersions: this.config.dtlsVersions } : {}),
+      ...(this.config.dtlsGroups ? { dtlsGroups: this.config.dtlsGroups } : {}),
       ...(this.config.keyLog ? { keyLog: this.config.keyLog } : {}),
       ...(this.config.pacingBitrateBps !== undefined
         ? { pacingBitrateBps: this.config.pacingBitrateBps }

@@ -1,4 +1,4 @@
-import type { DtlsCertificate } from "@tern/dtls-srtp";
+import type { DtlsCertificate, DtlsVersion, KeyExchangeGroup } from "@tern/dtls-srtp";
 import type { HostAddressOptions, IceConnectionState, IceGatheringState, IceServer } from "@tern/ice";
 import type { Logger } from "pino";
 import type { PeerConnectionState } from "../machine/connection-state.js";
@@ -23,6 +23,10 @@ export interface PeerConnectionConfig {
   readonly answerSetup?: "active" | "passive";
   /** DTLS-SRTP profiles in preference order (RFC 5764 codes). */
   readonly srtpProfiles?: readonly number[];
+  /** DTLS versions in preference order: ["1.3", "1.2"] (default), ["1.2"] or ["1.3"]. */
+  readonly dtlsVersions?: readonly DtlsVersion[];
+  /** DTLS key exchange groups in preference order (default X25519MLKEM768, x25519, secp256r1, secp384r1). */
+  readonly dtlsGroups?: readonly KeyExchangeGroup[];
   /**
    * Pace outgoing media to at most this many bits per second (a token bucket with 10 ms bursts, over all
    * tracks; NACK repairs and RTCP are not paced). Default: no pacing — frames leave as soon as written.

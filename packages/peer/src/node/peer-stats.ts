@@ -109,6 +109,8 @@ export function buildStats(i: StatsInput): StatsReport {
     dtlsState: s?.srtp ? "connected" : s?.dtls ? "connecting" : "new",
     dtlsRole: i.dtlsRole,
     dtlsCipher: s?.cipherSuite,
+    tlsVersion: s?.dtlsTransport.tlsVersion,
+    tlsGroup: s?.dtlsTransport.tlsGroup,
     srtpCipher: s?.srtpProfile,
     ...(pair ? { selectedCandidatePairId: "CP" } : {}),
     localCertificateId: "CF-local",

@@ -143,6 +143,9 @@ describe("interop with node-datachannel on loopback", () => {
           ndc.pc.setRemoteDescription(tern.localDescription?.sdp ?? "", "answer");
         }
         await withTimeout(connectionState(tern, "connected"), 15_000, "Tern connected");
+        // Downgrade: Tern offers DTLS 1.3 and 1.2; libdatachannel's OpenSSL 3.0 speaks 1.2 (tlsVersion FEFD).
+        const transport = [...(await tern.getStats()).values()].find((s) => s.type === "transport");
+        expect(transport?.tlsVersion).toBe("FEFD");
         await withTimeout(
           (async () => {
             while (!(ndc.video.isOpen() && ndc.audio.isOpen())) await new Promise((r) => setTimeout(r, 10));

@@ -96,6 +96,8 @@ describe("Tern ↔ Tern on loopback", () => {
       const transport = [...stats.values()].find((s) => s.type === "transport");
       expect(transport?.srtpCipher).toBe("SRTP_AES128_CM_HMAC_SHA1_80");
       expect(transport?.dtlsState).toBe("connected");
+      // DTLS 1.3 with the hybrid post-quantum group by default (webrtc-stats tlsVersion: FEFC).
+      expect(transport).toMatchObject({ tlsVersion: "FEFC", tlsGroup: "X25519MLKEM768" });
     } finally {
       await Promise.all([a.close(), b.close()]);
     }
