@@ -24,6 +24,11 @@ export { DtlsError, type DtlsErrorCode, UsageError } from "./machine/dtls-error.
 export { DTLS_COUNTERS, type DtlsCounter, type DtlsEvent } from "./machine/dtls-event.js";
 export type { DtlsOptions } from "./machine/dtls-options.js";
 export type { Millis } from "./machine/flight-buffer.js";
+export {
+  type CapturedDatagram,
+  type HandshakeInspection,
+  inspectHandshake,
+} from "./machine/handshake-inspection.js";
 export type { DtlsVersion } from "./machine/version-negotiation.js";
 export { DtlsSocket, type DtlsSocketEvents, type DtlsSocketOptions } from "./node/dtls-socket.js";
 export { CIPHER_SUITES, CipherSuite, type CipherSuiteName } from "./wire/cipher-suite.js";

@@ -60,6 +60,7 @@ export function weriftClient(
   transport: WeriftTransport,
   cert: { certPem: string; keyPem: string },
   profiles: number[],
+  extendedMasterSecret = true,
 ) {
   return new DtlsClient({
     transport,
@@ -67,6 +68,6 @@ export function weriftClient(
     key: cert.keyPem,
     signatureHash: ECDSA_SHA256,
     srtpProfiles: profiles as never[],
-    extendedMasterSecret: true,
+    extendedMasterSecret,
   });
 }

@@ -63,6 +63,8 @@ describe("werift", () => {
     await withTimeout(weriftConnected, "werift connect");
     expect(info.srtpProfile).toBe(profile);
     expect(info.extendedMasterSecret).toBe(true);
+    // werift 0.25 speaks DTLS 1.2 only: Tern offered 1.3 and 1.2 and took the 1.2 answer.
+    expect(info.version).toBe("DTLS 1.2");
     const ours = socket.exportKeyingMaterial("EXTRACTOR-dtls_srtp", undefined, 60);
     expect(Buffer.from(ours)).toEqual(server.exportKeyingMaterial("EXTRACTOR-dtls_srtp", 60));
     const got = new Promise<Buffer>((resolve) => server.onData.subscribe((d) => resolve(d)));
@@ -95,7 +97,34 @@ describe("werift", () => {
     const info = await withTimeout(connected, "Tern connect");
     expect(info.srtpProfile).toBe(profile);
     expect(info.peerCertificate?.fingerprint).toBe(`sha-256 ${weriftFingerprint.value}`);
+    expect(info.version).toBe("DTLS 1.2");
+    // RFC 7627: Tern requires extended master secret by default, so the werift client negotiated it.
+    expect(info.extendedMasterSecret).toBe(true);
     const ours = socket.exportKeyingMaterial("EXTRACTOR-dtls_srtp", undefined, 60);
     expect(Buffer.from(ours)).toEqual(client.exportKeyingMaterial("EXTRACTOR-dtls_srtp", 60));
+    // Application data both ways over the association (the record layer, not only the exporter).
+    const atWerift = new Promise<Buffer>((resolve) => client.onData.subscribe((d) => resolve(d)));
+    socket.send(new TextEncoder().encode("to the werift client"));
+    expect((await withTimeout(atWerift, "werift data")).toString()).toBe("to the werift client");
+    const atTern = new Promise<Uint8Array>((resolve) => socket.once("data", resolve));
+    await client.send(Buffer.from("to the Tern server"));
+    expect(Buffer.from(await withTimeout(atTern, "tern data")).toString()).toBe("to the Tern server");
+  });
+
+  it("werift client without extended master secret is refused by a Tern server (RFC 7627 §5.3)", async () => {
+    const socket = await DtlsSocket.open({
+      dtls: { role: "server", certificate: tern, helloVerifyRequest: true, srtpProfiles: [GCM] },
+    });
+    cleanups.push(() => socket.close());
+    const failed = new Promise<Error>((resolve) => socket.once("error", resolve));
+    const transport = await weriftTransport(socket.socket.address().port);
+    const client = weriftClient(transport, werift, [GCM], false);
+    cleanups.push(
+      () => client.close(),
+      () => void transport.close(),
+    );
+    void client.connect().catch(() => undefined);
+    const e = await withTimeout(failed, "Tern refusal");
+    expect(e.message).toMatch(/insufficient-security/);
   });
 });
