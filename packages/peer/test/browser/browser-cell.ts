@@ -14,6 +14,7 @@ import type { BrowserPage, BrowserSession } from "./browser-launch.js";
 import type { CellResult } from "./browser-matrix.js";
 import { type Negotiated, negotiate, type SignalingPlan, ternAnswerSetup } from "./browser-signaling.js";
 import { type Capture, cellDir, countStun, LineLog, startCapture, writeArtifacts } from "./cell-artifacts.js";
+import { checkDtls } from "./dtls-checks.js";
 import { type PageStats, pageState, untilPage, watchMedia } from "./media-checks.js";
 
 export interface CellSpec extends SignalingPlan {
@@ -25,6 +26,11 @@ export interface CellSpec extends SignalingPlan {
   readonly srtpProfiles?: readonly number[];
   /** Keep media flowing this long after it is proven (the long cell). */
   readonly holdMs?: number;
+  /** Tern's DTLS versions (default ["1.3", "1.2"]), and what the handshake must settle on (default 1.3). */
+  readonly dtlsVersions?: readonly ("1.3" | "1.2")[];
+  readonly expectDtls?: "DTLS 1.3" | "DTLS 1.2";
+  /** What the browser was launched with, for the cell's description (e.g. "Firefox DTLS ≥ 1.3"). */
+  readonly browserNote?: string;
 }
 
 const PROFILE_NAMES: Record<number, string> = { 1: "AES_CM_80", 2: "AES_CM_32", 7: "GCM-128", 8: "GCM-256" };
@@ -39,6 +45,8 @@ export function describeCell(spec: CellSpec): string {
   if (spec.srtpProfiles)
     parts.push(`Tern prefers ${spec.srtpProfiles.map((p) => PROFILE_NAMES[p]).join(">")}`);
   if (spec.holdMs) parts.push(`${spec.holdMs / 1000} s of media`);
+  if (spec.dtlsVersions) parts.push(`Tern DTLS ${spec.dtlsVersions.join("+")}`);
+  if (spec.browserNote) parts.push(spec.browserNote);
   return parts.join(", ");
 }
 
@@ -176,6 +184,7 @@ export async function runCell(session: BrowserSession, spec: CellSpec): Promise<
       mdns: spec.ice === "mdns",
       answerSetup: ternAnswerSetup(spec),
       ...(spec.srtpProfiles ? { srtpProfiles: spec.srtpProfiles } : {}),
+      ...(spec.dtlsVersions ? { dtlsVersions: spec.dtlsVersions } : {}),
       keyLog: (line) => keyLog.add(line),
       logger: pino({ level: "debug" }, ternLog.stream),
     });
@@ -201,7 +210,6 @@ export async function runCell(session: BrowserSession, spec: CellSpec): Promise<
     const pair = tern.selectedCandidatePair;
     result.selectedRemote = pair ? `${pair.remote.type} ${pair.remote.address}` : undefined;
     result.srtpProfile = tern.security.srtpProfile;
-    result.dtlsVersion = tern.security.cipherSuite;
 
     // DTLS roles as planned (the munged a=setup took effect), profiles agree.
     const ternStats = [...(await tern.getStats()).values()];
@@ -227,6 +235,10 @@ export async function runCell(session: BrowserSession, spec: CellSpec): Promise<
       const after = states.slice(states.indexOf("connected") + 1);
       if (after.length > 0) throw new Error(`Tern's connection went ${after.join(" → ")} during the hold`);
     }
+    // Role, version, group and SRTP profile from the capture: Firefox's getStats has none of them.
+    const dtls = await checkDtls(capture, tern, keyLog.lines, spec, t?.tlsVersion);
+    result.dtlsVersion = dtls.summary;
+    result.browserSrtpCipher ??= dtls.browserSrtp;
     result.pass = true;
   } catch (err) {
     result.error = err instanceof Error ? err.message : String(err);

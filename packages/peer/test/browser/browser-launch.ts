@@ -18,6 +18,8 @@ export interface LaunchOptions {
    * it the browser offers raw 127.0.0.1 host candidates; without it, `<uuid>.local` mDNS names.
    */
   readonly mediaPermission: boolean;
+  /** Firefox prefs on top of the suite's own (e.g. media.peerconnection.dtls.version.min). */
+  readonly prefs?: Readonly<Record<string, unknown>>;
 }
 
 /** A page with `window.ternPage`, its console kept. */
@@ -181,7 +183,7 @@ export async function launchFirefox(pageUrl: string, opts: LaunchOptions): Promi
     browser: "firefox",
     executablePath,
     headless: true,
-    extraPrefsFirefox: firefoxPrefs(opts.mediaPermission),
+    extraPrefsFirefox: { ...firefoxPrefs(opts.mediaPermission), ...opts.prefs },
     env: { ...process.env, MOZ_HEADLESS: "1" },
   });
   const version = await browser.version();

@@ -13,7 +13,7 @@ export interface CellResult {
   readonly cell: string;
   readonly description: string;
   pass: boolean;
-  /** Tern's negotiated SRTP profile, and what the browser's getStats says (Chromium only). */
+  /** Tern's negotiated SRTP profile, and the browser's (its getStats, else the capture's use_srtp). */
   srtpProfile?: string;
   browserSrtpCipher?: string;
   dtlsVersion?: string;
@@ -61,7 +61,7 @@ export function renderMatrix(results: readonly CellResult[]): string {
     "frames) and the VP8 clip Tern → browser (getStats framesDecoded, a canvas drawn from the <video> not black).",
     "ms: from the first createOffer to both sides `connected`.",
     "",
-    "| browser | cell | result | SRTP profile (Tern / browser getStats) | DTLS cipher suite | ms | Tern's remote candidate | media |",
+    "| browser | cell | result | SRTP profile (Tern / browser: getStats, else capture) | DTLS (capture: version, suite, group, roles) | ms | Tern's remote candidate | media |",
     "| --- | --- | --- | --- | --- | ---: | --- | --- |",
   ];
   for (const r of results) {
