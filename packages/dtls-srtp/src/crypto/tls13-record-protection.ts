@@ -58,7 +58,12 @@ export function createRecordProtection13(
     for (let i = 0; i < 8; i++) nonce[4 + i] = (nonce[4 + i] as number) ^ (tail[i] as number);
     return nonce;
   };
-  const snCipher = algorithm === "chacha20-poly1305" ? undefined : `aes-${snKey.length * 8}-ecb`;
+  // AES-ECB keeps no state between blocks: one cipher object serves every record of the epoch.
+  const ecb =
+    algorithm === "chacha20-poly1305"
+      ? undefined
+      : createCipheriv(`aes-${snKey.length * 8}-ecb`, snKey, null);
+  ecb?.setAutoPadding(false);
   return {
     seal(seq, additionalData, innerPlaintext) {
       const cipher = cipherFor(algorithm, key, nonceFor(seq));
@@ -86,13 +91,9 @@ export function createRecordProtection13(
     },
     mask(ciphertext) {
       const sample = ciphertext.subarray(0, 16);
-      if (snCipher === undefined) {
-        const c = createCipheriv("chacha20", snKey, sample);
-        return new Uint8Array(c.update(new Uint8Array(16)));
-      }
-      const c = createCipheriv(snCipher, snKey, null);
-      c.setAutoPadding(false);
-      return new Uint8Array(c.update(sample));
+      if (ecb !== undefined) return new Uint8Array(ecb.update(sample));
+      const c = createCipheriv("chacha20", snKey, sample);
+      return new Uint8Array(c.update(new Uint8Array(16)));
     },
   };
 }
