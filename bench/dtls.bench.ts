@@ -1,152 +1,60 @@
 /**
- * DTLS 1.2 handshakes in one process over an in-memory link: Tern↔Tern vs werift↔werift, same run.
- * Both sides: ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, ECDSA P-256 certificates, mutual auth, use_srtp
- * (AEAD_AES_128_GCM), extended master secret, no HelloVerifyRequest (the WebRTC setting).
- * Measures the wall time of each handshake (both sides' CPU, since the link delivers at once) and the rate.
+ * DTLS handshakes over an in-memory link, each contender in its own process (dtls-handshake.worker.ts):
+ *
+ * - Tern DTLS 1.2 vs werift DTLS 1.2: ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, mutual auth, use_srtp
+ *   AEAD_AES_128_GCM, extended master secret, and a HelloVerifyRequest on both sides (werift's server
+ *   always sends one, so Tern's does too: equal work).
+ * - Tern DTLS 1.3 with X25519 and with X25519MLKEM768, each against Tern's own DTLS 1.2 (x25519), all three
+ *   without a cookie round trip (the WebRTC setting): TLS_AES_128_GCM_SHA256, same certificates, mutual
+ *   auth, use_srtp.
+ *
+ * Wall time is both endpoints' work (the link delivers at once; werift's is mostly its own polling sleeps),
+ * CPU time is process.cpuUsage over both endpoints.
  */
-import { createRequire } from "node:module";
-import { performance } from "node:perf_hooks";
-import {
-  certificateFingerprint,
-  type DtlsCertificate,
-  DtlsEndpoint,
-  generateCertificate,
-} from "@tern/dtls-srtp";
+import { execFileSync } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { median, writeReport } from "./report.js";
-
-interface WeriftTransport {
-  type: string;
-  address: { address: string; port: number; family: string };
-  closed: boolean;
-  onData: (data: Buffer, addr: readonly [string, number]) => void;
-  send: (data: Buffer) => Promise<void>;
-  close: () => Promise<void>;
-}
-interface WeriftSocket {
-  onConnect: { subscribe(f: () => void): void };
-  close(): void;
-  exportKeyingMaterial(label: string, length: number): Buffer;
-}
-interface WeriftDtlsModule {
-  CipherContext: {
-    createSelfSignedCertificateWithKey(
-      sh: { hash: number; signature: number },
-      curve: number,
-    ): Promise<{ certPem: string; keyPem: string }>;
-  };
-  DtlsServer: new (options: object) => WeriftSocket;
-  DtlsClient: new (options: object) => WeriftSocket & { connect(): Promise<void> };
-}
-const werift = createRequire(import.meta.url)("werift") as WeriftDtlsModule;
 
 const HANDSHAKES = 60;
 const WARMUP = 5;
-const GCM = 7;
+const here = dirname(fileURLToPath(import.meta.url));
 
-function ternHandshake(client: DtlsCertificate, server: DtlsCertificate): void {
-  const c = new DtlsEndpoint({
-    role: "client",
-    certificate: client,
-    srtpProfiles: [GCM],
-    cipherSuites: ["TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"],
-    remoteFingerprints: [certificateFingerprint(server.chain[0] as Uint8Array)],
-  });
-  const s = new DtlsEndpoint({
-    role: "server",
-    certificate: server,
-    srtpProfiles: [GCM],
-    helloVerifyRequest: false,
-    remoteFingerprints: [certificateFingerprint(client.chain[0] as Uint8Array)],
-  });
-  c.handleTimeout(0);
-  for (let moved = true; moved; ) {
-    moved = false;
-    for (let d = c.pollTransmit(); d !== undefined; d = c.pollTransmit(), moved = true)
-      s.handleDatagram(0, d);
-    for (let d = s.pollTransmit(); d !== undefined; d = s.pollTransmit(), moved = true)
-      c.handleDatagram(0, d);
+interface Run {
+  readonly wallMs: number[];
+  readonly cpuMs: number[];
+  readonly mlKem: string;
+}
+
+function contender(name: string): Run {
+  const out = execFileSync(
+    process.execPath,
+    [...process.execArgv, join(here, "dtls-handshake.worker.ts"), name, String(HANDSHAKES), String(WARMUP)],
+    { encoding: "utf8", maxBuffer: 1 << 24 },
+  );
+  return JSON.parse(out.trim().split("\n").pop() ?? "{}") as Run;
+}
+
+const p90 = (xs: readonly number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length * 0.9)] as number;
+const sum = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0);
+
+function commit(): string {
+  try {
+    return execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: here, encoding: "utf8" }).trim();
+  } catch {
+    return "unknown";
   }
-  if (c.state !== "connected" || s.state !== "connected")
-    throw new Error(`tern handshake ended ${c.state}/${s.state}`);
-  c.exportKeyingMaterial("EXTRACTOR-dtls_srtp", undefined, 56);
-}
-
-function memoryTransports(): [WeriftTransport, WeriftTransport] {
-  const make = (port: number): WeriftTransport => ({
-    type: "memory",
-    address: { address: "127.0.0.1", port, family: "IPv4" },
-    closed: false,
-    onData: () => {},
-    send: async () => {},
-    close: async () => {},
-  });
-  const a = make(1);
-  const b = make(2);
-  a.send = async (d) => void setImmediate(() => b.onData(d, ["127.0.0.1", 1]));
-  b.send = async (d) => void setImmediate(() => a.onData(d, ["127.0.0.1", 2]));
-  return [a, b];
-}
-
-async function weriftHandshake(cert: { certPem: string; keyPem: string }): Promise<void> {
-  const [ta, tb] = memoryTransports();
-  const signatureHash = { hash: 4, signature: 3 };
-  const server = new werift.DtlsServer({
-    transport: tb,
-    cert: cert.certPem,
-    key: cert.keyPem,
-    signatureHash,
-    srtpProfiles: [GCM],
-    certificateRequest: true,
-    extendedMasterSecret: true,
-  });
-  const client = new werift.DtlsClient({
-    transport: ta,
-    cert: cert.certPem,
-    key: cert.keyPem,
-    signatureHash,
-    srtpProfiles: [GCM],
-    extendedMasterSecret: true,
-  });
-  const serverUp = new Promise<void>((resolve) => server.onConnect.subscribe(resolve));
-  await Promise.all([client.connect(), serverUp]);
-  client.exportKeyingMaterial("EXTRACTOR-dtls_srtp", 56);
-  client.close();
-  server.close();
 }
 
 export default async function (): Promise<void> {
-  const [a, b] = [await generateCertificate(), await generateCertificate()];
-  const wcert = await werift.CipherContext.createSelfSignedCertificateWithKey({ hash: 4, signature: 3 }, 23);
-
-  const cpuMs = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1000;
-  const ternMs: number[] = [];
-  const ternCpuMs: number[] = [];
-  for (let i = 0; i < WARMUP + HANDSHAKES; i++) {
-    const t0 = performance.now();
-    const c0 = process.cpuUsage();
-    ternHandshake(a, b);
-    if (i >= WARMUP) {
-      ternCpuMs.push(cpuMs(process.cpuUsage(c0)));
-      ternMs.push(performance.now() - t0);
-    }
-  }
-  const weriftMs: number[] = [];
-  const weriftCpuMs: number[] = [];
-  for (let i = 0; i < WARMUP + HANDSHAKES; i++) {
-    const t0 = performance.now();
-    const c0 = process.cpuUsage();
-    await weriftHandshake(wcert);
-    if (i >= WARMUP) {
-      weriftCpuMs.push(cpuMs(process.cpuUsage(c0)));
-      weriftMs.push(performance.now() - t0);
-    }
-  }
-  const sum = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0);
-  const notes = [
-    `${HANDSHAKES} sequential handshakes each after ${WARMUP} warm-up; ECDHE_ECDSA_AES_128_GCM_SHA256, mutual auth,`,
-    "use_srtp AEAD_AES_128_GCM, EMS; in-memory link (Tern: synchronous pump; werift: setImmediate delivery).",
-    "werift's wall time is mostly its own polling sleeps (waitForReady: setTimeout 0/100/200… ms); the CPU rows",
-    "(process.cpuUsage, both endpoints) compare the work done.",
+  const measured = `commit ${commit()}, node ${process.version}`;
+  const ternHvr = contender("tern-1.2-hvr");
+  const werift = contender("werift");
+  const notes12 = [
+    `${HANDSHAKES} sequential handshakes each after ${WARMUP} warm-up, each contender in its own process; ${measured}.`,
+    "ECDHE_ECDSA_AES_128_GCM_SHA256, x25519, mutual auth, use_srtp AEAD_AES_128_GCM, EMS, HelloVerifyRequest on both sides",
+    "(werift's server always sends one); in-memory link (Tern: synchronous pump; werift: setImmediate delivery).",
+    "werift's wall time is mostly its own polling sleeps; the CPU rows (both endpoints) compare the work done.",
   ];
   writeReport({
     name: "dtls-handshake-latency",
@@ -155,20 +63,17 @@ export default async function (): Promise<void> {
     subject: "Tern",
     baselines: ["werift"],
     rows: [
-      { case: "handshake wall time, median", values: { Tern: median(ternMs), werift: median(weriftMs) } },
+      {
+        case: "handshake wall time, median",
+        values: { Tern: median(ternHvr.wallMs), werift: median(werift.wallMs) },
+      },
       {
         case: "handshake CPU time, median",
-        values: { Tern: median(ternCpuMs), werift: median(weriftCpuMs) },
+        values: { Tern: median(ternHvr.cpuMs), werift: median(werift.cpuMs) },
       },
-      {
-        case: "handshake wall time, p90",
-        values: {
-          Tern: [...ternMs].sort((x, y) => x - y)[Math.floor(ternMs.length * 0.9)] as number,
-          werift: [...weriftMs].sort((x, y) => x - y)[Math.floor(weriftMs.length * 0.9)] as number,
-        },
-      },
+      { case: "handshake wall time, p90", values: { Tern: p90(ternHvr.wallMs), werift: p90(werift.wallMs) } },
     ],
-    notes,
+    notes: notes12,
   });
   writeReport({
     name: "dtls-handshake-rate",
@@ -180,18 +85,57 @@ export default async function (): Promise<void> {
       {
         case: "sequential handshakes (wall)",
         values: {
-          Tern: (1000 * ternMs.length) / sum(ternMs),
-          werift: (1000 * weriftMs.length) / sum(weriftMs),
+          Tern: (1000 * HANDSHAKES) / sum(ternHvr.wallMs),
+          werift: (1000 * HANDSHAKES) / sum(werift.wallMs),
         },
       },
       {
         case: "handshakes per CPU-second",
         values: {
-          Tern: (1000 * ternCpuMs.length) / sum(ternCpuMs),
-          werift: (1000 * weriftCpuMs.length) / sum(weriftCpuMs),
+          Tern: (1000 * HANDSHAKES) / sum(ternHvr.cpuMs),
+          werift: (1000 * HANDSHAKES) / sum(werift.cpuMs),
         },
       },
     ],
-    notes,
+    notes: notes12,
   });
+
+  const v12 = contender("tern-1.2");
+  const x25519 = contender("tern-1.3-x25519");
+  const hybrid = contender("tern-1.3-hybrid");
+  const extraCpu = median(hybrid.cpuMs) - median(x25519.cpuMs);
+  const notes13 = [
+    `${HANDSHAKES} sequential handshakes each after ${WARMUP} warm-up, each contender in its own process; ${measured}.`,
+    "Tern ↔ Tern, mutual auth (ECDSA P-256), use_srtp AEAD_AES_128_GCM, no cookie round trip on any side;",
+    "DTLS 1.3: TLS_AES_128_GCM_SHA256; DTLS 1.2: ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 with x25519.",
+    `ML-KEM-768 from ${hybrid.mlKem}. X25519MLKEM768 costs ${extraCpu.toFixed(2)} ms of CPU more than X25519 per`,
+    "handshake, both endpoints together (goal: under 2 ms).",
+  ];
+  for (const [name, label, run] of [
+    ["dtls13-x25519", "DTLS 1.3 X25519", x25519],
+    ["dtls13-x25519mlkem768", "DTLS 1.3 X25519MLKEM768", hybrid],
+  ] as const) {
+    writeReport({
+      name,
+      unit: "ms",
+      better: "lower",
+      subject: label,
+      baselines: ["DTLS 1.2"],
+      rows: [
+        {
+          case: "handshake CPU time, median",
+          values: { [label]: median(run.cpuMs), "DTLS 1.2": median(v12.cpuMs) },
+        },
+        {
+          case: "handshake wall time, median",
+          values: { [label]: median(run.wallMs), "DTLS 1.2": median(v12.wallMs) },
+        },
+        {
+          case: "handshake wall time, p90",
+          values: { [label]: p90(run.wallMs), "DTLS 1.2": p90(v12.wallMs) },
+        },
+      ],
+      notes: notes13,
+    });
+  }
 }
