@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { DtlsCertificate } from "../../src/crypto/certificate.js";
 import type { DtlsEvent } from "../../src/machine/dtls-event.js";
-import { twoCertificates } from "./certificates.js";
+import { rsaCertificate, twoCertificates } from "./certificates.js";
 import { webrtcPair } from "./dtls13-pair.js";
 import type { EndpointPair } from "./endpoint-pair.js";
 
@@ -59,6 +59,16 @@ describe("DTLS 1.3 handshake", () => {
     p.a.send(new TextEncoder().encode("ping"));
     p.runUntil((q) => q.events.b.length === 2);
     expect(text(p.events.b[1] as DtlsEvent)).toBe("ping");
+  });
+
+  // TLS 1.3 has no PKCS#1 v1.5 CertificateVerify: with RSA keys only rsa_pss_rsae_* can sign and verify.
+  it("RSA certificates: CertificateVerify with RSA-PSS both ways (mutual auth)", async () => {
+    const rsa: [DtlsCertificate, DtlsCertificate] = [await rsaCertificate(), await rsaCertificate()];
+    const p = webrtcPair(rsa, 4, { seed: 4 }, { versions: ["1.3"] });
+    p.runUntil(p.settled);
+    expect(connected(p, "a")).toMatchObject({ version: "DTLS 1.3" });
+    expect(connected(p, "b")?.peerCertificate).toBeDefined();
+    expect(srtpKeys(p, "a")).toEqual(srtpKeys(p, "b"));
   });
 
   it("completes for 16 seeds at 30 % loss, reordering and duplication, with identical keys on both sides", () => {

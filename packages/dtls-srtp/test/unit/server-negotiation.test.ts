@@ -5,6 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { type DtlsCertificate, generateCertificate } from "../../src/crypto/certificate.js";
+import { clientKeyShare } from "../../src/crypto/key-exchange.js";
 import { DtlsEndpoint } from "../../src/machine/dtls-endpoint.js";
 import type { DtlsOptions } from "../../src/machine/dtls-options.js";
 import { HandshakeReassembly } from "../../src/machine/handshake-reassembly.js";
@@ -225,6 +226,38 @@ describe("version negotiation (RFC 8446 §4.2.1)", () => {
     };
     expect(sh12({})).toBe("DOWNGRD\x01");
     expect(sh12({ versions: ["1.2"] })).not.toBe("DOWNGRD\x01");
+  });
+});
+
+describe("DTLS 1.3 ClientHello with GREASE (RFC 8701) values everywhere", () => {
+  it("ignores GREASE versions, suites, groups, key shares and extensions and answers in DTLS 1.3", () => {
+    const share = clientKeyShare("x25519", (n) => new Uint8Array(n).fill(7));
+    const ch = hello({
+      cipherSuites: [0x2a2a, 0x1301, 0xc02b],
+      extensions: [
+        { type: "unknown", code: 0x3a3a, data: new Uint8Array(0) },
+        { type: "supported_versions", versions: [0x5a5a, 0xfefc, 0xfefd] },
+        { type: "supported_groups", groups: [0x6a6a, NamedGroup.x25519] },
+        {
+          type: "key_share",
+          form: "client_hello",
+          clientShares: [
+            { group: 0x6a6a, keyExchange: Uint8Array.of(0) },
+            { group: NamedGroup.x25519, keyExchange: share.keyExchange },
+          ],
+        },
+        { type: "signature_algorithms", schemes: [0x7a7a, 0x0403] },
+      ],
+    });
+    const s = server();
+    s.handleDatagram(0, datagram(ch));
+    const { messages } = answer(s);
+    const sh = decodeServerHello(messages.get(HandshakeType.server_hello) ?? new Uint8Array(0));
+    if (!sh.ok) throw new Error("no ServerHello");
+    expect(findExtension(sh.value.extensions, "supported_versions")?.versions).toEqual([0xfefc]);
+    expect(sh.value.cipherSuite).toBe(0x1301);
+    const ks = findExtension(sh.value.extensions, "key_share");
+    expect(ks?.form === "server_hello" && ks.serverShare.group).toBe(NamedGroup.x25519);
   });
 });
 
