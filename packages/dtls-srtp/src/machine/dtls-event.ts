@@ -59,7 +59,6 @@ export const DTLS_COUNTERS = [
   "cid-record",
   "short-ciphertext",
   "bad-inner-plaintext",
-  "plaintext-after-handshake",
   "ack-received",
   "ack-sent",
   "bad-ack",

@@ -42,7 +42,7 @@ export class Dtls12Connection implements DtlsConnection {
   /** Set when connected. */
   #exporter: Tls12Exporter | undefined;
   readonly #records: RecordLayer;
-  readonly #reassembly = new HandshakeReassembly();
+  readonly #reassembly = new HandshakeReassembly(undefined, () => this.counters["evicted-fragment"]++);
   readonly #flight: FlightBuffer;
   #flightRecordVersion: number | undefined;
   #client: ClientHandshake | undefined;

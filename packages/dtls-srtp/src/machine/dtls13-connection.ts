@@ -33,7 +33,7 @@ export class Dtls13Connection implements DtlsConnection {
   readonly role: "client" | "server";
   readonly #o: ResolvedOptions;
   readonly #records: RecordLayer13;
-  readonly #reassembly = new HandshakeReassembly();
+  readonly #reassembly = new HandshakeReassembly(undefined, () => this.counters["evicted-fragment"]++);
   readonly #flight: Dtls13Flight;
   #ctx: Handshake13Context | undefined;
   #client: ClientHandshake13 | undefined;
@@ -55,11 +55,8 @@ export class Dtls13Connection implements DtlsConnection {
     this.#o = options;
     this.role = options.role;
     this.#records = new RecordLayer13((r) => this.counters[r]++);
-    this.#flight = new Dtls13Flight(
-      options.initialRetransmitMs,
-      options.maxRetransmitMs,
-      options.maxRetransmissions,
-    );
+    const o = options;
+    this.#flight = new Dtls13Flight(o.initialRetransmitMs, o.maxRetransmitMs, o.maxRetransmissions);
     const ctx = new Handshake13Context(options);
     this.#ctx = ctx;
     const io = this.#io();
@@ -159,10 +156,8 @@ export class Dtls13Connection implements DtlsConnection {
 
   pollTimeout(): Millis | undefined {
     if (this.#state === "new") return 0;
-    if (!this.#live) return undefined;
-    const t = this.#flight.deadline;
-    const a = this.#acks.deadline;
-    return t === undefined ? a : a === undefined ? t : Math.min(t, a);
+    const times = [this.#flight.deadline, this.#acks.deadline].filter((t) => t !== undefined);
+    return this.#live && times.length > 0 ? Math.min(...times) : undefined;
   }
 
   send(data: Uint8Array): void {

@@ -97,7 +97,11 @@ export class HandshakeReassembly {
   #order = 0;
   #evicted = 0;
 
-  constructor(readonly limits: ReassemblyLimits = DEFAULT_REASSEMBLY_LIMITS) {}
+  constructor(
+    readonly limits: ReassemblyLimits = DEFAULT_REASSEMBLY_LIMITS,
+    /** Called for each candidate evicted to make room (the endpoints count them). */
+    private readonly onEvict: () => void = () => undefined,
+  ) {}
 
   /** message_seq of the next message to hand on. */
   get nextSeq(): number {
@@ -257,6 +261,7 @@ export class HandshakeReassembly {
       if (fits()) break;
       this.#drop(v);
       this.#evicted++;
+      this.onEvict();
     }
     return fits();
   }
