@@ -46,7 +46,7 @@ export interface DecodeSctpPacketOptions {
    */
   readonly verifyChecksum?: boolean;
   /**
-   * Accept a Checksum field of zero without computing the CRC (RFC 9653 §5.3): only when we announced
+   * Accept a Checksum field of zero without computing the CRC (RFC 9653): only when we announced
    * Zero Checksum Acceptable to this peer. A correct CRC32c is accepted either way.
    */
   readonly acceptZeroChecksum?: boolean;
@@ -54,8 +54,9 @@ export interface DecodeSctpPacketOptions {
 
 export interface EncodeSctpPacketOptions {
   /**
-   * Write a zero Checksum instead of the CRC32c (RFC 9653 §5.2): only when the peer announced Zero
-   * Checksum Acceptable with the DTLS method, and never for a packet holding INIT (see RFC 9653 §5.2).
+   * Write a zero Checksum instead of the CRC32c (RFC 9653): only when the peer announced Zero Checksum
+   * Acceptable with the DTLS method. Which packets still carry a CRC32c (INIT, before the peer's answer)
+   * is the machine's call.
    */
   readonly zeroChecksum?: boolean;
 }
