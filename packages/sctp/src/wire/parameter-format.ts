@@ -81,8 +81,9 @@ export function encodeTlvListInto<T>(
     const len = lengthOf(item);
     encodeOne(out, at, item);
     end = at + len;
-    at = padded4(end);
-    if (i < items.length - 1) out.fill(0, end, at);
+    const next = at + padded4(len); // padding counts from the entry's start: `out` may be at any offset
+    if (i < items.length - 1) out.fill(0, end, next);
+    at = next;
   }
   return end;
 }

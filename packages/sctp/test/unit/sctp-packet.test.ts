@@ -236,6 +236,28 @@ describe("encoding packets", () => {
     expect(out.subarray(17 + n).every((x) => x === 0xaa)).toBe(true);
   });
 
+  it("padding between parameters counts from each parameter, not from the start of the caller's buffer", () => {
+    // An ERROR with a 5-octet cause (padded to 8) then another: written at an offset that is not a multiple
+    // of 4, the padding once ran to the next multiple of 4 of the buffer and overwrote the second cause.
+    const error: SctpPacketFields = {
+      ...packet,
+      chunks: [
+        {
+          type: "error",
+          errorCauses: [
+            { type: "protocol-violation", additionalInformation: Uint8Array.of(0x78) },
+            { type: "invalid-stream-identifier", streamId: 7 },
+          ],
+        },
+      ],
+    };
+    for (let offset = 0; offset < 4; offset++) {
+      const out = new Uint8Array(64).fill(0x5a);
+      const n = encodeSctpPacketInto(out, offset, error);
+      expect(toHex(out.subarray(offset, offset + n))).toBe(toHex(encodeSctpPacket(error)));
+    }
+  });
+
   it("zeroChecksum writes 0 in the Checksum field (RFC 9653)", () => {
     const bytes = encodeSctpPacket(packet, { zeroChecksum: true });
     expect(readSctpChecksum(bytes)).toBe(0);
