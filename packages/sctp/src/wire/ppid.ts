@@ -16,8 +16,6 @@ export const Ppid = {
 
 export type WebRtcMessageKind = "string" | "binary";
 
-const ONE_ZERO_OCTET = new Uint8Array(1);
-
 /**
  * The PPID and the SCTP user data for a user message (RFC 8831 §6.6): an empty message is sent with the
  * "empty" PPID and one zero octet, because SCTP cannot carry an empty user message. `userData` is
