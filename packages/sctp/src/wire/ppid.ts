@@ -25,8 +25,9 @@ export function encodeWebRtcMessage(
   kind: WebRtcMessageKind,
   data: Uint8Array,
 ): { readonly ppid: number; readonly userData: Uint8Array } {
-  if (data.length === 0)
-    return { ppid: kind === "string" ? Ppid.StringEmpty : Ppid.BinaryEmpty, userData: ONE_ZERO_OCTET };
+  if (data.length === 0) {
+    return { ppid: kind === "string" ? Ppid.StringEmpty : Ppid.BinaryEmpty, userData: new Uint8Array(1) };
+  }
   return { ppid: kind === "string" ? Ppid.String : Ppid.Binary, userData: data };
 }
 
