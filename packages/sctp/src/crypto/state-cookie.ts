@@ -65,8 +65,16 @@ export const STATE_COOKIE_LENGTH = FIELDS_LENGTH + MAC_LENGTH;
 export type OpenedStateCookie =
   | { readonly ok: true; readonly cookie: StateCookie }
   | { readonly ok: false; readonly reason: "malformed" | "bad-mac" }
-  /** §5.1.5 step 3: expired; `stalenessUs` is the "Measure of Staleness" of the Stale Cookie cause. */
-  | { readonly ok: false; readonly reason: "stale"; readonly stalenessUs: number };
+  /**
+   * §5.1.5 step 3: expired; `stalenessUs` is the "Measure of Staleness" of the Stale Cookie cause, and
+   * `cookie` (authentic) gives the tag to send that ERROR under.
+   */
+  | {
+      readonly ok: false;
+      readonly reason: "stale";
+      readonly stalenessUs: number;
+      readonly cookie: StateCookie;
+    };
 
 function mac(secret: Uint8Array, fields: Uint8Array): Uint8Array {
   return createHmac("sha256", secret).update(fields).digest();
@@ -108,31 +116,26 @@ export function openStateCookie(secret: Uint8Array, bytes: Uint8Array, now: numb
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const createdAtMs = v.getFloat64(40);
   const lifetimeMs = v.getUint32(48);
+  const cookie: StateCookie = {
+    peerCapabilities: v.getUint8(1),
+    localTag: v.getUint32(4),
+    localInitialTsn: v.getUint32(8),
+    peerTag: v.getUint32(12),
+    peerInitialTsn: v.getUint32(16),
+    peerRwnd: v.getUint32(20),
+    peerOutboundStreams: v.getUint16(24),
+    peerInboundStreams: v.getUint16(26),
+    localOutboundStreams: v.getUint16(28),
+    localInboundStreams: v.getUint16(30),
+    localTieTag: v.getUint32(32),
+    peerTieTag: v.getUint32(36),
+    createdAtMs,
+    lifetimeMs,
+  };
   const expiresAt = createdAtMs + lifetimeMs;
   if (now > expiresAt) {
-    return {
-      ok: false,
-      reason: "stale",
-      stalenessUs: Math.min(Math.round((now - expiresAt) * 1000), 0xffffffff),
-    };
+    const stalenessUs = Math.min(Math.round((now - expiresAt) * 1000), 0xffffffff);
+    return { ok: false, reason: "stale", stalenessUs, cookie };
   }
-  return {
-    ok: true,
-    cookie: {
-      peerCapabilities: v.getUint8(1),
-      localTag: v.getUint32(4),
-      localInitialTsn: v.getUint32(8),
-      peerTag: v.getUint32(12),
-      peerInitialTsn: v.getUint32(16),
-      peerRwnd: v.getUint32(20),
-      peerOutboundStreams: v.getUint16(24),
-      peerInboundStreams: v.getUint16(26),
-      localOutboundStreams: v.getUint16(28),
-      localInboundStreams: v.getUint16(30),
-      localTieTag: v.getUint32(32),
-      peerTieTag: v.getUint32(36),
-      createdAtMs,
-      lifetimeMs,
-    },
-  };
+  return { ok: true, cookie };
 }

@@ -9,8 +9,12 @@ export type Millis = number;
 export interface LinkDirectionConfig {
   /** One-way propagation delay. Default 10 ms. */
   readonly delayMs?: Millis;
-  /** Extra delay, uniform in [0, jitterMs]: packets overtake each other (reordering). Default 0. */
+  /** Extra delay, uniform in [0, jitterMs], for every packet. Default 0. */
   readonly jitterMs?: Millis;
+  /** Probability that a packet is held back by `reorderDelayMs` more, so that later ones overtake it. Default 0. */
+  readonly reorderRate?: number;
+  /** How long a reordered packet is held back. Default 5 ms. */
+  readonly reorderDelayMs?: Millis;
   /** Probability that a packet is lost. Default 0. */
   readonly lossRate?: number;
   /** Probability that a packet is delivered twice (the copy with its own jitter). Default 0. */
@@ -28,6 +32,7 @@ export interface LinkDirectionStats {
   delivered: number;
   lost: number;
   duplicated: number;
+  reordered: number;
   tooBig: number;
   queueDropped: number;
   bytesDelivered: number;
@@ -152,16 +157,26 @@ export class SimLink {
       return;
     }
     const to: 0 | 1 = from === 0 ? 1 : 0;
-    this.#schedule(departure, c, to, data);
+    this.#schedule(departure, c, to, data, s);
     if (this.#prng.chance(c.duplicateRate ?? 0)) {
       s.duplicated++;
-      this.#schedule(departure, c, to, data.slice());
+      this.#schedule(departure, c, to, data.slice(), s);
     }
   }
 
-  #schedule(departure: Millis, c: LinkDirectionConfig, to: 0 | 1, data: Uint8Array): void {
+  #schedule(
+    departure: Millis,
+    c: LinkDirectionConfig,
+    to: 0 | 1,
+    data: Uint8Array,
+    s: LinkDirectionStats,
+  ): void {
     const jitter = c.jitterMs ?? 0;
-    const at = departure + (c.delayMs ?? 10) + (jitter > 0 ? this.#prng.next() * jitter : 0);
+    let at = departure + (c.delayMs ?? 10) + (jitter > 0 ? this.#prng.next() * jitter : 0);
+    if (this.#prng.chance(c.reorderRate ?? 0)) {
+      s.reordered++;
+      at += c.reorderDelayMs ?? 5;
+    }
     this.#heap.push({ at, seq: this.#seq++, to, data });
   }
 
@@ -182,5 +197,14 @@ export class SimLink {
 }
 
 function emptyStats(): LinkDirectionStats {
-  return { sent: 0, delivered: 0, lost: 0, duplicated: 0, tooBig: 0, queueDropped: 0, bytesDelivered: 0 };
+  return {
+    sent: 0,
+    delivered: 0,
+    lost: 0,
+    duplicated: 0,
+    reordered: 0,
+    tooBig: 0,
+    queueDropped: 0,
+    bytesDelivered: 0,
+  };
 }

@@ -53,6 +53,7 @@ describe("state cookie (RFC 9260 §5.1.3, §5.1.5)", () => {
       ok: false,
       reason: "stale",
       stalenessUs: 250_000,
+      cookie,
     });
   });
 
