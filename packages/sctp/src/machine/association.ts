@@ -1,16 +1,14 @@
 import type { Chunk } from "../wire/chunk.js";
 import type { ErrorCause } from "../wire/error-cause.js";
-import { decodeSctpPacket } from "../wire/sctp-packet.js";
 import { AssociationContext } from "./association-context.js";
 import { type ResolvedOptions, resolveOptions, type SctpAssociationOptions } from "./association-options.js";
 import { AssociationShutdown } from "./association-shutdown.js";
 import { Handshake } from "./handshake.js";
+import { InboundPacket } from "./inbound-packet.js";
 import { OutgoingMessage } from "./outbound-chunk.js";
 import { PacketBuilder } from "./packet-builder.js";
-import { SackResult } from "./retransmission-queue.js";
 import { SctpUsageError } from "./sctp-error.js";
 import type { Millis, SctpAssociationState, SctpEvent } from "./sctp-events.js";
-import type { Tcb } from "./tcb.js";
 
 export interface SendOptions {
   readonly unordered?: boolean;
@@ -37,6 +35,7 @@ export class SctpAssociation {
   readonly #handshake: Handshake;
   readonly #shutdown: AssociationShutdown;
   readonly #builder: PacketBuilder;
+  readonly #inbound: InboundPacket;
 
   constructor(options: SctpAssociationOptions) {
     this.#o = resolveOptions(options);
@@ -44,6 +43,7 @@ export class SctpAssociation {
     this.#handshake = new Handshake(this.#ctx);
     this.#shutdown = new AssociationShutdown(this.#ctx);
     this.#builder = new PacketBuilder(this.#o.mtu);
+    this.#inbound = new InboundPacket(this.#ctx, this.#handshake, this.#shutdown);
   }
 
   get state(): SctpAssociationState {
@@ -66,7 +66,7 @@ export class SctpAssociation {
 
   handlePacket(now: Millis, packet: Uint8Array): void {
     try {
-      this.#handlePacket(now, packet);
+      this.#inbound.handle(now, packet);
     } catch (e) {
       this.#internalError(e);
     }
@@ -89,186 +89,6 @@ export class SctpAssociation {
     } catch {
       ctx.teardown();
     }
-  }
-
-  #handlePacket(now: Millis, packet: Uint8Array): void {
-    const ctx = this.#ctx;
-    ctx.lastNow = now;
-    if (ctx.terminated) {
-      ctx.count("after-close");
-      return;
-    }
-    const decoded = decodeSctpPacket(packet, {
-      acceptZeroChecksum: this.#o.zeroChecksum && ctx.zeroChecksumAnnounced,
-    });
-    if (!decoded.ok) {
-      ctx.count(decoded.error.code);
-      return;
-    }
-    const p = decoded.value;
-    if (p.destinationPort !== this.#o.localPort || p.sourcePort !== this.#o.remotePort) {
-      ctx.count("wrong-port");
-      return;
-    }
-    const chunks = p.chunks;
-    const first = chunks[0] as Chunk;
-    const vtag = p.verificationTag;
-    if (first.type === "init") {
-      // §8.5.1 A: an INIT is alone in its packet, under tag 0.
-      if (chunks.length !== 1 || vtag !== 0) ctx.count("init-malformed");
-      else this.#handshake.handleInit(now, first);
-      return;
-    }
-    let start = 0;
-    if (first.type === "cookie-echo") {
-      this.#handshake.handleCookieEcho(now, vtag, first.cookie);
-      start = 1;
-      if (chunks.length === 1) return;
-    }
-    const tcb = ctx.tcb;
-    if (tcb === undefined && ctx.state !== "cookie-wait") {
-      this.#outOfTheBlue(vtag, chunks);
-      return;
-    }
-    const lead = chunks[start] as Chunk;
-    const reflected =
-      (lead.type === "abort" || lead.type === "shutdown-complete") && lead.verificationTagReflected;
-    const expected = reflected ? tcb?.peerTag : (tcb?.myTag ?? this.#handshake.initTag);
-    if (vtag !== expected) {
-      ctx.count("bad-verification-tag");
-      return;
-    }
-    for (let i = start; i < chunks.length; i++) {
-      if (!this.#handleChunk(now, chunks[i] as Chunk) || ctx.tcb === undefined) break;
-    }
-    const t = ctx.tcb;
-    if (t === undefined || ctx.terminated) return;
-    const cum = t.tracker.cumAckTsn;
-    t.receiver.endPacket(now);
-    t.heartbeat.onPacketReceived(now);
-    if (cum !== this.#lastCum) {
-      this.#lastCum = cum;
-      t.streamReset.onCumAckAdvanced();
-    }
-  }
-
-  #lastCum = -1;
-
-  /** §8.4: a packet for no association. */
-  #outOfTheBlue(vtag: number, chunks: readonly Chunk[]): void {
-    const ctx = this.#ctx;
-    ctx.count("out-of-the-blue");
-    for (const c of chunks) {
-      if (
-        c.type === "abort" ||
-        c.type === "shutdown-complete" ||
-        c.type === "cookie-ack" ||
-        c.type === "error"
-      )
-        return;
-      if (c.type === "shutdown-ack") {
-        ctx.send(vtag, [{ type: "shutdown-complete", verificationTagReflected: true }]);
-        return;
-      }
-    }
-    ctx.send(vtag, [{ type: "abort", verificationTagReflected: true, errorCauses: [] }]);
-  }
-
-  /** One chunk of a packet that passed the tag check; false stops the packet (§3.2 "stop"). */
-  #handleChunk(now: Millis, c: Chunk): boolean {
-    const ctx = this.#ctx;
-    const tcb = ctx.tcb;
-    switch (c.type) {
-      case "init-ack":
-        this.#handshake.handleInitAck(now, c);
-        return true;
-      case "cookie-echo":
-        this.#handshake.handleCookieEcho(now, ctx.tcb?.myTag ?? 0, c.cookie);
-        return true;
-      case "cookie-ack":
-        this.#handshake.handleCookieAck(now);
-        return true;
-      case "abort":
-        ctx.close("abort-received", describeCauses(c.errorCauses));
-        return false;
-      case "error":
-        for (const cause of c.errorCauses) {
-          ctx.count(`error-received-${cause.type}`);
-          if (cause.type === "stale-cookie-error") this.#handshake.handleStaleCookie(now);
-        }
-        return true;
-      default:
-        break;
-    }
-    if (tcb === undefined || ctx.state === "cookie-wait" || ctx.state === "cookie-echoed") {
-      ctx.count("chunk-before-established");
-      return true;
-    }
-    switch (c.type) {
-      case "data":
-      case "i-data":
-        if ((c.type === "i-data") !== tcb.iData) {
-          // RFC 8260 §2.2: the chunk type not negotiated is a protocol violation.
-          ctx.abort(
-            [],
-            "protocol-violation",
-            `${c.type} chunk, but I-DATA ${tcb.iData ? "was" : "was not"} negotiated`,
-          );
-          return false;
-        }
-        if (ctx.state === "shutdown-received" || ctx.state === "shutdown-ack-sent") {
-          ctx.count("data-after-shutdown");
-          return true;
-        }
-        tcb.receiver.handleData(c);
-        return true;
-      case "sack":
-        this.#handleSack(now, tcb, c);
-        return true;
-      case "forward-tsn":
-      case "i-forward-tsn":
-        tcb.receiver.handleForwardTsn(c);
-        return true;
-      case "heartbeat":
-        tcb.heartbeat.handleHeartbeat(c.heartbeatInfo);
-        return true;
-      case "heartbeat-ack":
-        tcb.heartbeat.handleHeartbeatAck(now, c.heartbeatInfo);
-        return true;
-      case "shutdown":
-        this.#shutdown.handleShutdown(now, c);
-        return true;
-      case "shutdown-ack":
-        this.#shutdown.handleShutdownAck();
-        return false;
-      case "shutdown-complete":
-        this.#shutdown.handleShutdownComplete();
-        return false;
-      case "re-config":
-        tcb.streamReset.handleReconfig(now, c);
-        return true;
-      case "unknown":
-        // §3.2: the chunk type's upper two bits say what to do.
-        ctx.count("unknown-chunk");
-        if (c.action === "stop-and-report" || c.action === "skip-and-report") {
-          tcb.control.push({
-            type: "error",
-            errorCauses: [{ type: "unrecognized-chunk-type", unrecognizedChunk: c.raw.slice() }],
-          });
-        }
-        return c.action === "skip" || c.action === "skip-and-report";
-      default:
-        ctx.count("chunk-unexpected");
-        return true;
-    }
-  }
-
-  #handleSack(now: Millis, tcb: Tcb, c: Parameters<Tcb["rtxq"]["handleSack"]>[1]): void {
-    const r = tcb.rtxq.handleSack(now, c);
-    if (r === SackResult.stale) this.#ctx.count("sack-stale");
-    else if (r === SackResult.invalid) this.#ctx.count("sack-invalid");
-    else if (tcb.rtxq.lastBytesAcked > 0) tcb.errorCount = 0;
-    this.#shutdown.maybeProceed(now);
   }
 
   #handleTimeout(now: Millis): void {
@@ -319,7 +139,7 @@ export class SctpAssociation {
       control.shift();
     }
     if (tcb.receiver.sackDue) b.add(tcb.receiver.buildSack());
-    if (tcb.rtxq.forwardTsnDue && tcb.forwardTsn) b.add(tcb.sender.buildForwardTsn());
+    if (tcb.rtxq.forwardTsnDue && tcb.forwardTsn) b.add(tcb.sender.buildForwardTsn(now));
     const s = ctx.state;
     if (s === "established" || s === "shutdown-pending" || s === "shutdown-received") {
       tcb.sender.fill(now, b);
@@ -407,6 +227,27 @@ export class SctpAssociation {
     return this.#ctx.tcb?.sendQueue.bufferedAmount(streamId) ?? 0;
   }
 
+  /**
+   * What the association holds now: streams with send or receive state, bytes queued and in flight,
+   * bytes received and not yet taken (for memory tests and stats).
+   */
+  usage(): {
+    readonly sendStreams: number;
+    readonly receiveStreams: number;
+    readonly queuedBytes: number;
+    readonly inFlightBytes: number;
+    readonly receiveBufferedBytes: number;
+  } {
+    const tcb = this.#ctx.tcb;
+    return {
+      sendStreams: tcb?.sendQueue.streamCount ?? 0,
+      receiveStreams: tcb?.reassembly.streamCount ?? 0,
+      queuedBytes: tcb?.sendQueue.queuedBytes ?? 0,
+      inFlightBytes: tcb?.rtxq.outstandingBytes ?? 0,
+      receiveBufferedBytes: tcb?.receiver.heldBytes ?? 0,
+    };
+  }
+
   /** RFC 6525 outgoing SSN reset of these streams (closes the data channels on them). */
   resetStreams(now: Millis, streamIds: readonly number[]): void {
     const ctx = this.#ctx;
@@ -452,17 +293,4 @@ function earliest(a: number | undefined, b: number | undefined): number | undefi
   if (a === undefined) return b;
   if (b === undefined) return a;
   return a < b ? a : b;
-}
-
-function describeCauses(causes: readonly ErrorCause[]): string | undefined {
-  if (causes.length === 0) return undefined;
-  return causes
-    .map((c) =>
-      c.type === "user-initiated-abort"
-        ? `user-initiated-abort: ${new TextDecoder().decode(c.upperLayerAbortReason)}`
-        : c.type === "protocol-violation"
-          ? `protocol-violation: ${new TextDecoder().decode(c.additionalInformation)}`
-          : c.type,
-    )
-    .join("; ");
 }

@@ -121,6 +121,7 @@ export class DataReceiver implements MessageSink {
   handleForwardTsn(c: ForwardTsnChunk | IForwardTsnChunk): void {
     const tracker = this.tcb.tracker;
     const newCum = tracker.unwrap(c.newCumulativeTsn);
+    this.ctx.count("forward-tsn-received");
     this.#hadData = true;
     this.#immediate = true;
     if (newCum <= tracker.cumAckTsn) return;

@@ -54,7 +54,9 @@ export class DataSender {
         this.ctx.count("zero-window-probes");
       }
       if (max < 4 || (max < MIN_FRAGMENT && !b.empty && sq.peekRemaining() > max)) break;
+      const expired = sq.expiredUnsent;
       const c = sq.produce(now, max, this.tcb.iData, q.nextTsn);
+      if (sq.expiredUnsent !== expired) this.ctx.count("messages-expired-unsent", sq.expiredUnsent - expired);
       if (sq.abandoned.length !== 0) q.abandonExpiredFromSendQueue();
       if (c === undefined) break;
       b.add(c.chunk, c.packetBytes);
@@ -63,9 +65,11 @@ export class DataSender {
   }
 
   /** The FORWARD TSN (or I-FORWARD-TSN) for the current Advanced.Peer.Ack.Point. */
-  buildForwardTsn(): ForwardTsnChunk | IForwardTsnChunk {
+  buildForwardTsn(now: number): ForwardTsnChunk | IForwardTsnChunk {
     const q = this.tcb.rtxq;
     q.forwardTsnDue = false;
+    q.forwardTsnSentPoint = q.advancedPeerAckPoint;
+    q.forwardTsnSentAt = now;
     const newCumulativeTsn = q.advancedPeerAckPoint >>> 0;
     // Per stream (and ordered/unordered for I-DATA), the last skipped sequence number: TSN order is
     // sequence order within a stream, so the last one seen is the largest.

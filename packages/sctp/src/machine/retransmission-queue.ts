@@ -39,6 +39,9 @@ export class RetransmissionQueue {
   #sendSeq = 0;
   /** Set when a FORWARD TSN should go in the next packet (RFC 3758 §3.5 C2, C3). */
   forwardTsnDue = false;
+  /** The Advanced.Peer.Ack.Point and time of the last FORWARD TSN sent. */
+  forwardTsnSentPoint = -1;
+  forwardTsnSentAt = Number.NEGATIVE_INFINITY;
   /** T3-rtx deadline, or undefined when stopped (§6.3.2). */
   t3ExpiresAt: number | undefined;
   readonly cwnd: CongestionWindow;
@@ -215,8 +218,15 @@ export class RetransmissionQueue {
     if (this.empty) this.t3ExpiresAt = undefined;
     else if (cumAdvanced || this.t3ExpiresAt === undefined) this.t3ExpiresAt = now + this.rto.rtoMs;
     this.#advancePeerAckPoint();
-    // RFC 3758 §3.5 C3: behind the Advanced.Peer.Ack.Point, say so again.
-    if (this.#advancedPeerAckPoint > cum) this.forwardTsnDue = true;
+    // RFC 3758 §3.5 C2/C3: tell the peer of a new Advanced.Peer.Ack.Point; if a SACK shows it is still
+    // behind an old one, tell it again — once per round trip, not on every SACK already in flight.
+    const adv = this.#advancedPeerAckPoint;
+    if (
+      adv > cum &&
+      (adv > this.forwardTsnSentPoint || now - this.forwardTsnSentAt > (this.rto.srttMs ?? 0))
+    ) {
+      this.forwardTsnDue = true;
+    }
     this.lastBytesAcked = bytesAcked;
     this.lastCumAdvanced = cumAdvanced;
     return SackResult.ok;
@@ -294,7 +304,7 @@ export class RetransmissionQueue {
       c.abandoned = true;
     }
     this.#advancePeerAckPoint();
-    if (this.#advancedPeerAckPoint > this.#cumAck) this.forwardTsnDue = true;
+    if (this.#advancedPeerAckPoint > this.forwardTsnSentPoint) this.forwardTsnDue = true;
   }
 
   /** Abandons every queued message half-sent past its lifetime (SendQueue.abandoned). */

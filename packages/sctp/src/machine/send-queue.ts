@@ -210,6 +210,7 @@ export class SendQueue {
     const s = this.#dirty.pop();
     if (s === undefined) return -1;
     s.dirty = false;
+    if (s.pristine && !s.scheduled) this.#streams.delete(s.id);
     return s.id;
   }
 

@@ -13,7 +13,7 @@ export interface ReceivedMessage {
 
 /** One side: the association, the events it gave, and whether its application is reading. */
 export class SctpSide implements SimHost {
-  readonly endpoint: SctpAssociation;
+  #endpoint: SctpAssociation;
   readonly events: SctpEvent[] = [];
   readonly messages: ReceivedMessage[] = [];
   /** An application that stops reading leaves events (and their bytes) in the association. */
@@ -25,7 +25,18 @@ export class SctpSide implements SimHost {
     readonly name: string,
     options: SctpAssociationOptions,
   ) {
-    this.endpoint = new SctpAssociation(options);
+    this.#endpoint = new SctpAssociation(options);
+  }
+
+  get endpoint(): SctpAssociation {
+    return this.#endpoint;
+  }
+
+  /** The side "restarts": a fresh association takes its place (its events start over). */
+  replace(options: SctpAssociationOptions): SctpAssociation {
+    this.#endpoint = new SctpAssociation(options);
+    this.events.length = 0;
+    return this.#endpoint;
   }
 
   afterInput(now: number): void {
@@ -128,4 +139,14 @@ export function pattern(i: number, n: number): Uint8Array {
     b[k] = x >>> 24;
   }
   return b;
+}
+
+/** Byte equality without vitest's element-by-element deep compare (slow on large arrays). */
+export function sameBytes(a: Uint8Array | undefined, b: Uint8Array): boolean {
+  return (
+    a !== undefined &&
+    Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(
+      Buffer.from(b.buffer, b.byteOffset, b.byteLength),
+    )
+  );
 }
