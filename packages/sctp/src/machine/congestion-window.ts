@@ -14,6 +14,9 @@ export class CongestionWindow {
   #partialBytesAcked = 0;
   /** Fast Recovery's exit point (§7.2.4): the highest outstanding TSN when it began (unwrapped). */
   #fastRecoveryExitTsn: number | undefined;
+  /** cwnd and ssthresh before the last fast-retransmit reduction, while it may still be undone. */
+  #undoCwnd: number | undefined;
+  #undoSsthresh = 0;
 
   /**
    * §7.2.1: "The initial cwnd before data transmission MUST be set to min(4*MTU, max(2*MTU, 4404))";
@@ -89,6 +92,8 @@ export class CongestionWindow {
    */
   onFastRetransmit(highestOutstandingTsn: number): boolean {
     if (this.#fastRecoveryExitTsn !== undefined) return false;
+    this.#undoCwnd = this.#cwnd;
+    this.#undoSsthresh = this.#ssthresh;
     this.#ssthresh = Math.max(this.#cwnd / 2, 4 * this.#mtu);
     this.#cwnd = this.#ssthresh;
     this.#partialBytesAcked = 0;
@@ -102,6 +107,21 @@ export class CongestionWindow {
     this.#cwnd = this.#mtu;
     this.#partialBytesAcked = 0;
     this.#fastRecoveryExitTsn = undefined;
+    this.#undoCwnd = undefined;
+  }
+
+  /**
+   * The fast retransmit that reduced the window was spurious (the "lost" chunk was only late: RFC 3708
+   * detection, RFC 4015 response): restore cwnd and ssthresh and leave Fast Recovery. Returns whether
+   * there was a reduction to undo.
+   */
+  undoFastRetransmit(): boolean {
+    if (this.#undoCwnd === undefined) return false;
+    this.#cwnd = Math.max(this.#cwnd, this.#undoCwnd);
+    this.#ssthresh = Math.max(this.#ssthresh, this.#undoSsthresh);
+    this.#fastRecoveryExitTsn = undefined;
+    this.#undoCwnd = undefined;
+    return true;
   }
 
   /**

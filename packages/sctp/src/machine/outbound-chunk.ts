@@ -61,6 +61,10 @@ export class OutboundChunk {
    * chunk sent after it was acked (so a retransmission is not nacked by acks of older sends).
    */
   sendSeq = 0;
+  /** When it was last (re)transmitted. */
+  lastSentAtMs = 0;
+  /** When it was fast-retransmitted (its only retransmission so far), else -1. */
+  fastRetransmittedAtMs = -1;
 
   constructor(
     readonly chunk: DataChunk | IDataChunk,

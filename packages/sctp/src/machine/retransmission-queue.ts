@@ -6,6 +6,9 @@ import type { RtoEstimator } from "./rto-estimator.js";
 import type { SendQueue } from "./send-queue.js";
 import { unwrap32 } from "./serial-number.js";
 
+/** The most miss indications a fast retransmit will wait for, however much reordering was seen. */
+const MAX_NACK_THRESHOLD = 32;
+
 /** What `handleSack` made of a SACK. */
 export const SackResult = {
   /** Processed. */
@@ -37,6 +40,14 @@ export class RetransmissionQueue {
   /** One packet of fast retransmissions may ignore cwnd (§7.2.4 step 3). */
   #fastRetransmitBurst = false;
   #sendSeq = 0;
+  /** Miss indications that trigger a fast retransmit: 3 (§7.2.4), raised when reordering fooled it. */
+  #nackThreshold = 3;
+  /** The chunk whose fast retransmit began the current Fast Recovery (its undo depends on it). */
+  #recoveryTrigger: OutboundChunk | undefined;
+  /** Smallest RTT sample: an ack sooner than half of it after a retransmission is the original's. */
+  #minRttMs = Number.POSITIVE_INFINITY;
+  #highestAckedTsn = -1;
+  #spurious: OutboundChunk | undefined;
   /** Set when a FORWARD TSN should go in the next packet (RFC 3758 §3.5 C2, C3). */
   forwardTsnDue = false;
   /** The Advanced.Peer.Ack.Point and time of the last FORWARD TSN sent. */
@@ -115,6 +126,7 @@ export class RetransmissionQueue {
     this.#chunks.push(c);
     this.#nextTsn++;
     c.sentAtMs = now;
+    c.lastSentAtMs = now;
     c.sendSeq = ++this.#sendSeq;
     c.inFlight = true;
     this.#flightBytes += c.packetBytes;
@@ -135,12 +147,14 @@ export class RetransmissionQueue {
 
   /** Records a retransmission of `c` (from `peekRetransmit`) sent now. */
   retransmitted(now: number, c: OutboundChunk): void {
+    c.fastRetransmittedAtMs = c.fast && c.retransmissions === 0 ? now : -1;
     c.toRetransmit = false;
     c.fast = false;
     this.#toRetransmit--;
     c.retransmissions++;
     c.nacks = 0;
     c.sentAtMs = -1;
+    c.lastSentAtMs = now;
     c.sendSeq = ++this.#sendSeq;
     c.inFlight = true;
     this.#flightBytes += c.packetBytes;
@@ -168,6 +182,7 @@ export class RetransmissionQueue {
         highestNewlyAcked = tsn;
         if (c.sendSeq > highestSendSeq) highestSendSeq = c.sendSeq;
         if (c.sentAtMs >= 0) rttSample = now - c.sentAtMs;
+        else if (c.fastRetransmittedAtMs >= 0) this.#checkSpurious(now, c);
         this.#settle(c);
       }
     }
@@ -189,23 +204,47 @@ export class RetransmissionQueue {
           if (tsn > highestNewlyAcked) highestNewlyAcked = tsn;
           if (c.sendSeq > highestSendSeq) highestSendSeq = c.sendSeq;
           if (c.sentAtMs >= 0 && tsn === highestNewlyAcked) rttSample = now - c.sentAtMs;
+          else if (c.fastRetransmittedAtMs >= 0) this.#checkSpurious(now, c);
           this.#settle(c);
         }
       }
       lastBlockEnd = g.end;
     }
-    if (rttSample >= 0) this.rto.observe(rttSample);
+    if (highestNewlyAcked > this.#highestAckedTsn) this.#highestAckedTsn = highestNewlyAcked;
+    if (rttSample >= 0) {
+      this.rto.observe(rttSample);
+      if (rttSample < this.#minRttMs) this.#minRttMs = rttSample;
+    }
+    const spurious = this.#spurious;
+    if (spurious !== undefined) {
+      // Reordering fooled the miss indications: wait for as many as the chunk was overtaken by, and
+      // undo the window reduction if this chunk began it.
+      this.#spurious = undefined;
+      this.#nackThreshold = Math.min(
+        MAX_NACK_THRESHOLD,
+        Math.max(this.#nackThreshold, this.#highestAckedTsn - spurious.tsn + 1),
+      );
+      if (spurious === this.#recoveryTrigger && this.cwnd.undoFastRetransmit())
+        this.ctx.count("fast-retransmits-undone");
+    }
     // Miss indications (§7.2.4): TSNs still missing below the highest TSN this SACK newly acked; in Fast
     // Recovery, a SACK that moves the cumulative ack counts for every TSN it reports missing. Only a
     // chunk sent after the missing one's latest transmission can say it is missing.
     let nackLimit = highestNewlyAcked;
     if (this.cwnd.inFastRecovery && cumAdvanced) nackLimit = Math.max(nackLimit, cum + lastBlockEnd);
+    // A chunk with three miss indications is lost once either it has as many as the reordering seen so
+    // far calls for, or it is older than a round trip plus a quarter of the smallest one (RACK's
+    // reordering window, RFC 8985 §6.2): reordering beyond that is not waited for.
     let newlyMarked = false;
+    const srtt = this.rto.srttMs ?? 0;
+    const lostBefore = now - srtt - Math.max(this.#minRttMs / 4, 1);
     for (let tsn = cum + 1; tsn < nackLimit; tsn++) {
       const c = this.chunkAt(tsn) as OutboundChunk;
       if (c.acked || c.abandoned || c.toRetransmit || c.sendSeq > highestSendSeq) continue;
-      if (++c.nacks >= 3) {
-        if (this.#markForRetransmit(now, c, true)) newlyMarked = true;
+      if (++c.nacks < 3 || (c.nacks < this.#nackThreshold && c.lastSentAtMs > lostBefore)) continue;
+      if (this.#markForRetransmit(now, c, true)) {
+        if (!newlyMarked && !this.cwnd.inFastRecovery) this.#recoveryTrigger = c;
+        newlyMarked = true;
       }
     }
     if (newlyMarked && this.cwnd.onFastRetransmit(this.#nextTsn - 1)) this.#fastRetransmitBurst = true;
@@ -230,6 +269,17 @@ export class RetransmissionQueue {
     this.lastBytesAcked = bytesAcked;
     this.lastCumAdvanced = cumAdvanced;
     return SackResult.ok;
+  }
+
+  /**
+   * RFC 3708-style detection without timestamps (as Eifel's): a fast-retransmitted chunk acked sooner
+   * than half the smallest RTT after its retransmission was acked for its original transmission.
+   */
+  #checkSpurious(now: number, c: OutboundChunk): void {
+    if (c.retransmissions === 1 && now - c.fastRetransmittedAtMs < this.#minRttMs / 2) {
+      this.ctx.count("spurious-retransmits");
+      this.#spurious = c;
+    }
   }
 
   /** An acked chunk leaves flight, the retransmission list and its message's count. */

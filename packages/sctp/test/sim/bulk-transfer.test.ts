@@ -105,7 +105,7 @@ describe("bulk transfer: 10 MB in messages of 1 B–256 KiB, ordered and unorder
           `${(TOTAL_BYTES / 1e6).toFixed(0)} MB in ${(elapsedMs / 1000).toFixed(1)} s virtual ` +
           `(${(TOTAL_BYTES / elapsedMs / 1000).toFixed(2)} MB/s), ${run.steps} steps; a→b packets ${s.sent}, ` +
           `lost ${s.lost}, queue-dropped ${s.queueDropped}, reordered ${s.reordered}, duplicated ${s.duplicated}; retransmissions ${c.retransmissions ?? 0}, ` +
-          `T3 expiries ${c["t3-expiries"] ?? 0}`,
+          `T3 expiries ${c["t3-expiries"] ?? 0}, spurious fast retransmits detected ${c["spurious-retransmits"] ?? 0} (undone ${c["fast-retransmits-undone"] ?? 0})`,
       );
     });
   }

@@ -68,6 +68,23 @@ describe("congestion window (RFC 9260 §7.2)", () => {
     expect(c.inFastRecovery).toBe(false);
   });
 
+  it("a spurious fast retransmit is undone (RFC 4015 response); a T3 expiry cannot be", () => {
+    const c = new CongestionWindow(MTU, 1 << 20);
+    for (let i = 0; i < 40; i++) c.onSack(MTU, true, c.cwnd, i, c.cwnd);
+    const w = c.cwnd;
+    const s = c.ssthresh;
+    c.onFastRetransmit(500);
+    expect(c.undoFastRetransmit()).toBe(true);
+    expect(c.cwnd).toBe(w);
+    expect(c.ssthresh).toBe(s);
+    expect(c.inFastRecovery).toBe(false);
+    expect(c.undoFastRetransmit()).toBe(false);
+    c.onFastRetransmit(600);
+    c.onRetransmissionTimeout();
+    expect(c.undoFastRetransmit()).toBe(false);
+    expect(c.cwnd).toBe(MTU);
+  });
+
   it("§7.2.1 idle: halves per RTO down to 4*MTU", () => {
     const c = new CongestionWindow(MTU, 1 << 20);
     for (let i = 0; i < 40; i++) c.onSack(MTU, true, c.cwnd, i, c.cwnd);
