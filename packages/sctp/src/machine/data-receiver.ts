@@ -8,6 +8,8 @@ import type { MessageSink } from "./reassembly.js";
 import type { Tcb } from "./tcb.js";
 
 const NO_BLOCKS: readonly GapAckBlock[] = [];
+/** ERROR reports queued at most (a packet of bad chunks cannot make the answers pile up). */
+export const CONTROL_LIMIT = 64;
 const NO_DUPLICATES: readonly number[] = [];
 
 /**

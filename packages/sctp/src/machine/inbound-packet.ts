@@ -4,6 +4,7 @@ import type { SackChunk } from "../wire/sack-chunk.js";
 import { decodeSctpPacket } from "../wire/sctp-packet.js";
 import type { AssociationContext } from "./association-context.js";
 import type { AssociationShutdown } from "./association-shutdown.js";
+import { CONTROL_LIMIT } from "./data-receiver.js";
 import type { Handshake } from "./handshake.js";
 import { SackResult } from "./retransmission-queue.js";
 import type { Millis } from "./sctp-events.js";
@@ -181,7 +182,10 @@ export class InboundPacket {
       case "unknown":
         // §3.2: the chunk type's upper two bits say what to do.
         ctx.count("unknown-chunk");
-        if (c.action === "stop-and-report" || c.action === "skip-and-report") {
+        if (
+          (c.action === "stop-and-report" || c.action === "skip-and-report") &&
+          tcb.control.length < CONTROL_LIMIT
+        ) {
           tcb.control.push({
             type: "error",
             errorCauses: [{ type: "unrecognized-chunk-type", unrecognizedChunk: c.raw.slice() }],
