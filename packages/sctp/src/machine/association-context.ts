@@ -6,6 +6,10 @@ import { SctpError, type SctpErrorCode } from "./sctp-error.js";
 import type { Millis, SctpAssociationState, SctpEvent } from "./sctp-events.js";
 import type { Tcb } from "./tcb.js";
 
+/** Encoder options, made once (not an object per packet). */
+const WITH_CRC = Object.freeze({ zeroChecksum: false });
+const WITH_ZERO = Object.freeze({ zeroChecksum: true });
+
 /** Packets waiting in `outbox` at most: a flood of INITs cannot make the answers pile up unbounded. */
 const OUTBOX_LIMIT = 256;
 
@@ -95,7 +99,7 @@ export class AssociationContext {
     const h = this.#header;
     h.verificationTag = verificationTag;
     const fields: SctpPacketFields = { ...h, chunks };
-    return encodeSctpPacket(fields, { zeroChecksum });
+    return encodeSctpPacket(fields, zeroChecksum ? WITH_ZERO : WITH_CRC);
   }
 
   /** Encodes with a reused header object (the data path's packets). */
@@ -103,7 +107,7 @@ export class AssociationContext {
     const h = this.#header;
     h.verificationTag = verificationTag;
     h.chunks = chunks;
-    return encodeSctpPacket(h, { zeroChecksum });
+    return encodeSctpPacket(h, zeroChecksum ? WITH_ZERO : WITH_CRC);
   }
 
   /** Fatal: ends the association with a typed error (the caller has queued any ABORT). */

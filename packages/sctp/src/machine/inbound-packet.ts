@@ -10,6 +10,10 @@ import { SackResult } from "./retransmission-queue.js";
 import type { Millis } from "./sctp-events.js";
 import type { Tcb } from "./tcb.js";
 
+/** Decoder options, made once: zero checksums accepted once we announced them (RFC 9653 §5.3). */
+const ACCEPT_ZERO = Object.freeze({ acceptZeroChecksum: true });
+const CRC_ONLY = Object.freeze({ acceptZeroChecksum: false });
+
 /**
  * One received packet through the association (RFC 9260 §8.4, §8.5, §3.2): decode (CRC32c or, if we
  * announced it, a zero checksum), ports, the verification tag rules (INIT alone under tag 0, COOKIE ECHO
@@ -32,9 +36,7 @@ export class InboundPacket {
       ctx.count("after-close");
       return;
     }
-    const decoded = decodeSctpPacket(packet, {
-      acceptZeroChecksum: this.ctx.options.zeroChecksum && ctx.zeroChecksumAnnounced,
-    });
+    const decoded = decodeSctpPacket(packet, ctx.zeroChecksumAnnounced ? ACCEPT_ZERO : CRC_ONLY);
     if (!decoded.ok) {
       ctx.count(decoded.error.code);
       return;

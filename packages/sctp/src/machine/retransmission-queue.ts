@@ -324,6 +324,13 @@ export class RetransmissionQueue {
   handleT3Expiry(now: number): boolean {
     this.t3ExpiresAt = undefined;
     if (this.empty) return false;
+    if (this.#outstandingBytes === 0) {
+      // Only abandoned chunks wait for the peer to learn of them: the FORWARD TSN was lost. Say it
+      // again; nothing was lost to congestion.
+      this.forwardTsnDue = true;
+      this.t3ExpiresAt = now + this.rto.rtoMs;
+      return false;
+    }
     this.cwnd.onRetransmissionTimeout();
     this.rto.backOff();
     for (let i = this.#head; i < this.#chunks.length; i++) {

@@ -57,8 +57,9 @@ export class StreamReset {
     return this.#pending.has(streamId) || (this.#inFlight?.includes(streamId) ?? false);
   }
 
+  /** Queues the ids for a request; one already pending or in a request is not reset twice. */
   request(ids: readonly number[]): void {
-    for (const id of ids) this.#pending.add(id);
+    for (const id of ids) if (!this.isResetting(id)) this.#pending.add(id);
   }
 
   /** Sends the next request when none is in flight and the pending streams have nothing left queued. */
