@@ -1,13 +1,11 @@
 import type { SackChunk } from "../wire/sack-chunk.js";
 import type { AssociationContext } from "./association-context.js";
 import { CongestionWindow } from "./congestion-window.js";
+import { LossDetection } from "./loss-detection.js";
 import type { OutboundChunk, OutgoingMessage } from "./outbound-chunk.js";
 import type { RtoEstimator } from "./rto-estimator.js";
 import type { SendQueue } from "./send-queue.js";
 import { unwrap32 } from "./serial-number.js";
-
-/** The most miss indications a fast retransmit will wait for, however much reordering was seen. */
-const MAX_NACK_THRESHOLD = 32;
 
 /** What `handleSack` made of a SACK. */
 export const SackResult = {
@@ -40,14 +38,7 @@ export class RetransmissionQueue {
   /** One packet of fast retransmissions may ignore cwnd (§7.2.4 step 3). */
   #fastRetransmitBurst = false;
   #sendSeq = 0;
-  /** Miss indications that trigger a fast retransmit: 3 (§7.2.4), raised when reordering fooled it. */
-  #nackThreshold = 3;
-  /** The chunk whose fast retransmit began the current Fast Recovery (its undo depends on it). */
-  #recoveryTrigger: OutboundChunk | undefined;
-  /** Smallest RTT sample: an ack sooner than half of it after a retransmission is the original's. */
-  #minRttMs = Number.POSITIVE_INFINITY;
-  #highestAckedTsn = -1;
-  #spurious: OutboundChunk | undefined;
+  readonly #loss: LossDetection;
   /** Set when a FORWARD TSN should go in the next packet (RFC 3758 §3.5 C2, C3). */
   forwardTsnDue = false;
   /** The Advanced.Peer.Ack.Point and time of the last FORWARD TSN sent. */
@@ -72,6 +63,7 @@ export class RetransmissionQueue {
     this.#advancedPeerAckPoint = this.#cumAck;
     this.#rwnd = peerRwnd;
     this.cwnd = new CongestionWindow(mtu, peerRwnd);
+    this.#loss = new LossDetection(ctx, this.cwnd);
   }
 
   get nextTsn(): number {
@@ -182,7 +174,7 @@ export class RetransmissionQueue {
         highestNewlyAcked = tsn;
         if (c.sendSeq > highestSendSeq) highestSendSeq = c.sendSeq;
         if (c.sentAtMs >= 0) rttSample = now - c.sentAtMs;
-        else if (c.fastRetransmittedAtMs >= 0) this.#checkSpurious(now, c);
+        else if (c.fastRetransmittedAtMs >= 0) this.#loss.ackedAfterFastRetransmit(now, c);
         this.#settle(c);
       }
     }
@@ -204,46 +196,29 @@ export class RetransmissionQueue {
           if (tsn > highestNewlyAcked) highestNewlyAcked = tsn;
           if (c.sendSeq > highestSendSeq) highestSendSeq = c.sendSeq;
           if (c.sentAtMs >= 0 && tsn === highestNewlyAcked) rttSample = now - c.sentAtMs;
-          else if (c.fastRetransmittedAtMs >= 0) this.#checkSpurious(now, c);
+          else if (c.fastRetransmittedAtMs >= 0) this.#loss.ackedAfterFastRetransmit(now, c);
           this.#settle(c);
         }
       }
       lastBlockEnd = g.end;
     }
-    if (highestNewlyAcked > this.#highestAckedTsn) this.#highestAckedTsn = highestNewlyAcked;
     if (rttSample >= 0) {
       this.rto.observe(rttSample);
-      if (rttSample < this.#minRttMs) this.#minRttMs = rttSample;
+      this.#loss.observeRtt(rttSample);
     }
-    const spurious = this.#spurious;
-    if (spurious !== undefined) {
-      // Reordering fooled the miss indications: wait for as many as the chunk was overtaken by, and
-      // undo the window reduction if this chunk began it.
-      this.#spurious = undefined;
-      this.#nackThreshold = Math.min(
-        MAX_NACK_THRESHOLD,
-        Math.max(this.#nackThreshold, this.#highestAckedTsn - spurious.tsn + 1),
-      );
-      if (spurious === this.#recoveryTrigger && this.cwnd.undoFastRetransmit())
-        this.ctx.count("fast-retransmits-undone");
-    }
+    this.#loss.afterAcks(now, highestNewlyAcked, this.rto.srttMs ?? 0);
     // Miss indications (§7.2.4): TSNs still missing below the highest TSN this SACK newly acked; in Fast
     // Recovery, a SACK that moves the cumulative ack counts for every TSN it reports missing. Only a
     // chunk sent after the missing one's latest transmission can say it is missing.
     let nackLimit = highestNewlyAcked;
     if (this.cwnd.inFastRecovery && cumAdvanced) nackLimit = Math.max(nackLimit, cum + lastBlockEnd);
-    // A chunk with three miss indications is lost once either it has as many as the reordering seen so
-    // far calls for, or it is older than a round trip plus a quarter of the smallest one (RACK's
-    // reordering window, RFC 8985 §6.2): reordering beyond that is not waited for.
+    // When a miss indication makes a chunk lost: loss-detection.ts.
     let newlyMarked = false;
-    const srtt = this.rto.srttMs ?? 0;
-    const lostBefore = now - srtt - Math.max(this.#minRttMs / 4, 1);
     for (let tsn = cum + 1; tsn < nackLimit; tsn++) {
       const c = this.chunkAt(tsn) as OutboundChunk;
       if (c.acked || c.abandoned || c.toRetransmit || c.sendSeq > highestSendSeq) continue;
-      if (++c.nacks < 3 || (c.nacks < this.#nackThreshold && c.lastSentAtMs > lostBefore)) continue;
-      if (this.#markForRetransmit(now, c, true)) {
-        if (!newlyMarked && !this.cwnd.inFastRecovery) this.#recoveryTrigger = c;
+      if (this.#loss.nack(c) && this.#markForRetransmit(now, c, true)) {
+        if (!newlyMarked) this.#loss.firstMarked(c);
         newlyMarked = true;
       }
     }
@@ -269,17 +244,6 @@ export class RetransmissionQueue {
     this.lastBytesAcked = bytesAcked;
     this.lastCumAdvanced = cumAdvanced;
     return SackResult.ok;
-  }
-
-  /**
-   * RFC 3708-style detection without timestamps (as Eifel's): a fast-retransmitted chunk acked sooner
-   * than half the smallest RTT after its retransmission was acked for its original transmission.
-   */
-  #checkSpurious(now: number, c: OutboundChunk): void {
-    if (c.retransmissions === 1 && now - c.fastRetransmittedAtMs < this.#minRttMs / 2) {
-      this.ctx.count("spurious-retransmits");
-      this.#spurious = c;
-    }
   }
 
   /** An acked chunk leaves flight, the retransmission list and its message's count. */
