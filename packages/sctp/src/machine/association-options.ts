@@ -9,7 +9,7 @@ export interface SctpAssociationOptions {
   readonly remotePort?: number;
   /** Injected randomness: verification tags, initial TSNs, the cookie secret, heartbeat nonces. */
   readonly random: (n: number) => Uint8Array;
-  /** Largest message we accept (our a=max-message-size). Default 262144. */
+  /** Largest message we accept (our a=max-message-size); at most `receiveWindowBytes`. Default 262144. */
   readonly maxReceiveMessageSize?: number;
   /** The peer's a=max-message-size (0 in SDP means "no limit": pass Infinity or a cap). Default 65536. */
   readonly maxSendMessageSize?: number;
@@ -96,6 +96,13 @@ export function resolveOptions(o: SctpAssociationOptions): ResolvedOptions {
   if (typeof o.random !== "function") throw new SctpUsageError("invalid-argument", "random is required");
   const maxReceiveMessageSize = int("maxReceiveMessageSize", o.maxReceiveMessageSize, 262144, 1, 2 ** 31);
   const receiveWindowBytes = int("receiveWindowBytes", o.receiveWindowBytes, 1 << 20, 1500, 2 ** 31);
+  if (receiveWindowBytes < maxReceiveMessageSize) {
+    // A message larger than the window could only come in one zero-window probe per round trip.
+    throw new SctpUsageError(
+      "invalid-argument",
+      `receiveWindowBytes (${receiveWindowBytes}) must be at least maxReceiveMessageSize (${maxReceiveMessageSize})`,
+    );
+  }
   const sendBufferBytes = int("sendBufferBytes", o.sendBufferBytes, 16 << 20, 1, 2 ** 40);
   const maxSend = o.maxSendMessageSize ?? 65536;
   if (!(maxSend === Number.POSITIVE_INFINITY || (Number.isInteger(maxSend) && maxSend > 0))) {

@@ -18,9 +18,9 @@ const NO_DUPLICATES: readonly number[] = [];
  * at once on a gap, a duplicate, the I bit or a FORWARD TSN, and within `delayedAckMs` otherwise.
  *
  * Our window (a_rwnd) is what is left of `receiveWindowBytes` after what reassembly holds and what the
- * application has not yet taken with `pollEvent`. At zero window, only a chunk that moves the
- * cumulative ack is taken (so a zero-window probe and a message larger than the window still get
- * through); past `reassemblyLimitBytes` the association aborts.
+ * application has not yet taken with `pollEvent`. At zero window, a chunk past the highest TSN received
+ * is dropped unless it moves the cumulative ack (a zero-window probe); past `reassemblyLimitBytes` the
+ * association aborts.
  */
 export class DataReceiver implements MessageSink {
   #sackDue = false;
@@ -71,8 +71,10 @@ export class DataReceiver implements MessageSink {
     const tracker = tcb.tracker;
     const tsn = tracker.unwrap(c.tsn);
     if (tracker.hasGaps) this.#immediate = true;
+    // §6.2: with the window closed, a new chunk past everything received is dropped; one that moves the
+    // cumulative ack (a probe) or fills a gap below the highest TSN received is taken.
     if (
-      tsn > tracker.cumAckTsn &&
+      tsn > tracker.highestReceivedTsn &&
       !tracker.advancesCumAck(tsn) &&
       this.heldBytes >= ctx.options.receiveWindowBytes
     ) {

@@ -43,6 +43,7 @@ export class DataSender {
       const flight = q.flightBytes;
       if (flight >= q.cwnd.cwnd) break;
       let max = (b.room - header) & ~3;
+      let probe = false;
       if (flight > 0) {
         const rwnd = q.rwnd - header;
         if (rwnd < max) {
@@ -52,13 +53,17 @@ export class DataSender {
         }
       } else if (q.rwnd < header + max) {
         this.ctx.count("zero-window-probes");
+        probe = true;
       }
       if (max < 4 || (max < MIN_FRAGMENT && !b.empty && sq.peekRemaining() > max)) break;
       const expired = sq.expiredUnsent;
-      const c = sq.produce(now, max, this.tcb.iData, q.nextTsn);
+      const c = sq.produce(now, max, this.tcb.iData, q.nextTsn, probe);
       if (sq.expiredUnsent !== expired) this.ctx.count("messages-expired-unsent", sq.expiredUnsent - expired);
-      if (sq.abandoned.length !== 0) q.abandonExpiredFromSendQueue();
-      if (c === undefined) break;
+      if (c === undefined) {
+        if (sq.abandoned.length === 0) break;
+        q.abandonExpiredFromSendQueue(now);
+        continue;
+      }
       b.add(c.chunk, c.packetBytes);
       q.add(now, c);
     }
@@ -71,21 +76,26 @@ export class DataSender {
     q.forwardTsnSentPoint = q.advancedPeerAckPoint;
     q.forwardTsnSentAt = now;
     const newCumulativeTsn = q.advancedPeerAckPoint >>> 0;
-    // Per stream (and ordered/unordered for I-DATA), the last skipped sequence number: TSN order is
-    // sequence order within a stream, so the last one seen is the largest.
+    // Per ordered stream, the last skipped sequence number (TSN order is sequence order within a
+    // stream, so the last one seen is the largest); with I-DATA, each skipped unordered message too.
     const last = new Map<number, number>();
+    const unorderedSkipped: IForwardTsnStream[] = [];
+    const seen = new Set<number>();
     for (const c of q.skippedChunks()) {
       const k = c.chunk;
       if (k.type === "data") {
         if (!k.unordered) last.set(k.streamId, k.ssn);
-      } else {
-        last.set(k.streamId * 2 + (k.unordered ? 1 : 0), k.mid);
+      } else if (!k.unordered) {
+        last.set(k.streamId, k.mid);
+      } else if (!seen.has(k.streamId * 0x100000000 + k.mid)) {
+        seen.add(k.streamId * 0x100000000 + k.mid);
+        unorderedSkipped.push({ streamId: k.streamId, unordered: true, mid: k.mid });
       }
     }
     this.ctx.count("forward-tsn-sent");
     if (this.tcb.iData) {
-      const streams: IForwardTsnStream[] = [];
-      for (const [key, mid] of last) streams.push({ streamId: key >>> 1, unordered: (key & 1) === 1, mid });
+      const streams: IForwardTsnStream[] = unorderedSkipped;
+      for (const [streamId, mid] of last) streams.push({ streamId, unordered: false, mid });
       return { type: "i-forward-tsn", newCumulativeTsn, streams };
     }
     const streams: ForwardTsnStream[] = [];

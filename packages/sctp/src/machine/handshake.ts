@@ -232,6 +232,20 @@ export class Handshake {
   handleCookieEcho(now: number, verificationTag: number, bytes: Uint8Array): void {
     const ctx = this.ctx;
     const opened = openStateCookie(ctx.cookieSecret, bytes, now);
+    const tcb = ctx.tcb;
+    if (
+      !opened.ok &&
+      opened.reason === "stale" &&
+      tcb !== undefined &&
+      verificationTag === tcb.myTag &&
+      opened.cookie.peerTag === tcb.peerTag
+    ) {
+      // (D) with an old cookie: the association exists and the peer still waits for our COOKIE ACK (it
+      // lost them all until the cookie aged). The MAC vouches for the cookie; no new state is made.
+      ctx.count("cookie-echo-repeated-stale");
+      this.#established(now);
+      return;
+    }
     if (!opened.ok) {
       ctx.count(`cookie-${opened.reason}`);
       if (opened.reason === "stale") {
@@ -245,7 +259,6 @@ export class Handshake {
       return;
     }
     const c = opened.cookie;
-    const tcb = ctx.tcb;
     if (tcb === undefined) {
       if (verificationTag !== c.localTag) {
         ctx.count("bad-verification-tag");
@@ -257,8 +270,10 @@ export class Handshake {
     }
     const myTagMatches = verificationTag === tcb.myTag;
     const peerTagMatches = c.peerTag === tcb.peerTag;
-    if (!myTagMatches && !peerTagMatches && c.localTieTag === tcb.myTag && c.peerTieTag === tcb.peerTag) {
-      // (A) the peer restarted.
+    if (!myTagMatches && c.localTieTag === tcb.myTag && c.peerTieTag === tcb.peerTag && c.localTieTag !== 0) {
+      // (A) the peer restarted — or, with its tag unchanged, ran its set-up again because none of our
+      // COOKIE ACKs reached it (the table of §5.2.4 would discard that and leave it retrying for ever;
+      // the Tie-Tags prove the cookie answers an INIT sent to this association).
       if (ctx.state === "shutdown-ack-sent") {
         tcb.control.push(
           { type: "shutdown-ack" },

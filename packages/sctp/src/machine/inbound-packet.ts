@@ -32,16 +32,21 @@ export class InboundPacket {
   handle(now: Millis, packet: Uint8Array): void {
     const ctx = this.ctx;
     ctx.lastNow = now;
-    if (ctx.terminated) {
-      ctx.count("after-close");
-      return;
-    }
     const decoded = decodeSctpPacket(packet, ctx.zeroChecksumAnnounced ? ACCEPT_ZERO : CRC_ONLY);
     if (!decoded.ok) {
       ctx.count(decoded.error.code);
       return;
     }
     const p = decoded.value;
+    if (ctx.terminated) {
+      // Closed for good. Only a SHUTDOWN ACK is answered (§8.4 rule 5): the peer lost our SHUTDOWN
+      // COMPLETE and would otherwise retransmit until it gives up.
+      ctx.count("after-close");
+      if (p.chunks[0]?.type === "shutdown-ack") {
+        ctx.send(p.verificationTag, [{ type: "shutdown-complete", verificationTagReflected: true }]);
+      }
+      return;
+    }
     if (p.destinationPort !== this.ctx.options.localPort || p.sourcePort !== this.ctx.options.remotePort) {
       ctx.count("wrong-port");
       return;

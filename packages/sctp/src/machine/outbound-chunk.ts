@@ -12,10 +12,16 @@ export class OutgoingMessage {
   sequence = -1;
   /** Next I-DATA Fragment Sequence Number. */
   nextFsn = 0;
+  /** Order in which messages began to be sent (-1 before the first fragment). */
+  startOrder = -1;
   /** Chunks of it in the retransmission queue, neither acked nor abandoned. */
   chunksOutstanding = 0;
   /** PR-SCTP (RFC 3758): given up; its chunks are skipped by FORWARD TSN. */
   abandoned = false;
+  /** Its unsent rest was dropped after a first part went out: the receiver holds a partial message. */
+  truncated = false;
+  /** The abandoned end marker for a truncated message was numbered (see RetransmissionQueue.abandon). */
+  endMarked = false;
 
   constructor(
     readonly streamId: number,

@@ -213,9 +213,11 @@ export class Reassembly {
 
   /**
    * RFC 3758 §3.6 (FORWARD TSN) and RFC 8260 §2.3.2 (I-FORWARD-TSN), after the cumulative ack moved to
-   * `newCumTsn` (unwrapped): partial messages with a fragment at or below it are dropped (their sender
-   * abandoned them); each listed ordered stream skips to after the listed SSN / MID, delivering the
-   * whole messages before it, then whatever follows in order.
+   * `newCumTsn` (unwrapped). DATA: unordered fragments at or below it are dropped (a DATA message's
+   * TSNs are consecutive, so only abandoned messages straddle it). I-DATA messages interleave, so only
+   * the messages named are dropped: an unordered entry names one message, an ordered entry the last of
+   * those skipped on its stream. Each ordered stream named skips to after the listed SSN / MID,
+   * delivering the whole messages before it, then whatever follows in order.
    */
   forward(newCumTsn: number, streams: readonly (ForwardTsnStream | IForwardTsnStream)[]): void {
     for (const [tsn, f] of this.#loose) {
@@ -224,24 +226,16 @@ export class Reassembly {
         this.#bytes -= f.data.length + FRAGMENT_OVERHEAD;
       }
     }
-    for (const s of this.#streams.values()) {
-      for (const [mid, m] of s.unordered) {
-        if (m.minTsn <= newCumTsn) {
-          s.unordered.delete(mid);
-          this.#bytes -= m.bytes + m.count * FRAGMENT_OVERHEAD;
-        }
-      }
-    }
     for (const e of streams) {
-      const s = this.#streams.get(e.streamId);
-      if (s === undefined) {
-        if (!("unordered" in e && e.unordered)) {
-          const fresh = this.#stream(e.streamId);
-          fresh.nextSequence = ("ssn" in e ? e.ssn : e.mid) + 1;
+      if ("unordered" in e && e.unordered) {
+        const m = this.#streams.get(e.streamId)?.unordered.get(e.mid);
+        if (m !== undefined) {
+          this.#streams.get(e.streamId)?.unordered.delete(e.mid);
+          this.#bytes -= m.bytes + m.count * FRAGMENT_OVERHEAD;
         }
         continue;
       }
-      if ("unordered" in e && e.unordered) continue;
+      const s = this.#stream(e.streamId);
       const skipTo = "ssn" in e ? unwrap16(s.nextSequence, e.ssn) : unwrap32(s.nextSequence, e.mid);
       if (skipTo < s.nextSequence) continue;
       for (let seq = s.nextSequence; seq <= skipTo; seq++) {

@@ -2,10 +2,12 @@ import type { SackChunk } from "../wire/sack-chunk.js";
 import type { AssociationContext } from "./association-context.js";
 import { CongestionWindow } from "./congestion-window.js";
 import { LossDetection } from "./loss-detection.js";
-import type { OutboundChunk, OutgoingMessage } from "./outbound-chunk.js";
+import { OutboundChunk, type OutgoingMessage } from "./outbound-chunk.js";
 import type { RtoEstimator } from "./rto-estimator.js";
 import type { SendQueue } from "./send-queue.js";
 import { unwrap32 } from "./serial-number.js";
+
+const NO_DATA = new Uint8Array(0);
 
 /** What `handleSack` made of a SACK. */
 export const SackResult = {
@@ -57,6 +59,8 @@ export class RetransmissionQueue {
     mtu: number,
     readonly rto: RtoEstimator,
     readonly sendQueue: SendQueue,
+    /** I-DATA was negotiated (for the end markers of truncated messages). */
+    readonly iData: boolean,
   ) {
     this.#cumAck = initialTsn - 1;
     this.#nextTsn = initialTsn;
@@ -268,7 +272,7 @@ export class RetransmissionQueue {
   #markForRetransmit(now: number, c: OutboundChunk, fast: boolean): boolean {
     const m = c.message;
     if (c.retransmissions >= m.maxRetransmits || now >= m.expiresAtMs) {
-      this.abandon(m);
+      this.abandon(now, m);
       return false;
     }
     if (c.inFlight) {
@@ -312,9 +316,13 @@ export class RetransmissionQueue {
   /**
    * PR-SCTP: gives up on `m`. Its chunks still outstanding become abandoned (out of flight, never resent),
    * what was not yet cut from it leaves the send queue, and the peer is told with FORWARD TSN.
+   *
+   * If a first part of it went out and the rest was never cut, the receiver may hold that part with
+   * every TSN of it acknowledged: no abandoned TSN would then carry the message's stream and sequence
+   * number into a FORWARD TSN, and an ordered stream would wait for it forever. So the message gets an
+   * end marker, as dcSCTP does: one more TSN, an empty last fragment that is never sent, abandoned.
    */
-  abandon(m: OutgoingMessage): void {
-    if (m.abandoned && m.chunksOutstanding === 0) return;
+  abandon(now: number, m: OutgoingMessage): void {
     if (!m.abandoned) this.ctx.count("messages-abandoned");
     m.abandoned = true;
     this.sendQueue.discardRest(m);
@@ -324,16 +332,42 @@ export class RetransmissionQueue {
       this.#settle(c);
       c.abandoned = true;
     }
+    if (m.truncated && !m.endMarked) {
+      m.endMarked = true;
+      this.#pushEndMarker(now, m);
+    }
     this.#advancePeerAckPoint();
     if (this.#advancedPeerAckPoint > this.forwardTsnSentPoint) this.forwardTsnDue = true;
   }
 
+  #pushEndMarker(now: number, m: OutgoingMessage): void {
+    const tsn = this.#nextTsn++;
+    const base = {
+      immediate: false,
+      unordered: m.unordered,
+      beginning: false,
+      ending: true,
+      tsn,
+      streamId: m.streamId,
+    };
+    const c = new OutboundChunk(
+      this.iData
+        ? { type: "i-data", ...base, mid: m.sequence, ppid: m.ppid, fsn: m.nextFsn, userData: NO_DATA }
+        : { type: "data", ...base, ssn: m.sequence, ppid: m.ppid, userData: NO_DATA },
+      m,
+    );
+    c.abandoned = true;
+    c.lastSentAtMs = now;
+    this.#chunks.push(c);
+    if (this.t3ExpiresAt === undefined) this.t3ExpiresAt = now + this.rto.rtoMs;
+  }
+
   /** Abandons every queued message half-sent past its lifetime (SendQueue.abandoned). */
-  abandonExpiredFromSendQueue(): void {
+  abandonExpiredFromSendQueue(now: number): void {
     const list = this.sendQueue.abandoned;
     while (list.length !== 0) {
       this.ctx.count("messages-abandoned");
-      this.abandon(list.pop() as OutgoingMessage);
+      this.abandon(now, list.pop() as OutgoingMessage);
     }
   }
 

@@ -69,6 +69,7 @@ export class SendQueue {
   readonly abandoned: OutgoingMessage[] = [];
   /** Messages dropped whole before their first fragment (lifetime over). */
   expiredUnsent = 0;
+  #started = 0;
 
   /** Bytes queued, all streams, not yet cut into chunks. */
   get queuedBytes(): number {
@@ -114,10 +115,21 @@ export class SendQueue {
   /**
    * The next fragment, at most `maxPayload` user bytes (a multiple of 4 unless it is the message's
    * last), numbered `tsn`; undefined when nothing is queued. `iData` picks the chunk type.
+   *
+   * `focus` (the peer's window is closed, this is a probe): with I-DATA, continue the message that began
+   * first instead of interleaving, so that the receiver, taking only what moves its cumulative ack,
+   * completes one message at a time and its memory stays within a window and a message.
    */
-  produce(now: number, maxPayload: number, iData: boolean, tsn: number): OutboundChunk | undefined {
+  produce(
+    now: number,
+    maxPayload: number,
+    iData: boolean,
+    tsn: number,
+    focus = false,
+  ): OutboundChunk | undefined {
     for (;;) {
-      const s = this.#current ?? this.#round[this.#cursor];
+      const s =
+        (focus && iData ? this.#oldestStarted() : undefined) ?? this.#current ?? this.#round[this.#cursor];
       if (s === undefined) return undefined;
       const msg = s.peek();
       if (msg === undefined) {
@@ -125,11 +137,14 @@ export class SendQueue {
         continue;
       }
       if (now >= msg.expiresAtMs) {
-        this.#dropHead(s, msg);
+        // A half-sent message is abandoned: stop here, so that its end marker takes the next TSN
+        // before any new fragment does (the caller drains `abandoned`, then calls again).
+        if (this.#dropHead(s, msg)) return undefined;
         continue;
       }
       const first = msg.offset === 0;
       if (first) {
+        msg.startOrder = this.#started++;
         if (iData) {
           if (msg.unordered) {
             msg.sequence = s.nextUnorderedMid;
@@ -192,12 +207,27 @@ export class SendQueue {
     }
   }
 
+  /** The stream whose head message began first among those half-sent, if any. */
+  #oldestStarted(): OutgoingStream | undefined {
+    let best: OutgoingStream | undefined;
+    let order = Number.POSITIVE_INFINITY;
+    for (const s of this.#round) {
+      const m = s.peek();
+      if (m !== undefined && m.startOrder >= 0 && m.startOrder < order) {
+        order = m.startOrder;
+        best = s;
+      }
+    }
+    return best;
+  }
+
   /** Removes what is left of `msg` (abandoned by PR-SCTP after some of it was sent). */
   discardRest(msg: OutgoingMessage): void {
     const s = this.#streams.get(msg.streamId);
     if (s === undefined || s.peek() !== msg || msg.fullySent) return;
     this.#consumed(s, msg.data.length - msg.offset);
     msg.offset = msg.data.length;
+    msg.truncated = true;
     s.shift();
     if (this.#current === s) {
       this.#current = undefined;
@@ -242,17 +272,20 @@ export class SendQueue {
     this.#queuedBytes = 0;
   }
 
-  #dropHead(s: OutgoingStream, msg: OutgoingMessage): void {
+  /** Drops an expired head message; true if it was half-sent (listed in `abandoned`). */
+  #dropHead(s: OutgoingStream, msg: OutgoingMessage): boolean {
     this.#consumed(s, msg.data.length - msg.offset);
     s.shift();
+    if (this.#current === s) this.#current = undefined;
     if (msg.offset === 0) {
       this.expiredUnsent++;
-    } else {
-      msg.offset = msg.data.length;
-      msg.abandoned = true;
-      this.abandoned.push(msg);
+      return false;
     }
-    if (this.#current === s) this.#current = undefined;
+    msg.offset = msg.data.length;
+    msg.truncated = true;
+    msg.abandoned = true;
+    this.abandoned.push(msg);
+    return true;
   }
 
   #consumed(s: OutgoingStream, n: number): void {

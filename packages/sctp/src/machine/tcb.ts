@@ -74,7 +74,15 @@ export class Tcb {
     this.outboundStreams = p.outboundStreams;
     this.inboundStreams = p.inboundStreams;
     this.rto = new RtoEstimator(o.rto);
-    this.rtxq = new RetransmissionQueue(ctx, p.myInitialTsn, p.peerRwnd, o.mtu, this.rto, this.sendQueue);
+    this.rtxq = new RetransmissionQueue(
+      ctx,
+      p.myInitialTsn,
+      p.peerRwnd,
+      o.mtu,
+      this.rto,
+      this.sendQueue,
+      p.iData,
+    );
     this.tracker = new DataTracker(p.peerInitialTsn);
     this.receiver = new DataReceiver(ctx, this);
     this.reassembly = new Reassembly(this.receiver, o.maxReceiveMessageSize);

@@ -159,13 +159,13 @@ describe("bad input never crashes and never corrupts state", () => {
   it("a peer that ignores our window: reassembly over the cap aborts with a typed error", () => {
     const { pair, bTag, lastTsn } = established(106, {
       receiveWindowBytes: 64 * 1024,
-      maxReceiveMessageSize: 16 << 20,
+      maxReceiveMessageSize: 64 * 1024,
       reassemblyLimitBytes: 256 * 1024,
     });
-    // One endless message (no E bit), in TSN order: each fragment moves the cumulative ack, so the
-    // window does not stop it; the cap does.
+    // First fragments of ever more messages, none ever finished, in TSN order: each moves the
+    // cumulative ack, so the closed window does not stop them; the cap does.
     let tsn = lastTsn;
-    for (let fsn = 0; fsn < 400 && !pair.b.has("failed"); fsn++) {
+    for (let mid = 0; mid < 400 && !pair.b.has("failed"); mid++) {
       tsn = (tsn + 1) >>> 0;
       pair.b.endpoint.handlePacket(
         pair.now,
@@ -173,15 +173,15 @@ describe("bad input never crashes and never corrupts state", () => {
           {
             type: "i-data",
             immediate: false,
-            unordered: false,
-            beginning: fsn === 0,
+            unordered: true,
+            beginning: true,
             ending: false,
             tsn,
             streamId: 2,
-            mid: 0,
+            mid,
             ppid: 53,
-            fsn,
-            userData: pattern(fsn, 1000),
+            fsn: 0,
+            userData: pattern(mid, 1000),
           },
         ]),
       );

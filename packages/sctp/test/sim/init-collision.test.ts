@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeSctpPacket } from "../../src/index.js";
+import { decodeSctpPacket, encodeSctpPacket } from "../../src/index.js";
 import { Prng } from "./prng.js";
 import { pattern, SctpPair } from "./sctp-pair.js";
 
@@ -114,5 +114,54 @@ describe("association set-up and INIT collisions (RFC 9260 §5.1, §5.2)", () =>
     pair.a.messages.length = 0;
     pair.b.messages.length = 0;
     exchange(pair);
+  });
+
+  it("COOKIE ACKs lost until the cookie aged: the repeated COOKIE ECHO is still answered (case D, stale cookie)", () => {
+    // Regression: the stale cookie got a Stale Cookie ERROR although the association existed; the peer
+    // started over and never got in.
+    const pair = new SctpPair({ seed: 62, link: { delayMs: 10 }, a: { cookieLifetimeMs: 3000 } });
+    pair.link.filter = (from, data) => !(from === 0 && pair.now < 10_000 && types(data)[0] === "cookie-ack");
+    pair.b.endpoint.connect(pair.now);
+    pair.driver.flush();
+    pair.runUntil(() => pair.a.has("connected") && pair.b.has("connected"), { maxTimeMs: 120_000 });
+    expect(pair.a.endpoint.counters["cookie-echo-repeated-stale"]).toBeGreaterThan(0);
+    expect(pair.a.endpoint.counters["cookie-stale"]).toBeUndefined();
+    exchange(pair);
+  });
+
+  it("the peer runs its set-up again with its old tag (an INIT to an established association): accepted as a restart", () => {
+    // Regression: by the table of §5.2.4, a COOKIE ECHO with our Tie-Tags but the peer's old tag was
+    // discarded, and such a peer retried until it failed.
+    const pair = new SctpPair({ seed: 63, link: { delayMs: 10 } });
+    let bInit: Uint8Array | undefined;
+    pair.link.filter = (from, data) => {
+      if (from === 1 && types(data)[0] === "init") bInit ??= data.slice();
+      return true;
+    };
+    pair.connectBoth();
+    // B's INIT again (same Initiate Tag) reaches the established A: an INIT ACK with a new tag and Tie-Tags.
+    pair.a.endpoint.handlePacket(pair.now, bInit as Uint8Array);
+    const ack = decodeSctpPacket(pair.a.endpoint.pollTransmit() as Uint8Array);
+    if (!ack.ok || ack.value.chunks[0]?.type !== "init-ack") throw new Error("no INIT ACK");
+    const initAck = ack.value.chunks[0];
+    const cookie = initAck.parameters.find((p) => p.type === "state-cookie");
+    if (cookie?.type !== "state-cookie") throw new Error("no cookie");
+    // What B would send back from COOKIE-WAIT: the cookie, under the new tag.
+    pair.a.endpoint.handlePacket(
+      pair.now,
+      encodeSctpPacket({
+        sourcePort: 5000,
+        destinationPort: 5000,
+        verificationTag: initAck.initiateTag,
+        chunks: [{ type: "cookie-echo", cookie: cookie.cookie }],
+      }),
+    );
+    pair.a.drain(pair.now);
+    expect(pair.a.has("restarted")).toBe(true);
+    const reply = decodeSctpPacket(pair.a.endpoint.pollTransmit() as Uint8Array, {
+      acceptZeroChecksum: true,
+    });
+    expect(reply.ok && reply.value.chunks[0]?.type).toBe("cookie-ack");
+    expect(reply.ok && reply.value.verificationTag).toBe(ack.value.verificationTag);
   });
 });

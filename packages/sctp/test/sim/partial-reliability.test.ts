@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { decodeSctpPacket } from "../../src/index.js";
 import { Prng } from "./prng.js";
-import { pattern, SctpPair } from "./sctp-pair.js";
+import { pattern, SctpPair, sameBytes } from "./sctp-pair.js";
 
 describe("partial reliability (RFC 3758): maxRetransmits and maxPacketLifeTime", () => {
   for (const unordered of [true, false]) {
@@ -102,5 +103,62 @@ describe("partial reliability (RFC 3758): maxRetransmits and maxPacketLifeTime",
     expect(got.length).toBeLessThan(20);
     expect(pair.a.endpoint.counters["messages-expired-unsent"]).toBeGreaterThan(50);
     expect(pair.a.endpoint.bufferedAmount(1)).toBe(0);
+  });
+
+  for (const iData of [false, true]) {
+    it(`a message that expires half-sent, its sent part all acknowledged, does not stall its ordered stream (${iData ? "I-DATA" : "DATA"})`, () => {
+      // Regression: nothing abandoned was in flight, so no FORWARD TSN named the stream and sequence
+      // number; the receiver held the first part and waited for the rest forever. An end marker fixes it.
+      const pair = new SctpPair({
+        seed: 25,
+        link: { delayMs: 10, mtu: 1200, bytesPerMs: 200, queueBytes: 1 << 20 },
+        a: { maxSendMessageSize: 262144, announceIData: iData },
+        b: { maxReceiveMessageSize: 262144, announceIData: iData },
+      });
+      pair.connectBoth();
+      pair.send(pair.a, 1, pattern(1, 200_000), { maxPacketLifeTimeMs: 300 }, 1);
+      // Queued behind it at once: when the first expires half-sent, the next fragment cut is this
+      // one's, and the end marker must not take the same TSN (a second regression).
+      pair.send(pair.a, 1, pattern(2, 100), undefined, 2);
+      const r = pair.runUntil(() => pair.b.messages.some((m) => m.ppid === 2), {
+        maxSteps: 50_000,
+        maxTimeMs: 60_000,
+      });
+      expect(pair.b.messages.map((m) => m.ppid)).toEqual([2]);
+      expect(pair.a.endpoint.counters["messages-abandoned"]).toBe(1);
+      expect(pair.b.endpoint.usage().receiveBufferedBytes).toBe(0);
+      expect(r.elapsedMs).toBeLessThan(1000);
+      // And the sender's books balance: the end marker took its own TSN, not the next message's.
+      pair.runFor(5000);
+      const quiet = { ...pair.a.endpoint.counters };
+      pair.runFor(60_000);
+      expect(pair.a.endpoint.usage()).toMatchObject({ inFlightBytes: 0, queuedBytes: 0 });
+      expect(pair.a.endpoint.counters["t3-expiries"]).toBe(quiet["t3-expiries"]);
+      expect(pair.a.endpoint.counters["forward-tsn-sent"]).toBe(quiet["forward-tsn-sent"]);
+    });
+  }
+
+  it("I-FORWARD-TSN skips only the messages it names: an unordered message interleaved with an abandoned one still arrives", () => {
+    // Regression: every unordered message in reassembly with a fragment below the new cumulative TSN
+    // was dropped, so a reliable unordered message interleaved with an abandoned one never completed.
+    const pair = new SctpPair({ seed: 26, link: { delayMs: 10, mtu: 1200 } });
+    pair.connectBoth();
+    let dropped = 0;
+    pair.link.filter = (from, data) => {
+      if (from !== 0 || dropped > 0) return true;
+      const d = decodeSctpPacket(data, { acceptZeroChecksum: true });
+      const hit = d.ok && d.value.chunks.some((c) => c.type === "i-data" && c.streamId === 2);
+      if (hit) dropped++;
+      return !hit;
+    };
+    pair.send(pair.a, 1, pattern(1, 50_000), { unordered: true }, 1);
+    pair.send(pair.a, 2, pattern(2, 100), { maxRetransmits: 0 }, 2);
+    pair.send(pair.a, 1, pattern(3, 50_000), { unordered: true }, 3);
+    pair.runUntil(() => pair.b.messages.length === 2, { maxSteps: 20_000, maxTimeMs: 30_000 });
+    expect(dropped).toBe(1);
+    expect(pair.b.messages.map((m) => m.ppid).sort()).toEqual([1, 3]);
+    for (const m of pair.b.messages) expect(sameBytes(m.data, pattern(m.ppid, 50_000))).toBe(true);
+    expect(pair.b.endpoint.counters["forward-tsn-received"]).toBeGreaterThan(0);
+    expect(pair.b.endpoint.usage().receiveBufferedBytes).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SctpUsageError } from "../../src/index.js";
+import { decodeSctpPacket, SctpUsageError } from "../../src/index.js";
 import { pattern, SctpPair, sameBytes } from "./sctp-pair.js";
 
 describe("termination (RFC 9260 §9)", () => {
@@ -87,5 +87,27 @@ describe("termination (RFC 9260 §9)", () => {
     pair.link.filter = () => false;
     pair.runUntil(() => pair.a.has("failed"), { maxTimeMs: 600_000 });
     expect(pair.a.event("failed")?.error.code).toBe("retransmission-limit");
+  });
+
+  it("a lost SHUTDOWN COMPLETE: the closed side still answers the repeated SHUTDOWN ACK (§8.4), both close cleanly", () => {
+    // Regression: a closed association dropped everything, so the peer retransmitted SHUTDOWN ACK until
+    // it failed with retransmission-limit.
+    const pair = new SctpPair({ seed: 86, link: { delayMs: 20 } });
+    pair.connectBoth();
+    let lost = 0;
+    pair.link.filter = (_from, data) => {
+      const d = decodeSctpPacket(data, { acceptZeroChecksum: true });
+      if (lost === 0 && d.ok && d.value.chunks[0]?.type === "shutdown-complete") {
+        lost++;
+        return false;
+      }
+      return true;
+    };
+    pair.a.endpoint.shutdown(pair.now);
+    pair.driver.flush();
+    pair.runUntil(() => pair.a.has("closed") && pair.b.has("closed"));
+    expect(lost).toBe(1);
+    expect(pair.b.event("closed")?.reason).toBe("shutdown");
+    expect(pair.b.has("failed")).toBe(false);
   });
 });

@@ -8,7 +8,7 @@ describe("flow control: the peer's receive window (RFC 9260 §6.1, §6.2)", () =
     const pair = new SctpPair({
       seed: 71,
       link: { delayMs: 20, mtu: 1200 },
-      b: { receiveWindowBytes: WINDOW },
+      b: { receiveWindowBytes: WINDOW, maxReceiveMessageSize: WINDOW },
     });
     pair.connectBoth();
     pair.b.reading = false;

@@ -86,10 +86,12 @@ describe("send queue: scheduling, fragmentation, bufferedAmount", () => {
     q.enqueue(msg(1, 10));
     expect(q.produce(100, 1000, false, 1)?.chunk.userData.length).toBe(1000);
     expect(q.expiredUnsent).toBe(1);
-    const next = q.produce(200, 1000, false, 2);
-    expect(next?.chunk.userData.length).toBe(10);
+    // Half-sent and expired: produce stops there (the end marker must take the next TSN first).
+    expect(q.produce(200, 1000, false, 2)).toBeUndefined();
     expect(q.abandoned.length).toBe(1);
     expect(q.abandoned[0]?.data.length).toBe(3000);
+    expect(q.abandoned[0]?.truncated).toBe(true);
+    expect(q.produce(200, 1000, false, 3)?.chunk.userData.length).toBe(10);
     expect(q.bufferedAmount(1)).toBe(0);
   });
 
