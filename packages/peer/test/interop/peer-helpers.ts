@@ -1,4 +1,5 @@
 import { expect } from "vitest";
+import type { BundleTransport } from "../../src/node/bundle-transport.js";
 import { type EncodedFrame, LocalTrack, type RemoteTrack } from "../../src/node/media-track.js";
 import {
   PeerConnection,
@@ -15,6 +16,14 @@ export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise
       timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
     }),
   ]);
+}
+
+/**
+ * The peer connection's bundle transport (private there): for tests that inject faults below it or watch
+ * the ICE transport's own events.
+ */
+export function bundleOf(pc: PeerConnection): BundleTransport {
+  return (pc as unknown as { readonly bundle: BundleTransport }).bundle;
 }
 
 export function connectionState(pc: PeerConnection, want: PeerConnectionState): Promise<void> {
