@@ -66,6 +66,7 @@ export type IceCounter =
   | "stun-unexpected-class"
   | "stun-non-symmetric-response"
   | "stun-role-conflict-sent"
+  | "stun-reply-larger-than-request"
   | "data-unknown-source"
   | "data-not-demuxable"
   | "remote-candidate-limit"
@@ -90,6 +91,7 @@ export const ICE_COUNTERS: readonly IceCounter[] = [
   "stun-unexpected-class",
   "stun-non-symmetric-response",
   "stun-role-conflict-sent",
+  "stun-reply-larger-than-request",
   "data-unknown-source",
   "data-not-demuxable",
   "remote-candidate-limit",
