@@ -4,9 +4,10 @@
  * transport: the connection fails, and does not go on as "connected" with every packet vanishing.
  */
 import { UsageError } from "@tern/ice";
+import { withTimeout } from "@tern/test-support";
 import { describe, expect, it, vi } from "vitest";
 import { vp8Clip } from "./media-fixtures.js";
-import { bundleOf, connectedOneWay, connectionState, withTimeout } from "./peer-helpers.js";
+import { bundleOf, connectedOneWay, connectionState } from "./peer-helpers.js";
 
 describe("bundle transport: errors from ice.send", () => {
   it("a UsageError (no selected pair) drops the datagram and counts it; the connection stays up", async () => {
