@@ -14,8 +14,13 @@ import {
   StunMethod,
 } from "../wire/stun-message-types.js";
 import type { TransportAddr } from "../wire/transport-address.js";
+import { addrKey } from "./check-list.js";
 import { roleConflict } from "./check-request.js";
 import type { IceCounter, IceCredentials, IceRole, Transmit } from "./ice-types.js";
+import { transactionKey } from "./stun-transaction.js";
+
+/** Transaction IDs remembered against replays from another address (a few seconds of checks). */
+const ANSWERED_TRANSACTIONS = 256;
 
 /** What the responder decided about an incoming check. */
 export type CheckVerdict =
@@ -34,12 +39,18 @@ export type CheckVerdict =
  * response with XOR-MAPPED-ADDRESS.
  *
  * No response is larger than the request that caused it: SOFTWARE is left out when it would make it so,
- * and a response still too large (an IPv6 address answering a minimal request) is dropped and counted. A
- * replay of a real check from a spoofed address therefore reflects fewer bytes than it costs.
+ * and a response still too large (an IPv6 address answering a minimal request) is dropped and counted.
+ *
+ * A captured check replayed from another address is authentic but not the peer's: a retransmission comes
+ * from where the first copy came (RFC 8489 §6.2.1), so a transaction ID already answered at one address
+ * and seen again from another is dropped and counted. The replay neither gets an answer nor becomes a
+ * peer-reflexive candidate (which would open the ICE source filter to its address).
  */
 export class CheckResponder {
   private readonly localKey: Uint8Array;
   private readonly out: Transmit[] = [];
+  /** Transaction IDs answered lately (hex), with the address they came from; the oldest forgotten first. */
+  private readonly answered = new Map<string, string>();
 
   constructor(
     private readonly local: IceCredentials,
@@ -82,6 +93,10 @@ export class CheckResponder {
       this.count("stun-bad-integrity");
       return { kind: "rejected" };
     }
+    if (!this.firstSeenFrom(msg.transactionId, from)) {
+      this.count("stun-replayed-transaction");
+      return { kind: "rejected" };
+    }
     const unknown = unknownComprehensionRequired(msg);
     if (unknown.length > 0) {
       this.count("stun-unknown-comprehension-required");
@@ -109,6 +124,20 @@ export class CheckResponder {
 
   pollTransmit(): Transmit | undefined {
     return this.out.shift();
+  }
+
+  /** Whether `txid` is new, or was last seen from `from` (a retransmission); remembers it. */
+  private firstSeenFrom(txid: Uint8Array, from: TransportAddr): boolean {
+    const key = transactionKey(txid);
+    const source = addrKey(from);
+    const seen = this.answered.get(key);
+    if (seen !== undefined) return seen === source;
+    if (this.answered.size >= ANSWERED_TRANSACTIONS) {
+      const oldest = this.answered.keys().next();
+      if (!oldest.done) this.answered.delete(oldest.value);
+    }
+    this.answered.set(key, source);
+    return true;
   }
 
   clear(): void {

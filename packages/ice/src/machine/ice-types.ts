@@ -67,6 +67,7 @@ export type IceCounter =
   | "stun-non-symmetric-response"
   | "stun-role-conflict-sent"
   | "stun-reply-larger-than-request"
+  | "stun-replayed-transaction"
   | "data-unknown-source"
   | "data-not-demuxable"
   | "remote-candidate-limit"
@@ -92,6 +93,7 @@ export const ICE_COUNTERS: readonly IceCounter[] = [
   "stun-non-symmetric-response",
   "stun-role-conflict-sent",
   "stun-reply-larger-than-request",
+  "stun-replayed-transaction",
   "data-unknown-source",
   "data-not-demuxable",
   "remote-candidate-limit",

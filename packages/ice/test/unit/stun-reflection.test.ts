@@ -125,12 +125,12 @@ describe("STUN reflection (issue 18)", () => {
 
   it("no answer is larger than its check: SOFTWARE is left out when it would not fit", () => {
     const a = agent({ software: "x".repeat(200) });
-    for (const address of ["10.0.0.2", "2001:db8::1234:5678:9abc:def0"]) {
+    for (const [i, address] of ["10.0.0.2", "2001:db8::1234:5678:9abc:def0"].entries()) {
       const req = encodeStunMessage(
         {
           method: StunMethod.Binding,
           class: "request",
-          transactionId: new Uint8Array(12).fill(4),
+          transactionId: new Uint8Array(12).fill(40 + i),
           attributes: [
             { type: "username", value: `${a.credentials.ufrag}:peer` },
             { type: "priority", value: 1 },
@@ -165,5 +165,34 @@ describe("STUN reflection (issue 18)", () => {
     big.handleDatagram(1, local, { address: "10.0.0.2", port: 6000 }, req);
     const d = decodeStunMessage(drain(big)[0] ?? new Uint8Array());
     expect(d.ok && getAttribute(d.value, "software")?.value).toBe("tern");
+  });
+
+  it("a real check replayed from another address gets no answer and teaches no candidate", () => {
+    const a = agent();
+    const check = encodeStunMessage(
+      {
+        method: StunMethod.Binding,
+        class: "request",
+        transactionId: new Uint8Array(12).fill(6),
+        attributes: [
+          { type: "username", value: `${a.credentials.ufrag}:peer` },
+          { type: "priority", value: 1 },
+          { type: "ice-controlling", value: 5n },
+        ],
+      },
+      { integrityKey: shortTermKey(a.credentials.pwd), fingerprint: true },
+    );
+    const peer = { address: "10.0.0.2", port: 6000 };
+    a.handleDatagram(1, local, peer, check);
+    expect(drain(a).length).toBeGreaterThan(0); // the answer, and a triggered check
+    // the peer's retransmission (same address) is answered again
+    a.handleDatagram(2, local, peer, check);
+    expect(drain(a).length).toBe(1);
+    // an attacker's copy from elsewhere is not, and its address is no candidate
+    for (let port = 1; port <= 50; port++)
+      a.handleDatagram(3, local, { address: "198.51.100.7", port }, check);
+    expect(drain(a)).toEqual([]);
+    expect(a.counters["stun-replayed-transaction"]).toBe(50);
+    expect(a.remoteCandidates.some((c) => c.address === "198.51.100.7")).toBe(false);
   });
 });
