@@ -50,6 +50,7 @@ interface TargetReport {
   readonly throws: number;
   readonly hangs: number;
   readonly slowestMs: number;
+  readonly slowOutliers: number;
   readonly failure?: { readonly kind: string; readonly message: string; readonly file: string };
 }
 
@@ -80,6 +81,7 @@ function runOne(m: FuzzModule, name: string, args: Args): Promise<TargetReport> 
         throws: 0,
         hangs: 0,
         slowestMs: 0,
+        slowOutliers: 0,
         ...r,
       };
     };
@@ -120,6 +122,7 @@ function runOne(m: FuzzModule, name: string, args: Args): Promise<TargetReport> 
           throws: f?.kind === "throw" ? 1 : 0,
           hangs: f?.kind === "hang" ? 1 : 0,
           slowestMs: Math.round(r.slowestMs * 10) / 10,
+          slowOutliers: r.slowOutliers,
           ...(f ? { failure: { kind: f.kind, message: f.message, file } } : {}),
         }),
       );
@@ -159,7 +162,7 @@ async function main(): Promise<void> {
     console.log(
       `${r.target.padEnd(34)} ${String(r.runs).padStart(8)} inputs ${String(r.seconds).padStart(7)} s ` +
         `${String(r.inputsPerSecond).padStart(7)}/s corpus ${String(r.corpusFiles).padStart(3)} ` +
-        `slowest ${r.slowestMs} ms  ${verdict}`,
+        `slowest ${r.slowestMs} ms (${r.slowOutliers} pauses) ${verdict}`,
     );
   }
   const commit = execFileSync("git", ["rev-parse", "HEAD"], { cwd: REPO_ROOT }).toString().trim();
