@@ -143,8 +143,10 @@ async function main(): Promise<void> {
       const full = `${m.pkg}/${t.name}`;
       if (args.filters.length > 0 && !args.filters.some((f) => full.includes(f))) continue;
       jobs.push({ m, name: t.name });
-      // the seeds as the campaign starts from them, committed with the corpus
-      for (const s of t.seeds?.() ?? []) writeCorpusEntry(m.corpusDir, t.name, "seed", s);
+      // the seeds as the first campaign started from them, committed with the corpus (once: some seeds,
+      // such as DTLS flights with fresh certificates and ECDSA signatures, differ from load to load)
+      if (!readCorpus(m.corpusDir, t.name).some((e) => e.file.includes("/seed-")))
+        for (const s of t.seeds?.() ?? []) writeCorpusEntry(m.corpusDir, t.name, "seed", s);
     }
   }
   if (args.list) {
