@@ -1,6 +1,7 @@
 /**
  * Soak (pnpm test:soak): churn. 500 connect/close cycles of two Tern peers on loopback, then 200 pairs
- * closed in the middle of connecting (at a seeded point between the offer and "connected"). Afterwards
+ * closed in the middle of connecting (in turn after each step of the offer/answer, while ICE checks, and
+ * once ICE is connected but DTLS is not). Afterwards
  * handles, file descriptors and timers are back to their baseline, and the heap within a few MB of it.
  * TERN_SOAK_CHURN_CYCLES / TERN_SOAK_CHURN_ABORTS shorten it.
  */
@@ -14,34 +15,62 @@ import { soakPair } from "./soak-pair.js";
 const CYCLES = Number(process.env.TERN_SOAK_CHURN_CYCLES ?? 500);
 const ABORTS = Number(process.env.TERN_SOAK_CHURN_ABORTS ?? 200);
 
-/** Offer/answer between two fresh peers, closed after `closeAfterMs` (0: at once, before connecting). */
-async function abortedConnect(closeAfterMs: number): Promise<boolean> {
+/** Where in connecting a pair is closed: after each step of the offer/answer, then during ICE and DTLS. */
+const ABORT_STAGES = [
+  "after createOffer",
+  "after the offer is set locally",
+  "after the offer is set remotely",
+  "after the answer is set locally",
+  "after the answer is set remotely",
+  "when ICE is checking",
+  "when ICE is connected, DTLS not yet",
+] as const;
+
+/**
+ * Offer/answer between two fresh peers, closed at `stage`. Returns whether the pair was closed before it
+ * was "connected" (the point of the exercise).
+ */
+async function abortedConnect(stage: number): Promise<boolean> {
   const a = new PeerConnection({ iceAddresses: ["127.0.0.1"], mdns: false });
   const b = new PeerConnection({ iceAddresses: ["127.0.0.1"], mdns: false });
   a.on("icecandidate", (e) => void b.addIceCandidate(e.candidate).catch(() => undefined));
   b.on("icecandidate", (e) => void a.addIceCandidate(e.candidate).catch(() => undefined));
   a.addTransceiver("video");
-  let connectedBeforeClose = false;
+  let connected = false;
   a.on("connectionstatechange", (s) => {
-    if (s === "connected") connectedBeforeClose = true;
+    if (s === "connected") connected = true;
   });
-  const closing = new Promise<void>((resolve) =>
-    setTimeout(() => void Promise.all([a.close(), b.close()]).then(() => resolve()), closeAfterMs),
+  const iceReached = (want: "checking" | "connected"): Promise<void> =>
+    new Promise((resolve) =>
+      a.on("iceconnectionstatechange", (s) => {
+        if (s === want || (want === "checking" && s === "connected")) resolve();
+      }),
+    );
+  const checking = iceReached("checking");
+  const iceConnected = iceReached("connected");
+  const close = async (): Promise<boolean> => {
+    const before = !connected;
+    await withTimeout(Promise.all([a.close(), b.close()]), 10_000, `closing ${ABORT_STAGES[stage]}`);
+    expect(a.connectionState).toBe("closed");
+    expect(b.connectionState).toBe("closed");
+    return before;
+  };
+  const offer = await a.createOffer();
+  if (stage === 0) return close();
+  await a.setLocalDescription(offer);
+  if (stage === 1) return close();
+  await b.setRemoteDescription(a.localDescription as never);
+  if (stage === 2) return close();
+  await b.setLocalDescription(await b.createAnswer());
+  if (stage === 3) return close();
+  await a.setRemoteDescription(b.localDescription as never);
+  if (stage === 4) return close();
+  await withTimeout(
+    stage === 5 ? checking : iceConnected,
+    10_000,
+    `ICE ${stage === 5 ? "checking" : "connected"}`,
   );
-  try {
-    await a.setLocalDescription(await a.createOffer());
-    await b.setRemoteDescription(a.localDescription as never);
-    await b.setLocalDescription(await b.createAnswer());
-    await a.setRemoteDescription(b.localDescription as never);
-    await Promise.race([connectionState(a, "connected"), closing]);
-  } catch {
-    // closed under our feet: the point of the exercise
-  }
-  const reached = connectedBeforeClose;
-  await withTimeout(closing, 10_000, "an aborted pair to close");
-  expect(a.connectionState).toBe("closed");
-  expect(b.connectionState).toBe("closed");
-  return !reached;
+  return close();
 }
 
 describe("soak: churn", () => {
@@ -60,11 +89,9 @@ describe("soak: churn", () => {
       }
     }
     const cyclesSeconds = (performance.now() - t0) / 1000;
-    let seed = 7;
     let closedBeforeConnected = 0;
     for (let i = 1; i <= ABORTS; i++) {
-      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-      if (await abortedConnect(seed % 40)) closedBeforeConnected++;
+      if (await abortedConnect(i % ABORT_STAGES.length)) closedBeforeConnected++;
       if (i % 100 === 0) {
         const r = resources();
         trace.push({ after: CYCLES + i, handles: r.handles, fds: r.fds, timers: r.timers, heapMB: r.heapMB });
@@ -85,6 +112,6 @@ describe("soak: churn", () => {
     expect(end.fds).toBeLessThanOrEqual(baseline.fds);
     expect(end.timers).toBeLessThanOrEqual(baseline.timers);
     expect(end.heapMB).toBeLessThan(baseline.heapMB + 8);
-    expect(closedBeforeConnected).toBeGreaterThan(ABORTS / 2);
+    expect(closedBeforeConnected).toBe(ABORTS);
   });
 });
