@@ -5,9 +5,10 @@
  * packets, and replays of B's real STUN, DTLS and SRTP datagrams. Media keeps its rate, neither side's
  * connection state moves, and what the attacker sent is accounted for by A's drop counters (by reason)
  * plus the kernel's receive-buffer drops. Then a STUN flood: no reply larger than its request, fewer bytes
- * out than in. TERN_SOAK_FLOOD_MS / TERN_SOAK_FLOOD_RATE change the flood.
+ * out than in; and one at the STUN server, whose replies are rate-limited. TERN_SOAK_FLOOD_MS / TERN_SOAK_FLOOD_RATE change the flood.
  */
 import { Worker } from "node:worker_threads";
+import { startStunServer } from "@tern/ice";
 import { describe, expect, it } from "vitest";
 import { vp8Clip } from "../interop/media-fixtures.js";
 import { bundleOf } from "../interop/peer-helpers.js";
@@ -191,6 +192,24 @@ describe("soak: hostile datagrams at a live connection", () => {
     } finally {
       await pair.close();
       proxy.close();
+    }
+  });
+
+  it("a STUN flood at the STUN server: replies rate-limited, far fewer bytes out than in", async () => {
+    const server = await startStunServer({ port: 0, host: "127.0.0.1" });
+    try {
+      const r = await attack(
+        { address: "127.0.0.1", port: server.address.port },
+        ["stun-bare", "stun-software", "stun-username"],
+        [],
+        Math.min(FLOOD_MS, 10_000),
+      );
+      const counters = { ...server.counters };
+      report("stun-server-flood", { attacker: r, server: counters });
+      expect(r.receivedBytes).toBeLessThan(r.sentBytes / 10);
+      expect(counters["drop-rate-limited"]).toBeGreaterThan(0);
+    } finally {
+      await server.close();
     }
   });
 });
