@@ -170,18 +170,27 @@ function answerCheck(req: DecodedStunMessage, from: TransportAddr): Uint8Array {
 /**
  * Input: byte 0 bit 0 picks controlling; then u16-prefixed chunks, each a control byte (bits 0-1: the
  * source address; bit 2: instead of the bytes, the peer answers A's latest check; bits 3-7: ms × 20 to
- * advance first) and a datagram. Invariant: no STUN response is larger than the largest datagram its
- * destination sent (no amplification).
+ * advance first) and a datagram. Invariants: no STUN response is larger than the largest datagram its
+ * destination sent (no amplification), and none goes to an address whose datagram was a copy of another
+ * address's (a replayed check; the soak flood found those answered).
  */
 function runLiveAgent(input: Uint8Array): void {
   const controlling = ((input[0] ?? 0) & 1) === 1;
   const a = liveAgent(controlling);
   const largestFrom = new Map<string, number>();
+  /** Datagrams seen, by content, with the first address that sent them; and replayed transactions. */
+  const firstSender = new Map<string, string>();
+  const replayed = new Set<string>();
   let lastCheck: DecodedStunMessage | undefined;
   const onTransmit = (to: TransportAddr, data: Uint8Array): void => {
     const d = decodeStunMessage(data);
     if (!d.ok) return;
     const key = `${to.address}|${to.port}`;
+    if (
+      (d.value.class === "success" || d.value.class === "error") &&
+      replayed.has(`${key}/${Buffer.from(d.value.transactionId).toString("hex")}`)
+    )
+      throw new FuzzInvariantError(`answered ${key}'s replay of another address's check`);
     if (d.value.class === "request" && to.port === PEER.port && to.address === PEER.address)
       lastCheck = d.value;
     if (
@@ -205,6 +214,11 @@ function runLiveAgent(input: Uint8Array): void {
     }
     const key = `${from.address}|${from.port}`;
     largestFrom.set(key, Math.max(largestFrom.get(key) ?? 0, data.length));
+    const content = Buffer.from(data).toString("hex");
+    const first = firstSender.get(content);
+    if (first === undefined) firstSender.set(content, key);
+    else if (first !== key && data.length >= 20 && (data[0] ?? 0) <= 3)
+      replayed.add(`${key}/${Buffer.from(data.subarray(8, 20)).toString("hex")}`);
     a.handleDatagram(now, LOCAL, from, data);
     drainAgent(a, onTransmit);
   }
@@ -226,7 +240,7 @@ function liveAgentSeeds(): Uint8Array[] {
       Uint8Array.of(4 | (3 << 3)),
       Uint8Array.of(1 << 3, ...peerCheck(controlling, txid(2), true)),
       Uint8Array.of(4 | (12 << 3)),
-      Uint8Array.of(1, ...peerCheck(controlling, txid(3), true)), // a replay of a real check from a stranger
+      Uint8Array.of(1, ...peerCheck(controlling, txid(2), true)), // the real check again, from a stranger
       Uint8Array.of(0, 0x17, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 1, 0, 3, 1, 2, 3), // DTLS-looking data
       Uint8Array.of(0, ...(RFC5769[0] ?? [])),
     ];
