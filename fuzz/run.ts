@@ -9,7 +9,7 @@
  * shared buffer. Seeds are written to the corpus too (`seed-…`). Results: fuzz/results/latest.json.
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { type CampaignResult, readCorpus, writeCorpusEntry } from "@tern/test-support";
@@ -170,10 +170,20 @@ async function main(): Promise<void> {
   const commit = execFileSync("git", ["rev-parse", "HEAD"], { cwd: REPO_ROOT }).toString().trim();
   const out = join(REPO_ROOT, "fuzz", "results");
   mkdirSync(out, { recursive: true });
-  const name = args.filters.length === 0 && args.runs >= 1_000_000 ? "latest.json" : "partial.json";
+  // A run at full scale updates latest.json target by target (a re-run of some targets keeps the others'
+  // results, each with the commit it ran on); smaller runs go to partial.json.
+  const full = args.runs >= 1_000_000;
+  const file = join(out, full ? "latest.json" : "partial.json");
+  const previous: { reports?: (TargetReport & { commit: string })[] } =
+    full && existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {};
+  const fresh = reports.map((r) => ({ ...r, commit, node: process.version, date: new Date().toISOString() }));
+  const merged = [
+    ...(previous.reports ?? []).filter((p) => !fresh.some((r) => r.target === p.target)),
+    ...fresh,
+  ].sort((a, b) => a.target.localeCompare(b.target));
   writeFileSync(
-    join(out, name),
-    `${JSON.stringify({ commit, date: new Date().toISOString(), node: process.version, ...args, reports }, null, 2)}\n`,
+    file,
+    `${JSON.stringify({ runs: args.runs, seed: args.seed, timeBoundMs: args.timeBoundMs, reports: merged }, null, 2)}\n`,
   );
   const failed = reports.filter((r) => r.failure);
   console.log(`fuzz: ${reports.length - failed.length}/${reports.length} targets clean`);

@@ -181,6 +181,7 @@ function runLiveAgent(input: Uint8Array): void {
   /** Datagrams seen, by content, with the first address that sent them; and replayed transactions. */
   const firstSender = new Map<string, string>();
   const replayed = new Set<string>();
+  const ownTransactions = new Set<string>();
   let lastCheck: DecodedStunMessage | undefined;
   const onTransmit = (to: TransportAddr, data: Uint8Array): void => {
     const d = decodeStunMessage(data);
@@ -217,8 +218,12 @@ function runLiveAgent(input: Uint8Array): void {
     const content = Buffer.from(data).toString("hex");
     const first = firstSender.get(content);
     if (first === undefined) firstSender.set(content, key);
-    else if (first !== key && data.length >= 20 && (data[0] ?? 0) <= 3)
-      replayed.add(`${key}/${Buffer.from(data.subarray(8, 20)).toString("hex")}`);
+    if (data.length >= 20 && (data[0] ?? 0) <= 3) {
+      // a copy of another address's datagram, in a transaction this address had not used itself
+      const tx = `${key}/${Buffer.from(data.subarray(8, 20)).toString("hex")}`;
+      if (first !== undefined && first !== key && !ownTransactions.has(tx)) replayed.add(tx);
+      ownTransactions.add(tx);
+    }
     a.handleDatagram(now, LOCAL, from, data);
     drainAgent(a, onTransmit);
   }
