@@ -8,7 +8,6 @@
 import { withTimeout } from "@tern/test-support";
 import { describe, expect, it } from "vitest";
 import { PeerConnection } from "../../src/node/peer-connection.js";
-import { connectionState } from "../interop/peer-helpers.js";
 import { report, resources } from "./soak-metrics.js";
 import { soakPair } from "./soak-pair.js";
 
