@@ -10,6 +10,7 @@ import {
   IceTransport,
   secureRandom,
   silentLogger,
+  UsageError,
 } from "@tern/ice";
 import type { Logger } from "pino";
 import { type PeerConnectionState, peerConnectionState } from "../machine/connection-state.js";
@@ -61,6 +62,10 @@ export class BundleTransport {
     () => this.now(),
   );
   private dtlsFailed = false;
+  /** Datagrams dropped because ICE had no selected pair (yet, or any more). */
+  datagramsWithoutPair = 0;
+  /** An error `ice.send` threw that was not "no selected pair": the transport below is broken. */
+  sendError: Error | undefined;
   private _closing = false;
   private dtlsClosed = false;
 
@@ -228,8 +233,11 @@ export class BundleTransport {
     for (let d = s.pollTransmit(); d; d = s.pollTransmit()) {
       try {
         ice?.send(d);
-      } catch {
-        // no selected pair (yet, or any more): the datagram is lost, as on a wire
+      } catch (err) {
+        // No selected pair (yet, or any more): the datagram is lost, as on a wire. Anything else is not a
+        // lost packet but a broken transport (or our bug): it fails the connection, once, and is logged.
+        if (err instanceof UsageError) this.datagramsWithoutPair++;
+        else this.failSend(err);
       }
     }
     for (let e = s.pollEvent(); e; e = s.pollEvent()) {
@@ -286,6 +294,13 @@ export class BundleTransport {
     this.setConnectionState("closed");
   }
 
+  private failSend(err: unknown): void {
+    if (this.sendError) return;
+    this.sendError = err instanceof Error ? err : new Error(String(err));
+    this.log.error({ err: this.sendError }, "sending on the ICE transport failed; the connection fails");
+    this.updateConnectionState();
+  }
+
   private armTimer(): void {
     if (this.host.connectionState === "closed") this.timer.clear();
     else this.timer.arm(this._session?.pollTimeout());
@@ -298,7 +313,7 @@ export class BundleTransport {
         ice: this.host.iceConnectionState,
         dtlsStarted: this._session?.dtls !== undefined,
         dtlsConnected: this._session?.srtp !== undefined,
-        dtlsFailed: this.dtlsFailed,
+        dtlsFailed: this.dtlsFailed || this.sendError !== undefined,
         dtlsClosed: this.dtlsClosed,
       }),
     );
