@@ -100,10 +100,10 @@ describe("werift", () => {
     // Application data both ways over the association (the record layer, not only the exporter).
     const atWerift = new Promise<Buffer>((resolve) => client.onData.subscribe((d) => resolve(d)));
     socket.send(new TextEncoder().encode("to the werift client"));
-    expect((await withTimeout(atWerift, "werift data")).toString()).toBe("to the werift client");
+    expect((await withTimeout(atWerift, 8000, "werift data")).toString()).toBe("to the werift client");
     const atTern = new Promise<Uint8Array>((resolve) => socket.once("data", resolve));
     await client.send(Buffer.from("to the Tern server"));
-    expect(Buffer.from(await withTimeout(atTern, "tern data")).toString()).toBe("to the Tern server");
+    expect(Buffer.from(await withTimeout(atTern, 8000, "tern data")).toString()).toBe("to the Tern server");
   });
 
   it("werift client without extended master secret is refused by a Tern server (RFC 7627 §5.3)", async () => {
@@ -119,7 +119,7 @@ describe("werift", () => {
       () => void transport.close(),
     );
     void client.connect().catch(() => undefined);
-    const e = await withTimeout(failed, "Tern refusal");
+    const e = await withTimeout(failed, 8000, "Tern refusal");
     expect(e.message).toMatch(/insufficient-security/);
   });
 });
