@@ -31,3 +31,4 @@ export type { StatsEntry, StatsReport } from "./node/peer-stats.js";
 export type { SenderParameters, TransceiverDirection } from "./node/rtp-transceiver.js";
 export { type RtpCapabilities, type RtpCodec, rtpCapabilities } from "./node/transceiver-checks.js";
 export * from "./sdp/index.js";
+export * from "./w3c/index.js";

@@ -15,6 +15,8 @@ export class MediaSendPath {
   /** Outgoing media of every sender waits here when the session paces. */
   readonly pacer: Pacer | undefined;
   private readonly senderPacers = new Map<string, Pacer>();
+  /** Senders removed, by SSRC: one that comes back (removeTrack then addTrack) goes on where it stopped. */
+  private readonly retired = new Map<number, RtpSender>();
   /** `now` of the frame being packetized (for the pacers, from the packetizer's callback). */
   private sendingAt = 0;
   private sendingMid = "";
@@ -30,32 +32,44 @@ export class MediaSendPath {
 
   /**
    * The negotiated senders. A sender whose mid, SSRC and payload type are unchanged is kept (its sequence
-   * numbers and history go on across renegotiation); a sender no longer listed is removed. Returns the SSRCs
-   * of the senders removed (for an RTCP BYE, RFC 3550 §6.6).
+   * numbers and history go on across renegotiation); a sender no longer listed is removed. A sender on an
+   * SSRC that sent before continues its sequence numbers (the peer's SRTP replay window would drop a
+   * restart). Returns the SSRCs of the senders removed (for an RTCP BYE, RFC 3550 §6.6).
    */
   configure(configs: readonly RtpSenderConfig[]): number[] {
     const removed: number[] = [];
     const keep = new Set(configs.map((c) => c.mid));
     for (const [mid, s] of this.senders) {
       if (keep.has(mid)) continue;
-      this.senders.delete(mid);
-      this.sendersBySsrc.delete(s.config.ssrc);
-      this.senderPacers.delete(mid);
+      this.retire(mid, s);
       removed.push(s.config.ssrc);
     }
     for (const cfg of configs) {
       const existing = this.senders.get(cfg.mid);
       if (existing && existing.config.ssrc === cfg.ssrc && existing.config.payloadType === cfg.payloadType)
         continue;
-      if (existing && existing.config.ssrc !== cfg.ssrc) {
-        this.sendersBySsrc.delete(existing.config.ssrc);
-        removed.push(existing.config.ssrc);
+      if (existing) {
+        this.retire(cfg.mid, existing);
+        if (existing.config.ssrc !== cfg.ssrc) removed.push(existing.config.ssrc);
       }
-      const s = new RtpSender(cfg, this.random);
+      const before = this.retired.get(cfg.ssrc);
+      this.retired.delete(cfg.ssrc);
+      const s =
+        before && before.config.payloadType === cfg.payloadType && before.config.codec === cfg.codec
+          ? before
+          : new RtpSender(cfg, this.random, before);
       this.senders.set(cfg.mid, s);
       this.sendersBySsrc.set(cfg.ssrc, s);
     }
     return removed;
+  }
+
+  private retire(mid: string, s: RtpSender): void {
+    this.senders.delete(mid);
+    this.sendersBySsrc.delete(s.config.ssrc);
+    this.senderPacers.delete(mid);
+    if (this.retired.size >= 64) this.retired.delete(this.retired.keys().next().value as number);
+    this.retired.set(s.config.ssrc, s);
   }
 
   /** W3C RTCRtpEncodingParameters.maxBitrate for the sender of `mid` (undefined: no limit of its own). */

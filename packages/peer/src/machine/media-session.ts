@@ -183,6 +183,7 @@ export class MediaSession {
       return;
     }
     const p = decoded.value;
+    if (this.byes.size > 0) this.byes.delete(p.ssrc); // it said BYE, and sends again (a renegotiation)
     let r = this.router.media(p.ssrc);
     const repairs = r ? undefined : this.router.repaired(p.ssrc);
     if (r) {
