@@ -24,6 +24,12 @@ export interface DtlsOptions {
   readonly namedGroups?: readonly EcdheGroup[];
   /** DTLS-SRTP protection profiles in preference order (RFC 5764); empty or absent: no use_srtp. */
   readonly srtpProfiles?: readonly number[];
+  /**
+   * use_srtp is offered (client) or accepted (server) as usual, but a peer that does not negotiate it does
+   * not fail the handshake: it completes without an SRTP profile (a WebRTC session with only a data
+   * channel, RFC 8261). Default false: with `srtpProfiles`, SRTP is required.
+   */
+  readonly srtpOptional?: boolean;
   /** The peer's certificate must match one of these (SDP a=fingerprint); absent: any certificate. */
   readonly remoteFingerprints?: readonly CertificateFingerprint[];
   /** Server: send a CertificateRequest (mutual auth). Default: true when remoteFingerprints is set. */
@@ -59,6 +65,7 @@ export interface ResolvedOptions {
   readonly cipherSuites: readonly CipherSuiteInfo[];
   readonly namedGroups: readonly EcdheGroup[];
   readonly srtpProfiles: readonly number[];
+  readonly srtpOptional: boolean;
   readonly remoteFingerprints: readonly CertificateFingerprint[] | undefined;
   readonly requestClientCertificate: boolean;
   readonly requireExtendedMasterSecret: boolean;
@@ -108,6 +115,7 @@ export function resolveOptions(o: DtlsOptions): ResolvedOptions {
     cipherSuites: usable,
     namedGroups,
     srtpProfiles,
+    srtpOptional: o.srtpOptional ?? false,
     remoteFingerprints: o.remoteFingerprints,
     requestClientCertificate: o.requestClientCertificate ?? o.remoteFingerprints !== undefined,
     requireExtendedMasterSecret: o.requireExtendedMasterSecret ?? true,

@@ -158,7 +158,7 @@ export class ServerHandshake {
     const useSrtp = findExtension(ch.extensions, "use_srtp");
     if (o.srtpProfiles.length > 0) {
       srtpProfile = o.srtpProfiles.find((p) => useSrtp?.profiles.includes(p) === true);
-      if (srtpProfile === undefined)
+      if (srtpProfile === undefined && !o.srtpOptional)
         return this.io.fail("handshake-failure", "no SRTP protection profile in common");
     }
 

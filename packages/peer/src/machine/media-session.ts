@@ -111,7 +111,7 @@ export class MediaSession {
     remoteFingerprints: readonly CertificateFingerprint[],
   ): void {
     if (this.closed) return;
-    this.dtlsTransport.start(now, role, remoteFingerprints);
+    this.dtlsTransport.start(now, role, remoteFingerprints, !this.mediaNegotiated);
   }
 
   /**

@@ -104,7 +104,7 @@ export function checkConfiguration(config: PeerConnectionConfig, previous?: Peer
   if (previous === undefined) return;
   if (config.certificates !== undefined && config.certificates !== previous.certificates)
     throw domError("InvalidModificationError", "certificates cannot change");
-  if (config.bundlePolicy !== undefined && config.bundlePolicy !== (previous.bundlePolicy ?? "balanced"))
+  if (config.bundlePolicy !== undefined && config.bundlePolicy !== (previous.bundlePolicy ?? "max-bundle"))
     throw domError("InvalidModificationError", "bundlePolicy cannot change");
   if (config.rtcpMuxPolicy !== undefined && config.rtcpMuxPolicy !== "require")
     throw domError("InvalidModificationError", "rtcpMuxPolicy cannot change");
