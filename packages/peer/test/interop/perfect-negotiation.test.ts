@@ -14,8 +14,9 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LocalTrack } from "../../src/node/media-track.js";
 import { PeerConnection } from "../../src/node/peer-connection.js";
-import { RTCPeerConnection, type RTCSessionDescriptionInit } from "../../src/w3c/index.js";
+import { RTCPeerConnection } from "../../src/w3c/index.js";
 import { withTimeout } from "./peer-helpers.js";
+import { perfectNegotiation, SignalingChannel } from "./spec-perfect-negotiation.js";
 import { flows, LOOPBACK } from "./tern-pair.js";
 
 type Server = Awaited<ReturnType<typeof startSignalingServer>>;
@@ -51,101 +52,6 @@ function prng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
-
-/** The spec example's SignalingChannel: `send({ description | candidate })`, `onmessage({ data })`. */
-class SignalingChannel {
-  onmessage:
-    | ((ev: { data: { description?: RTCSessionDescriptionInit; candidate?: unknown } }) => void)
-    | null = null;
-  constructor(
-    private readonly client: SignalingClient,
-    private readonly room: string,
-    private readonly to: string,
-  ) {
-    client.on("signal", (m: RelayedMessage) => {
-      if (m.from !== to) return;
-      if (m.type === "offer" || m.type === "answer")
-        this.onmessage?.({ data: { description: { type: m.type, sdp: m.sdp } } });
-      else if (m.type === "candidate") this.onmessage?.({ data: { candidate: m.candidate } });
-    });
-  }
-  send(message: { description?: { type: string; sdp: string } | null; candidate?: unknown }): void {
-    const { room, to } = this;
-    if (message.description) {
-      const d = message.description;
-      if (d.type === "offer" || d.type === "answer") this.client.send({ type: d.type, room, to, sdp: d.sdp });
-    } else if (message.candidate) {
-      const c = JSON.parse(JSON.stringify(message.candidate)) as {
-        candidate: string;
-        sdpMid: string | null;
-        sdpMLineIndex: number | null;
-        usernameFragment?: string | null;
-      };
-      this.client.send({
-        type: "candidate",
-        room,
-        to,
-        candidate: { ...c, usernameFragment: c.usernameFragment ?? undefined },
-      });
-    } else this.client.send({ type: "end-of-candidates", room, to });
-  }
-}
-
-/**
- * The W3C webrtc-pc "Perfect negotiation example" (§10.7), as the spec writes it; only `console.error`
- * became `errors.push`.
- */
-function perfectNegotiation(
-  pc: RTCPeerConnection,
-  signaler: SignalingChannel,
-  polite: boolean,
-  errors: unknown[],
-  onCollision: () => void,
-): void {
-  let makingOffer = false;
-  pc.onnegotiationneeded = async () => {
-    try {
-      makingOffer = true;
-      await pc.setLocalDescription();
-      signaler.send({ description: pc.localDescription });
-    } catch (err) {
-      errors.push(err);
-    } finally {
-      makingOffer = false;
-    }
-  };
-  pc.onicecandidate = ({ candidate }) => signaler.send({ candidate });
-  let ignoreOffer = false;
-  let isSettingRemoteAnswerPending = false;
-  signaler.onmessage = async ({ data: { description, candidate } }) => {
-    try {
-      if (description) {
-        const readyForOffer =
-          !makingOffer && (pc.signalingState === "stable" || isSettingRemoteAnswerPending);
-        const offerCollision = description.type === "offer" && !readyForOffer;
-        if (offerCollision) onCollision(); // (the test's count, not in the example)
-        ignoreOffer = !polite && offerCollision;
-        if (ignoreOffer) return;
-        isSettingRemoteAnswerPending = description.type === "answer";
-        await pc.setRemoteDescription(description);
-        isSettingRemoteAnswerPending = false;
-        if (description.type === "offer") {
-          await pc.setLocalDescription();
-          signaler.send({ description: pc.localDescription });
-        }
-      } else if (candidate) {
-        try {
-          await pc.addIceCandidate(candidate as RTCIceCandidateInitLike);
-        } catch (err) {
-          if (!ignoreOffer) throw err;
-        }
-      }
-    } catch (err) {
-      errors.push(err);
-    }
-  };
-}
-type RTCIceCandidateInitLike = Parameters<RTCPeerConnection["addIceCandidate"]>[0];
 
 /**
  * Adds `kinds` as tracks: the first at once (both sides do: their first offers cross — glare for sure),
