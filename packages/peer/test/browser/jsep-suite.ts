@@ -41,7 +41,7 @@ export function jsepSuite(name: BrowserName): void {
             const notes = await run(page);
             console.log(`${name} ${title}:\n  ${notes.join("\n  ")}`);
           } catch (err) {
-            console.log(`${name} ${title} FAILED; page console:\n${page.console.join("\n")}`);
+            console.log(`${name} ${title} FAILED: ${String(err)}; page console:\n${page.console.join("\n")}`);
             throw err;
           } finally {
             await page.call("close").catch(() => undefined);

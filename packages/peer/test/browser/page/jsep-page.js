@@ -1,6 +1,6 @@
 // The browser side of the JSEP cells (packages/peer/test/browser/jsep-suite.ts): renegotiation both ways,
 // perfect negotiation over @tern/signaling's browser client, a data-only offer, and simple-peer. Driven
-// from Node through `window.jsepPage` with page.evaluate. Plain JavaScript: served as is.
+// from Node through `window.jsepPage` (as `window.ternPage`, which browser-launch.ts calls) with page.evaluate. Plain JavaScript: served as is.
 
 (() => {
   /** @type {RTCPeerConnection | undefined} */
@@ -234,5 +234,7 @@
       return { ...window.simple.got, connection: p.connectionState, stats: await inbound(p) };
     },
   };
+  // browser-launch.ts calls window.ternPage[method].
+  window.ternPage = window.jsepPage;
   log("ready", navigator.userAgent);
 })();
