@@ -73,8 +73,9 @@ export function buildOffer(
   session: LocalSession,
   transport: LocalTransport,
   cname: string,
+  extmapIds: ReadonlyMap<string, number>,
 ): SessionDescription {
-  return createOffer({ session, transceivers: offerLines(set, layout, cname) }, { transport });
+  return createOffer({ session, transceivers: offerLines(set, layout, cname) }, { transport, extmapIds });
 }
 
 /**

@@ -12,6 +12,7 @@ import {
   checkRemoteCandidate,
   createSessionId,
   type Direction,
+  extmapIdsOf,
   type IceCandidateInit,
   INITIAL_JSEP_STATE,
   type JsepState,
@@ -402,6 +403,7 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> implement
     const layout = this.set.layout(this.descriptionMids());
     const transport = this.bundle.localTransport(cert);
     const restart = this.pendingRestart;
+    const current = this.jsep.currentRemoteDescription;
     const desc = buildOffer(
       this.set,
       layout,
@@ -416,6 +418,7 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> implement
           }
         : transport,
       this.cname,
+      current ? extmapIdsOf(this.parse(current.sdp)) : new Map(),
     );
     const sdp = writeSessionDescription(desc);
     this.descriptions.remember(sdp, desc);

@@ -42,6 +42,8 @@ export interface OfferOptions {
   readonly capabilities?: LocalCapabilities;
   /** Our SCTP port and max-message-size for a data m= section (default 5000 / 262144). */
   readonly sctp?: LocalSctp;
+  /** Header extension ids the session already uses, by URI: kept (RFC 8829 §5.2.2). */
+  readonly extmapIds?: ReadonlyMap<string, number>;
 }
 
 /** RFC 8843 §5 / RFC 8829 §5.1.1: the RTP/SAVPF profile over DTLS-SRTP. */
@@ -119,7 +121,7 @@ function offerSection(
   if (new Set(pts).size !== pts.length || !pts.every((pt) => Number.isInteger(pt) && pt >= 0 && pt <= 127)) {
     throw new UsageError(`payload types clash or are out of range for mid ${t.mid}`);
   }
-  const extmaps = offerExtmaps(t.kind, capabilities.headerExtensions);
+  const extmaps = offerExtmaps(t.kind, capabilities.headerExtensions, options.extmapIds);
   if (new Set(extmaps.map((e) => e.id)).size !== extmaps.length) throw new UsageError("extmap ids clash");
   const base = {
     ...emptyMediaSection(t.kind, 0, RTP_PROTOCOL),

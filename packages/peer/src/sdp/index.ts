@@ -20,6 +20,7 @@ export {
   answerFmtp,
   answerPayloads,
   codecMatches,
+  extmapIdsOf,
   intersectFeedback,
   isRtx,
   offerExtmaps,

@@ -166,3 +166,28 @@ describe("renegotiation between Tern peers", () => {
 function fail(message: string): never {
   throw new Error(message);
 }
+
+describe("renegotiation after a browser's offer (Firefox 153's, test/vectors)", () => {
+  it("a later Tern offer keeps the header extension ids the browser chose (Firefox refuses a remapped id)", async () => {
+    const { readFileSync } = await import("node:fs");
+    const firefox = readFileSync(new URL("../vectors/firefox-153-offer.sdp", import.meta.url), "utf8");
+    const pc = ternPeer();
+    try {
+      await pc.setRemoteDescription({ type: "offer", sdp: firefox });
+      await pc.setLocalDescription();
+      pc.addTrack(new LocalTrack("video"));
+      const offer = await pc.createOffer();
+      const theirs = parseSessionDescription(firefox);
+      const ours = parseSessionDescription(offer.sdp);
+      if (!theirs.ok || !ours.ok) throw new Error("unparsable");
+      const idOf = new Map<number, string>();
+      for (const e of theirs.value.media.flatMap((m) => m.extmaps)) idOf.set(e.id, e.uri);
+      const mine = ours.value.media.flatMap((m) => m.extmaps);
+      expect(mine.length).toBeGreaterThan(0);
+      for (const e of mine) if (idOf.has(e.id)) expect(e.uri).toBe(idOf.get(e.id));
+      expect(mine.find((e) => e.uri.endsWith("sdes:mid"))?.id).toBe(3);
+    } finally {
+      await pc.close();
+    }
+  });
+});
