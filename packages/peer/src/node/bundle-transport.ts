@@ -3,9 +3,7 @@ import {
   type Candidate,
   DeadlineTimer,
   generateIceCredentials,
-  type IceConnectionState,
   type IceCredentials,
-  type IceGatheringState,
   IceTransport,
   secureRandom,
   silentLogger,
@@ -16,25 +14,8 @@ import { MediaSession } from "../machine/media-session.js";
 import type { LocalTransport, RemoteTransport } from "../sdp/index.js";
 import { iceCandidateErrorOf, localCandidateLine } from "./ice-events.js";
 import { localTransport } from "./local-parameters.js";
-import type { PeerConnectionConfig, PeerConnectionEvents } from "./peer-connection-types.js";
-import type { Transceiver } from "./rtp-transceiver.js";
-
-/**
- * What the transport reads and writes on its peer connection: the transceivers, the public states and
- * timings, and the events (emitted there, in the order the transport sees them).
- */
-export interface BundleTransportHost {
-  readonly transceivers: readonly Transceiver[];
-  connectionState: PeerConnectionState;
-  iceConnectionState: IceConnectionState;
-  iceGatheringState: IceGatheringState;
-  readonly timings: { iceConnected?: number; dtlsConnected?: number };
-  /** The mid candidates are signaled for (the first m= section of the BUNDLE group). */
-  readonly transportMid: string | null;
-  emit<K extends keyof PeerConnectionEvents>(event: K, ...args: PeerConnectionEvents[K]): boolean;
-  /** A bug caught by the guard of a socket or timer callback: the connection closes. */
-  internalError(error: unknown): void;
-}
+import type { BundleTransportHost, PeerConnectionConfig } from "./peer-connection-types.js";
+import { deliverMediaEvent } from "./stream-wiring.js";
 
 /** RTCP BYE on every remote stream ends the connection after this long without anything else from the peer. */
 const BYE_GRACE_MS = 500;
@@ -315,22 +296,10 @@ export class BundleTransport {
         case "remote-bye":
           if (e.all && this.byeDeadline === undefined) this.byeDeadline = this.now() + BYE_GRACE_MS;
           break;
-        case "frame": {
-          const t = this.host.transceivers.find((x) => x.mid === e.mid);
-          t?.receiver.track.pushFrame({
-            data: e.data,
-            isKeyframe: e.isKeyframe,
-            rtpTimestamp: e.rtpTimestamp,
-          });
-          break;
-        }
-        case "rtp": {
-          const t = this.host.transceivers.find((x) => x.mid === e.mid);
-          t?.receiver.track.emit("rtp", e.packet);
-          break;
-        }
+        case "frame":
+        case "rtp":
         case "keyframe-request":
-          this.host.transceivers.find((x) => x.mid === e.mid)?.sender.track?.emit("keyframerequest");
+          deliverMediaEvent(this.host.transceivers, e);
           break;
         case "remote-stream":
         case "application-data":

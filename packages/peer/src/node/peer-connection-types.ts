@@ -88,3 +88,20 @@ export class RTCError extends DOMException {
     this.sdpLineNumber = init.sdpLineNumber ?? null;
   }
 }
+
+/**
+ * What the transport reads and writes on its peer connection: the transceivers, the public states and
+ * timings, and the events (emitted there, in the order the transport sees them).
+ */
+export interface BundleTransportHost {
+  readonly transceivers: readonly Transceiver[];
+  connectionState: PeerConnectionState;
+  iceConnectionState: IceConnectionState;
+  iceGatheringState: IceGatheringState;
+  readonly timings: { iceConnected?: number; dtlsConnected?: number };
+  /** The mid candidates are signaled for (the first m= section of the BUNDLE group). */
+  readonly transportMid: string | null;
+  emit<K extends keyof PeerConnectionEvents>(event: K, ...args: PeerConnectionEvents[K]): boolean;
+  /** A bug caught by the guard of a socket or timer callback: the connection closes. */
+  internalError(error: unknown): void;
+}

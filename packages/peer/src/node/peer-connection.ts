@@ -1,38 +1,19 @@
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import type { DtlsCertificate } from "@tern/dtls-srtp";
-import {
-  type IceConnectionState,
-  type IceCredentials,
-  type IceGatheringState,
-  secureRandom,
-} from "@tern/ice";
+import type { IceConnectionState, IceGatheringState } from "@tern/ice";
 import type { PeerConnectionState } from "../machine/connection-state.js";
 import {
   checkRemoteCandidate,
-  createSessionId,
   type Direction,
-  extmapIdsOf,
   type IceCandidateInit,
-  INITIAL_JSEP_STATE,
-  type JsepState,
-  jsepTransition,
-  type LocalSession,
   type NegotiatedDataSection,
-  type OfferLayout,
-  type RemoteCandidateTarget,
-  remoteCandidateTarget,
   type SdpType,
-  type SessionDescription,
   type SessionDescriptionInit,
   type SignalingState,
-  withLocalCandidates,
-  writeSessionDescription,
 } from "../sdp/index.js";
 import { BundleTransport } from "./bundle-transport.js";
 import { DescriptionCache } from "./description-cache.js";
-import { checkRemoteOffer } from "./description-checks.js";
-import { buildAnswer, buildOffer } from "./local-descriptions.js";
 import { processCertificate } from "./local-parameters.js";
 import type { LocalTrack } from "./media-track.js";
 import { isNegotiationNeeded } from "./negotiation-needed.js";
@@ -40,10 +21,11 @@ import { OperationsChain } from "./operations-chain.js";
 import { domError, type PeerConnectionConfig, type PeerConnectionEvents } from "./peer-connection-types.js";
 import { buildStats, type StatsReport } from "./peer-stats.js";
 import type { SenderParameters, Transceiver } from "./rtp-transceiver.js";
-import { completeNegotiation, type NegotiationHost } from "./session-negotiation.js";
-import { attachTrack, configureStreams, processRemoteTracks, type WriteCounters } from "./stream-wiring.js";
+import { SessionDescriptions } from "./session-descriptions.js";
+import type { NegotiationHost } from "./session-negotiation.js";
+import { attachTrack, configureStreams, type WriteCounters } from "./stream-wiring.js";
 import { checkCodecPreferences, checkConfiguration, type RtpCodec } from "./transceiver-checks.js";
-import { type SlotOwner, TransceiverSet, type TransceiverSnapshot } from "./transceiver-set.js";
+import { TransceiverSet } from "./transceiver-set.js";
 
 export type {
   IceCandidateInit,
@@ -61,27 +43,19 @@ export type {
  */
 export class PeerConnection extends EventEmitter<PeerConnectionEvents> implements NegotiationHost {
   /** @internal */ readonly set = new TransceiverSet();
-  private jsep: JsepState = INITIAL_JSEP_STATE;
-  private readonly certificateReady: Promise<DtlsCertificate>;
+  /** @internal */ readonly certificateReady: Promise<DtlsCertificate>;
   /** @internal ICE, DTLS-SRTP and the pump between them; it sets our states and emits transport events. */
   readonly bundle: BundleTransport;
   /** @internal */ readonly descriptions = new DescriptionCache();
-  private readonly sessionId = createSessionId(secureRandom);
-  private sessionVersion = 0;
   /** @internal RTCP CNAME and default stream id of this connection's tracks. */
   readonly cname = randomUUID();
-  private readonly earlyCandidates: IceCandidateInit[] = [];
-  private restartPending = false;
-  private pendingRestart: IceCredentials | undefined;
-  private remoteTarget: RemoteCandidateTarget | undefined;
-  private rollbackPoint: TransceiverSnapshot | undefined;
-  private offerLayout: { sdp: string; layout: OfferLayout<SlotOwner> } | undefined;
+  /** The offer/answer side: descriptions, signaling state, rollback, remote candidates. */
+  private readonly sd: SessionDescriptions = new SessionDescriptions(this);
   /** @internal what the current descriptions negotiated (see session-negotiation.ts) */
   readonly negotiation: NegotiationHost["negotiation"] = { current: new Map(), data: undefined, media: [] };
   private readonly ops = new OperationsChain(() => this.updateNegotiationNeeded());
   private negotiationNeededFlag = false;
   private _config: PeerConnectionConfig;
-  private _canTrickle: boolean | null = null;
   private closed = false;
   /** @internal */ readonly counters: WriteCounters & { internalErrors: number } = {
     writeErrors: 0,
@@ -106,33 +80,32 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> implement
     return this._config;
   }
   get signalingState(): SignalingState {
-    return this.jsep.signalingState;
+    return this.sd.jsep.signalingState;
   }
   /** As in the browser, with the candidates gathered so far (and a=end-of-candidates once complete). */
   get localDescription(): SessionDescriptionInit | null {
-    const d = this.jsep.pendingLocalDescription ?? this.jsep.currentLocalDescription;
-    return d ? this.withCandidates(d) : null;
+    return this.sd.withCandidates(
+      this.sd.jsep.pendingLocalDescription ?? this.sd.jsep.currentLocalDescription,
+    );
   }
   get remoteDescription(): SessionDescriptionInit | null {
-    return this.jsep.pendingRemoteDescription ?? this.jsep.currentRemoteDescription ?? null;
+    return this.sd.jsep.pendingRemoteDescription ?? this.sd.jsep.currentRemoteDescription ?? null;
   }
   get currentLocalDescription(): SessionDescriptionInit | null {
-    const d = this.jsep.currentLocalDescription;
-    return d ? this.withCandidates(d) : null;
+    return this.sd.withCandidates(this.sd.jsep.currentLocalDescription);
   }
   get pendingLocalDescription(): SessionDescriptionInit | null {
-    const d = this.jsep.pendingLocalDescription;
-    return d ? this.withCandidates(d) : null;
+    return this.sd.withCandidates(this.sd.jsep.pendingLocalDescription);
   }
   get currentRemoteDescription(): SessionDescriptionInit | null {
-    return this.jsep.currentRemoteDescription ?? null;
+    return this.sd.jsep.currentRemoteDescription ?? null;
   }
   get pendingRemoteDescription(): SessionDescriptionInit | null {
-    return this.jsep.pendingRemoteDescription ?? null;
+    return this.sd.jsep.pendingRemoteDescription ?? null;
   }
   /** null before a remote description; then whether it says a=ice-options:trickle (RFC 8840). */
   get canTrickleIceCandidates(): boolean | null {
-    return this._canTrickle;
+    return this.sd.canTrickle;
   }
   /** The transceivers (webrtc-pc getTransceivers()), stopped ones until their stop is negotiated. */
   get transceivers(): readonly Transceiver[] {
@@ -285,19 +258,19 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> implement
   // ---- offer / answer (webrtc-pc §4.4.1.5–6), through the operations chain -----------------------------
 
   createOffer(options: { iceRestart?: boolean } = {}): Promise<SessionDescriptionInit> {
-    return this.chained(() => this.makeOffer(options));
+    return this.chained(() => this.sd.makeOffer(options));
   }
 
   createAnswer(): Promise<SessionDescriptionInit> {
-    return this.chained(() => this.makeAnswer());
+    return this.chained(() => this.sd.makeAnswer());
   }
 
   setLocalDescription(desc?: { type?: SdpType; sdp?: string }): Promise<void> {
-    return this.chained(() => this.applyLocal(desc));
+    return this.chained(() => this.sd.applyLocal(desc));
   }
 
   setRemoteDescription(desc: { type: SdpType; sdp?: string }): Promise<void> {
-    return this.chained(() => this.applyRemote(desc));
+    return this.chained(() => this.sd.applyRemote(desc));
   }
 
   /**
@@ -315,13 +288,13 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> implement
       return Promise.reject(
         early.name === "TypeError" ? new TypeError(early.message) : domError(early.name, early.message),
       );
-    return this.chained(async () => this.applyCandidate(candidate));
+    return this.chained(async () => this.sd.applyCandidate(candidate));
   }
 
   /** webrtc-pc restartIce(): the next offer restarts ICE (new credentials). */
   restartIce(): void {
     this.assertOpen();
-    this.restartPending = true;
+    this.sd.restartPending = true;
     this.updateNegotiationNeeded();
   }
 
@@ -348,7 +321,7 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> implement
     if (this.closed) return Promise.resolve();
     this.closed = true;
     this.bundle.closeSession();
-    this.jsep = { ...this.jsep, signalingState: "closed" };
+    this.sd.close();
     for (const t of this.set.transceivers) {
       t.stopped = true;
       t.stopping = true;
@@ -372,232 +345,9 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> implement
     });
   }
 
-  private withCandidates(d: SessionDescriptionInit): SessionDescriptionInit {
-    return withLocalCandidates(d, this.bundle.localCandidates, this.bundle.localGatheringDone);
-  }
-
-  private assertOpen(): void {
+  /** @internal */
+  assertOpen(): void {
     if (this.closed) throw domError("InvalidStateError", "the peer connection is closed");
-  }
-
-  /** Applies a signaling transition; throws the spec's error when it is not allowed. */
-  private transition(action: Parameters<typeof jsepTransition>[1], dryRun = false): JsepState {
-    const r = jsepTransition(this.jsep, action);
-    if (!r.ok) throw domError(r.error.name, r.error.message);
-    if (dryRun) return r.state;
-    const before = this.jsep.signalingState;
-    this.jsep = r.state;
-    if (before !== r.state.signalingState) this.emit("signalingstatechange", r.state.signalingState);
-    return r.state;
-  }
-
-  private localSession(): LocalSession {
-    return { sessionId: this.sessionId, sessionVersion: this.sessionVersion++ };
-  }
-
-  private async makeOffer(options: { iceRestart?: boolean }): Promise<SessionDescriptionInit> {
-    const cert = await this.certificateReady;
-    this.assertOpen();
-    if ((options.iceRestart || this.restartPending) && this.pendingRestart === undefined)
-      this.pendingRestart = this.bundle.nextIceCredentials();
-    const layout = this.set.layout(this.descriptionMids());
-    const transport = this.bundle.localTransport(cert);
-    const restart = this.pendingRestart;
-    const current = this.jsep.currentRemoteDescription;
-    const desc = buildOffer(
-      this.set,
-      layout,
-      this.localSession(),
-      restart
-        ? {
-            ...transport,
-            iceUfrag: restart.ufrag,
-            icePwd: restart.pwd,
-            candidates: [],
-            endOfCandidates: false,
-          }
-        : transport,
-      this.cname,
-      current ? extmapIdsOf(this.parse(current.sdp)) : new Map(),
-    );
-    const sdp = writeSessionDescription(desc);
-    this.descriptions.remember(sdp, desc);
-    this.offerLayout = { sdp, layout };
-    this.transition({ kind: "created-offer", sdp });
-    return { type: "offer", sdp };
-  }
-
-  private async makeAnswer(): Promise<SessionDescriptionInit> {
-    const cert = await this.certificateReady;
-    this.assertOpen();
-    const remote = this.jsep.pendingRemoteDescription;
-    if (remote?.type !== "offer") throw domError("InvalidStateError", "createAnswer needs a remote offer");
-    const offer = this.parse(remote.sdp);
-    const result = buildAnswer(
-      this.set,
-      offer,
-      this.localSession(),
-      this.bundle.localTransport(cert),
-      this.cname,
-      {
-        role: this.bundle.dtlsRole,
-        preferred: this._config.answerSetup ?? "active",
-      },
-    );
-    if (!result.ok) throw domError("OperationError", `cannot answer: ${result.error.message}`);
-    const sdp = writeSessionDescription(result.value);
-    this.descriptions.remember(sdp, result.value);
-    this.transition({ kind: "created-answer", sdp });
-    return { type: "answer", sdp };
-  }
-
-  /** Every mid in the session's descriptions, current and pending (none may be reused). */
-  private descriptionMids(): string[] {
-    const out: string[] = [];
-    for (const d of [this.jsep.pendingRemoteDescription, this.jsep.currentRemoteDescription]) {
-      if (d) for (const m of this.parse(d.sdp).media) if (m.mid !== undefined) out.push(m.mid);
-    }
-    return out;
-  }
-
-  private async applyLocal(desc?: { type?: SdpType; sdp?: string }): Promise<void> {
-    let type = desc?.type;
-    let sdp = desc?.sdp;
-    if (type === "rollback") {
-      this.transition({ kind: "set-local", type: "rollback" }, true);
-      this.rollback();
-      this.transition({ kind: "set-local", type: "rollback" });
-      return;
-    }
-    if (!sdp) {
-      // webrtc-pc §4.4.1.5: create what the state (or the given type) calls for.
-      const state = this.signalingState;
-      const wantsAnswer = state === "have-remote-offer" || state === "have-local-pranswer";
-      if (type === undefined) type = wantsAnswer ? "answer" : "offer";
-      if ((type === "answer" || type === "pranswer") && !wantsAnswer)
-        throw domError("InvalidStateError", `cannot set a local ${type} in ${state}`);
-      if (type === "offer" && wantsAnswer)
-        throw domError("InvalidStateError", `cannot set a local offer in ${state}`);
-      const last = type === "offer" ? this.jsep.lastCreatedOffer : this.jsep.lastCreatedAnswer;
-      sdp = last ?? (type === "offer" ? (await this.makeOffer({})).sdp : (await this.makeAnswer()).sdp);
-    }
-    if (type === undefined) throw new TypeError("a description with sdp needs a type");
-    this.transition({ kind: "set-local", type, sdp }, true);
-    const parsed = this.parse(sdp);
-    if (type === "offer") {
-      const layout = this.offerLayout?.sdp === sdp ? this.offerLayout.layout : undefined;
-      if (!layout) throw domError("InvalidModificationError", "the offer differs from the last one created");
-      this.rollbackPoint = this.set.snapshot();
-      this.set.applyLocalOffer(layout, parsed);
-      if (this.pendingRestart) {
-        this.bundle.restartIce(this.pendingRestart);
-        this.pendingRestart = undefined;
-      }
-      this.restartPending = false;
-      this.negotiationNeededFlag = false;
-      this.transition({ kind: "set-local", type, sdp });
-      this.bundle.startIce("controlling");
-      void this.bundle.gatherOnce();
-      return;
-    }
-    // A local (pr)answer completes the negotiation: checked before anything changes.
-    const remote = this.jsep.pendingRemoteDescription;
-    if (!remote) throw domError("InvalidStateError", "no remote offer");
-    completeNegotiation(this, parsed, this.parse(remote.sdp), "answer", () => {
-      this.transition({ kind: "set-local", type, sdp });
-    });
-  }
-
-  private async applyRemote(desc: { type: SdpType; sdp?: string }): Promise<void> {
-    if (desc === null || typeof desc !== "object")
-      throw new TypeError("setRemoteDescription takes a description");
-    const type = desc.type;
-    if (type === "rollback") {
-      this.transition({ kind: "set-remote", type: "rollback", sdp: "" }, true);
-      this.rollback();
-      this.transition({ kind: "set-remote", type: "rollback", sdp: "" });
-      return;
-    }
-    if (type !== "offer" && type !== "answer" && type !== "pranswer")
-      throw new TypeError(`not a description type: ${String(type)}`);
-    const sdp = desc.sdp ?? "";
-    this.transition({ kind: "set-remote", type, sdp }, true);
-    const parsed = this.parse(sdp);
-    this.bundle.peerSpoke();
-    if (type === "offer") {
-      // A remote offer in have-local-offer rolls our offer back first (perfect negotiation's polite peer):
-      // it is checked against the session as it was before our offer, and on failure our offer stays.
-      const implicitRollback = this.signalingState === "have-local-offer";
-      const undo = this.set.snapshot();
-      if (implicitRollback && this.rollbackPoint) this.set.restore(this.rollbackPoint);
-      const checked = checkRemoteOffer(parsed, {
-        slots: this.set.slots,
-        transceivers: this.set.transceivers,
-        dtlsRole: this.bundle.dtlsRole,
-      });
-      if (!checked.ok) {
-        if (implicitRollback) this.set.restore(undo);
-        throw domError(checked.name, checked.message);
-      }
-      if (implicitRollback) this.pendingRestart = undefined;
-      const point = this.set.snapshot();
-      point.created.push(...this.set.associateRemoteOffer(parsed));
-      this.rollbackPoint = point;
-      this.transition({ kind: "set-remote", type, sdp });
-      const t = checked.transport;
-      // RFC 8445 §9 / RFC 8839 §4.4.1.1.1: new remote credentials in an offer are an ICE restart: ours too.
-      const ufrag = this.bundle.remoteUfrag;
-      if (t && ufrag !== undefined && ufrag !== t.transport.iceUfrag)
-        this.bundle.restartIce(this.bundle.nextIceCredentials());
-      if (t) this.bundle.setRemote(t.transport, t.fingerprints);
-      this.afterRemote(parsed);
-      return;
-    }
-    const local = this.jsep.pendingLocalDescription;
-    if (!local) throw domError("InvalidStateError", "no local offer");
-    completeNegotiation(this, this.parse(local.sdp), parsed, "offer", () => {
-      this.transition({ kind: "set-remote", type, sdp });
-      this.afterRemote(parsed);
-    });
-  }
-
-  /** What every applied remote description does: candidates' targets, trickle support, track events. */
-  private afterRemote(parsed: SessionDescription): void {
-    this.remoteTarget = remoteCandidateTarget(parsed);
-    this._canTrickle =
-      parsed.iceOptions.includes("trickle") || parsed.media.some((m) => m.iceOptions.includes("trickle"));
-    for (const e of processRemoteTracks(this.set, parsed)) {
-      this.emit("track", {
-        track: e.transceiver.receiver.track,
-        transceiver: e.transceiver,
-        streams: e.streams,
-      });
-    }
-    for (const c of this.earlyCandidates.splice(0)) void this.applyCandidate(c).catch(() => undefined);
-  }
-
-  private rollback(): void {
-    const point = this.rollbackPoint;
-    this.rollbackPoint = undefined;
-    this.pendingRestart = undefined;
-    if (!point) return;
-    for (const t of this.set.restore(point)) t.receiver.track.end();
-  }
-
-  private async applyCandidate(init: IceCandidateInit): Promise<void> {
-    if (!this.remoteTarget) {
-      if (this.earlyCandidates.length < 256) this.earlyCandidates.push(init);
-      return;
-    }
-    const c = checkRemoteCandidate(init, this.remoteTarget);
-    if (!c.ok) throw c.name === "TypeError" ? new TypeError(c.message) : domError(c.name, c.message);
-    if (c.kind === "end-of-candidates") this.bundle.endOfRemoteCandidates();
-    else this.bundle.addRemoteCandidate(c.candidate);
-  }
-
-  /** @internal parses a description we hold, or throws RTCError(sdp-syntax-error). */
-  parse(sdp: string): SessionDescription {
-    return this.descriptions.parse(sdp);
   }
 
   /** @internal after a transceiver's sender changed: the media session's streams again. */
@@ -621,7 +371,7 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> implement
       data: this.set.data,
       current: this.negotiation.current,
       currentDataMid: this.negotiation.data?.mid,
-      restartIcePending: this.restartPending,
+      restartIcePending: this.sd.restartPending,
     });
     if (!needed) {
       this.negotiationNeededFlag = false;
@@ -636,6 +386,11 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> implement
         this.emit("negotiationneeded");
       }),
     );
+  }
+
+  /** @internal */
+  clearNegotiationNeeded(): void {
+    this.negotiationNeededFlag = false;
   }
 
   /** @internal a bug caught by a guard: counted, logged, the connection closes; `error` if listened to. */

@@ -1,4 +1,4 @@
-import type { MediaSession } from "../machine/media-session.js";
+import type { MediaSession, MediaSessionEvent } from "../machine/media-session.js";
 import { type MediaCodecName, mediaCodecName } from "../machine/payload-formats.js";
 import { type LocalStream, planStreams } from "../machine/stream-plan.js";
 import {
@@ -91,6 +91,19 @@ export function configureStreams(
   for (const t of transceivers) {
     if (t.mid !== null) session.setMaxBitrate(t.mid, t.sender.parameters.maxBitrate);
   }
+}
+
+/** A media session's media event, to the track of its mid: a frame, raw RTP, a keyframe request. */
+export function deliverMediaEvent(
+  transceivers: readonly Transceiver[],
+  e: Extract<MediaSessionEvent, { kind: "frame" | "rtp" | "keyframe-request" }>,
+): void {
+  const t = transceivers.find((x) => x.mid === e.mid);
+  if (!t) return;
+  if (e.kind === "frame")
+    t.receiver.track.pushFrame({ data: e.data, isKeyframe: e.isKeyframe, rtpTimestamp: e.rtpTimestamp });
+  else if (e.kind === "rtp") t.receiver.track.emit("rtp", e.packet);
+  else t.sender.track?.emit("keyframerequest");
 }
 
 /** A `track` event to fire (webrtc-pc §4.4.1.6 "process the addition of a remote track"). */

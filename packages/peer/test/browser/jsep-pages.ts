@@ -148,7 +148,7 @@ export async function until(ok: () => boolean | Promise<boolean>, ms: number, wh
 
 /** Media both ways from now: Tern gets `kinds` from the browser, the browser decodes Tern's video. */
 export async function mediaBothWays(
-  pc: PeerConnection,
+  _pc: PeerConnection,
   page: BrowserPage,
   counts: { video: number; audio: number },
   kinds: readonly ("audio" | "video")[],

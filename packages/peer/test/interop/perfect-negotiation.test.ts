@@ -5,12 +5,7 @@
  * Node-style PeerConnection (which must type-check under strict TypeScript). Each side adds tracks at
  * seeded random moments, so offers collide (glare); every run must end stable with media both ways.
  */
-import {
-  type RelayedMessage,
-  SignalingClient,
-  startSignalingServer,
-  wirePerfectNegotiation,
-} from "@tern/signaling";
+import { SignalingClient, startSignalingServer, wirePerfectNegotiation } from "@tern/signaling";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LocalTrack } from "../../src/node/media-track.js";
 import { PeerConnection } from "../../src/node/peer-connection.js";

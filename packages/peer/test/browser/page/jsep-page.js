@@ -194,7 +194,7 @@
       // ---- end of the example ----
       stream = await media("camera");
       const tracks = stream.getTracks();
-      tracks.forEach((t, i) => setTimeout(() => pc.addTrack(t, stream), opts.atMs[i] ?? 0));
+      for (const [i, t] of tracks.entries()) setTimeout(() => pc.addTrack(t, stream), opts.atMs[i] ?? 0);
       return { polite, tracks: tracks.length };
     },
     errors() {
