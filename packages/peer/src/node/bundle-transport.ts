@@ -17,6 +17,13 @@ import { localTransport } from "./local-parameters.js";
 import type { BundleTransportHost, PeerConnectionConfig } from "./peer-connection-types.js";
 import { deliverMediaEvent } from "./stream-wiring.js";
 
+/**
+ * Server-reflexive gathering is time-boxed: a STUN request is sent 4 times (0, 0.5, 1.5, 3.5 s) and given
+ * up 2 s after the last (RFC 8489 §6.2.1 with Rc 4, Rm 4), so an unreachable STUN server holds gathering
+ * 5.5 s, not RFC 8489's default 39.5 s.
+ */
+const STUN_TIMING = { stunRtoMs: 500, stunRc: 4, stunRm: 4 } as const;
+
 /** RTCP BYE on every remote stream ends the connection after this long without anything else from the peer. */
 const BYE_GRACE_MS = 500;
 
@@ -171,6 +178,7 @@ export class BundleTransport {
       ...(config.iceAddresses ? { addresses: config.iceAddresses } : {}),
       ...(config.iceInterfaces ? { interfaces: config.iceInterfaces } : {}),
       mdns: config.mdns ?? true,
+      ...STUN_TIMING,
       ...(config.logger ? { logger: this.log.child({ layer: "ice" }) } : {}),
     });
     this._ice = ice;
