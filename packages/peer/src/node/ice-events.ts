@@ -31,14 +31,13 @@ const STUN_ERROR_OF: Readonly<Record<string, number>> = {
 export function iceCandidateErrorOf(e: {
   readonly url: string;
   readonly error: TurnError | Error;
-  readonly address?: string;
-  readonly port?: number;
+  readonly from?: { readonly address: string; readonly port: number };
 }): IceCandidateErrorInit {
   const code =
     "code" in e.error && typeof e.error.code === "string" ? STUN_ERROR_OF[e.error.code] : undefined;
   return {
-    address: e.address ?? null,
-    port: e.port ?? null,
+    address: e.from?.address ?? null,
+    port: e.from?.port ?? null,
     url: e.url,
     errorCode: code ?? SERVER_UNREACHABLE,
     errorText: e.error.message,
