@@ -1,197 +1,144 @@
 /**
- * DTLS 1.2 handshakes in one process over an in-memory link: Tern↔Tern vs werift↔werift, same run.
- * Both sides: ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, ECDSA P-256 certificates, mutual auth, use_srtp
- * (AEAD_AES_128_GCM), extended master secret, no HelloVerifyRequest (the WebRTC setting).
- * Measures the wall time of each handshake (both sides' CPU, since the link delivers at once) and the rate.
+ * `pnpm bench dtls`: DTLS handshakes over an in-memory link, each contender in a child process of its
+ * own (dtls/contenders.ts: Tern's DTLS 1.2 and werift's, configured alike, HelloVerifyRequest on both).
+ *
+ * Rows: handshakes per second with IN_FLIGHT handshakes under way at once — werift's client sleeps on
+ * real timers between its flights (a lone werift handshake waits ≈ 500 ms in Flight.transmit before it
+ * looks for the reply), so one at a time its wall time would measure those sleeps; with many in flight
+ * the sleeps overlap and the rate is bound by the work — and process CPU per handshake (both endpoints).
+ * The handshake's cipher suite, curve, SRTP profile and HelloVerifyRequests are read off the wire.
  */
-import { createRequire } from "node:module";
-import { performance } from "node:perf_hooks";
-import {
-  certificateFingerprint,
-  type DtlsCertificate,
-  DtlsEndpoint,
-  generateCertificate,
-} from "@tern/dtls-srtp";
-import { median, writeReport } from "./report.js";
+import { fileURLToPath } from "node:url";
+import { CONTENDERS, type Handshake } from "./dtls/contenders.js";
+import { type DtlsWireFacts, MemoryLink, newWireFacts } from "./dtls/dtls-link.js";
+import { startEnvironment } from "./harness/environment.js";
+import { configMismatches, writeReport } from "./harness/report.js";
+import { spread } from "./harness/spread.js";
+import { benchEntry, interleavedRounds, quick, StackProcess } from "./harness/stack-process.js";
 
-interface WeriftTransport {
-  type: string;
-  address: { address: string; port: number; family: string };
-  closed: boolean;
-  onData: (data: Buffer, addr: readonly [string, number]) => void;
-  send: (data: Buffer) => Promise<void>;
-  close: () => Promise<void>;
+const ROUNDS = quick() ? 3 : 7;
+const HANDSHAKES_PER_ROUND = quick() ? 64 : 128;
+const IN_FLIGHT = 64;
+
+interface RoundResult {
+  readonly handshakes: number;
+  readonly wallMs: number;
+  readonly cpuMs: number;
+  readonly failures: number;
+  /** Per handshake: the wire facts of the last one. */
+  readonly wire: DtlsWireFacts;
 }
-interface WeriftSocket {
-  onConnect: { subscribe(f: () => void): void };
-  close(): void;
-  exportKeyingMaterial(label: string, length: number): Buffer;
-}
-interface WeriftDtlsModule {
-  CipherContext: {
-    createSelfSignedCertificateWithKey(
-      sh: { hash: number; signature: number },
-      curve: number,
-    ): Promise<{ certPem: string; keyPem: string }>;
+
+async function round(handshake: Handshake, n: number, inFlight: number): Promise<RoundResult> {
+  let started = 0;
+  let failures = 0;
+  let wire = newWireFacts();
+  const worker = async (): Promise<void> => {
+    while (started < n) {
+      started++;
+      const link = new MemoryLink();
+      try {
+        await handshake(link);
+        wire = link.facts;
+      } catch {
+        failures++;
+      }
+    }
   };
-  DtlsServer: new (options: object) => WeriftSocket;
-  DtlsClient: new (options: object) => WeriftSocket & { connect(): Promise<void> };
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: Math.min(inFlight, n) }, worker));
+  const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(c0);
+  return { handshakes: n - failures, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, failures, wire };
 }
-const werift = createRequire(import.meta.url)("werift") as WeriftDtlsModule;
 
-const HANDSHAKES = 60;
-const WARMUP = 5;
-const GCM = 7;
-
-function ternHandshake(client: DtlsCertificate, server: DtlsCertificate): void {
-  const c = new DtlsEndpoint({
-    role: "client",
-    certificate: client,
-    srtpProfiles: [GCM],
-    cipherSuites: ["TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"],
-    remoteFingerprints: [certificateFingerprint(server.chain[0] as Uint8Array)],
-  });
-  const s = new DtlsEndpoint({
-    role: "server",
-    certificate: server,
-    srtpProfiles: [GCM],
-    helloVerifyRequest: false,
-    remoteFingerprints: [certificateFingerprint(client.chain[0] as Uint8Array)],
-  });
-  c.handleTimeout(0);
-  for (let moved = true; moved; ) {
-    moved = false;
-    for (let d = c.pollTransmit(); d !== undefined; d = c.pollTransmit(), moved = true)
-      s.handleDatagram(0, d);
-    for (let d = s.pollTransmit(); d !== undefined; d = s.pollTransmit(), moved = true)
-      c.handleDatagram(0, d);
+async function main(): Promise<void> {
+  const env = startEnvironment();
+  const script = fileURLToPath(import.meta.url);
+  const procs = CONTENDERS.map((c) => new StackProcess(script, c.name));
+  let rounds: Record<string, RoundResult[]>;
+  try {
+    await Promise.all(procs.map((p) => p.call("prepare")));
+    rounds = await interleavedRounds<RoundResult>(procs, { warmUp: 1, rounds: ROUNDS, command: "round" });
+  } finally {
+    await Promise.all(procs.map((p) => p.stop()));
   }
-  if (c.state !== "connected" || s.state !== "connected")
-    throw new Error(`tern handshake ended ${c.state}/${s.state}`);
-  c.exportKeyingMaterial("EXTRACTOR-dtls_srtp", undefined, 56);
-}
-
-function memoryTransports(): [WeriftTransport, WeriftTransport] {
-  const make = (port: number): WeriftTransport => ({
-    type: "memory",
-    address: { address: "127.0.0.1", port, family: "IPv4" },
-    closed: false,
-    onData: () => {},
-    send: async () => {},
-    close: async () => {},
-  });
-  const a = make(1);
-  const b = make(2);
-  a.send = async (d) => void setImmediate(() => b.onData(d, ["127.0.0.1", 1]));
-  b.send = async (d) => void setImmediate(() => a.onData(d, ["127.0.0.1", 2]));
-  return [a, b];
-}
-
-async function weriftHandshake(cert: { certPem: string; keyPem: string }): Promise<void> {
-  const [ta, tb] = memoryTransports();
-  const signatureHash = { hash: 4, signature: 3 };
-  const server = new werift.DtlsServer({
-    transport: tb,
-    cert: cert.certPem,
-    key: cert.keyPem,
-    signatureHash,
-    srtpProfiles: [GCM],
-    certificateRequest: true,
-    extendedMasterSecret: true,
-  });
-  const client = new werift.DtlsClient({
-    transport: ta,
-    cert: cert.certPem,
-    key: cert.keyPem,
-    signatureHash,
-    srtpProfiles: [GCM],
-    extendedMasterSecret: true,
-  });
-  const serverUp = new Promise<void>((resolve) => server.onConnect.subscribe(resolve));
-  await Promise.all([client.connect(), serverUp]);
-  client.exportKeyingMaterial("EXTRACTOR-dtls_srtp", 56);
-  client.close();
-  server.close();
-}
-
-export default async function (): Promise<void> {
-  const [a, b] = [await generateCertificate(), await generateCertificate()];
-  const wcert = await werift.CipherContext.createSelfSignedCertificateWithKey({ hash: 4, signature: 3 }, 23);
-
-  const cpuMs = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1000;
-  const ternMs: number[] = [];
-  const ternCpuMs: number[] = [];
-  for (let i = 0; i < WARMUP + HANDSHAKES; i++) {
-    const t0 = performance.now();
-    const c0 = process.cpuUsage();
-    ternHandshake(a, b);
-    if (i >= WARMUP) {
-      ternCpuMs.push(cpuMs(process.cpuUsage(c0)));
-      ternMs.push(performance.now() - t0);
-    }
+  const names = CONTENDERS.map((c) => c.name);
+  const subject = names[0] as string;
+  const config: Record<string, Record<string, unknown>> = {};
+  for (const n of names) {
+    const w = rounds[n]?.at(-1)?.wire;
+    config[n] = {
+      ...(w ?? {}),
+      failures: (rounds[n] ?? []).reduce((k, r) => k + r.failures, 0),
+    };
   }
-  const weriftMs: number[] = [];
-  const weriftCpuMs: number[] = [];
-  for (let i = 0; i < WARMUP + HANDSHAKES; i++) {
-    const t0 = performance.now();
-    const c0 = process.cpuUsage();
-    await weriftHandshake(wcert);
-    if (i >= WARMUP) {
-      weriftCpuMs.push(cpuMs(process.cpuUsage(c0)));
-      weriftMs.push(performance.now() - t0);
-    }
-  }
-  const sum = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0);
-  const notes = [
-    `${HANDSHAKES} sequential handshakes each after ${WARMUP} warm-up; ECDHE_ECDSA_AES_128_GCM_SHA256, mutual auth,`,
-    "use_srtp AEAD_AES_128_GCM, EMS; in-memory link (Tern: synchronous pump; werift: setImmediate delivery).",
-    "werift's wall time is mostly its own polling sleeps (waitForReady: setTimeout 0/100/200… ms); the CPU rows",
-    "(process.cpuUsage, both endpoints) compare the work done.",
-  ];
-  writeReport({
-    name: "dtls-handshake-latency",
-    unit: "ms",
-    better: "lower",
-    subject: "Tern",
-    baselines: ["werift"],
-    rows: [
-      { case: "handshake wall time, median", values: { Tern: median(ternMs), werift: median(weriftMs) } },
-      {
-        case: "handshake CPU time, median",
-        values: { Tern: median(ternCpuMs), werift: median(weriftCpuMs) },
-      },
-      {
-        case: "handshake wall time, p90",
-        values: {
-          Tern: [...ternMs].sort((x, y) => x - y)[Math.floor(ternMs.length * 0.9)] as number,
-          werift: [...weriftMs].sort((x, y) => x - y)[Math.floor(weriftMs.length * 0.9)] as number,
+  const bad = configMismatches(config, subject, [
+    "helloVerifyRequests",
+    "cipherSuite",
+    "namedCurve",
+    "srtpProfile",
+  ]);
+  const dropped = new Set(bad.map((b) => b.who));
+  const values = (f: (r: RoundResult) => number) =>
+    Object.fromEntries(
+      names.filter((n) => !dropped.has(n)).map((n) => [n, spread((rounds[n] ?? []).map(f))]),
+    );
+  writeReport(
+    {
+      name: "dtls",
+      title: `DTLS 1.2 handshakes over an in-memory link (setImmediate delivery), ${IN_FLIGHT} in flight, HelloVerifyRequest on both, each stack in its own process`,
+      unit: "handshakes/s",
+      better: "higher",
+      subject,
+      baselines: names.slice(1),
+      rows: [
+        {
+          case: `handshakes/s, ${IN_FLIGHT} in flight (wall)`,
+          values: values((r) => (1000 * r.handshakes) / r.wallMs),
+          headline: true,
         },
-      },
-    ],
-    notes,
-  });
-  writeReport({
-    name: "dtls-handshake-rate",
-    unit: "handshakes/s",
-    better: "higher",
-    subject: "Tern",
-    baselines: ["werift"],
-    rows: [
-      {
-        case: "sequential handshakes (wall)",
-        values: {
-          Tern: (1000 * ternMs.length) / sum(ternMs),
-          werift: (1000 * weriftMs.length) / sum(weriftMs),
+        {
+          case: "process CPU per handshake (client + server)",
+          unit: "ms CPU",
+          better: "lower",
+          values: values((r) => r.cpuMs / Math.max(1, r.handshakes)),
         },
+      ],
+      config,
+      method: {
+        rounds: ROUNDS,
+        handshakesPerRound: HANDSHAKES_PER_ROUND,
+        inFlight: IN_FLIGHT,
+        warmUpRounds: 1,
+        everyContender:
+          "ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, ECDSA P-256 certificates, mutual auth, use_srtp AEAD_AES_128_GCM, EMS, HelloVerifyRequest, SRTP key export",
+        link: "in memory, each datagram delivered on setImmediate; wire facts read from the datagrams",
       },
-      {
-        case: "handshakes per CPU-second",
-        values: {
-          Tern: (1000 * ternCpuMs.length) / sum(ternCpuMs),
-          werift: (1000 * weriftCpuMs.length) / sum(weriftCpuMs),
-        },
-      },
-    ],
-    notes,
-  });
+      notes: [
+        "No one-at-a-time wall-time row: a lone werift handshake waits ≈ 500 ms on its own retransmission sleep, so it measures the sleep.",
+        ...bad.map((b) => `${b.who} dropped from the rows: ${b.why}`),
+      ],
+    },
+    env(),
+  );
 }
+
+await benchEntry(import.meta.url, {
+  main,
+  stack: (name) => {
+    const c = CONTENDERS.find((x) => x.name === name);
+    if (!c) throw new Error(`no DTLS contender ${name}`);
+    let handshake: Handshake | undefined;
+    return {
+      prepare: async () => {
+        handshake = await c.prepare();
+      },
+      round: () => {
+        if (!handshake) throw new Error("prepare first");
+        return round(handshake, HANDSHAKES_PER_ROUND, IN_FLIGHT);
+      },
+    };
+  },
+});
