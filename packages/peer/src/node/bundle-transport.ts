@@ -138,6 +138,13 @@ export class BundleTransport {
       ...(this.config.iceInterfaces ? { interfaces: this.config.iceInterfaces } : {}),
       mdns: this.config.mdns ?? true,
       ...(this.config.logger ? { logger: this.log.child({ layer: "ice" }) } : {}),
+      // The media path: datagrams straight to the session (no Buffer, no event per datagram).
+      onData: (d) => {
+        const s = this._session ?? this.createSession();
+        if (!s) return;
+        s.handleDatagram(this.now(), d);
+        this.flushSession();
+      },
     });
     this._ice = ice;
     const host = this.host;
@@ -173,12 +180,6 @@ export class BundleTransport {
       this.updateConnectionState();
     });
     ice.on("selectedpair", () => this.maybeStartDtls());
-    ice.on("data", (d) => {
-      const s = this._session ?? this.createSession();
-      if (!s) return;
-      s.handleDatagram(this.now(), new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
-      this.flushSession();
-    });
   }
 
   private firstMid(): string {
