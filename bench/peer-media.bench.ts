@@ -23,8 +23,8 @@ import {
   type MediaPath,
   type Outcome,
   ternPath,
-  weriftPath,
 } from "./media/media-path.js";
+import { weriftPath } from "./media/werift-media-path.js";
 import { type WrtcMediaOutcome, wrtcVideoRound } from "./media/wrtc-media-path.js";
 import type { SrtpProfileName } from "./peers/pair-options.js";
 

@@ -50,7 +50,9 @@ export interface BenchResult extends BenchReport {
   readonly env: BenchEnvironment;
 }
 
-export const resultsDir = join(dirname(fileURLToPath(import.meta.url)), "..", "results");
+/** bench/results, or $TERN_BENCH_RESULTS_DIR (a bundled run elsewhere). */
+export const resultsDir =
+  process.env.TERN_BENCH_RESULTS_DIR ?? join(dirname(fileURLToPath(import.meta.url)), "..", "results");
 
 export function formatNumber(v: number | undefined): string {
   if (v === undefined || Number.isNaN(v)) return "—";

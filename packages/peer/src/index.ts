@@ -20,3 +20,10 @@ export {
 } from "./node/peer-connection.js";
 export type { StatsEntry, StatsReport } from "./node/peer-stats.js";
 export * from "./sdp/index.js";
+export {
+  ConnectionWorkers,
+  type ConnectionWorkersEvents,
+  type ConnectionWorkersOptions,
+} from "./workers/connection-workers.js";
+export { type ConnectionHandler, serveConnections } from "./workers/serve-connections.js";
+export { SignalingPort, type SignalingPortEvents } from "./workers/signaling-port.js";
