@@ -4,12 +4,20 @@
  * rewrites it after every run; `pnpm bench --table` only rewrites it.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { BenchResult } from "./report.js";
 import { formatNumber, resultsDir } from "./report.js";
 
 const START = "<!-- bench-table:start (pnpm bench writes this table from bench/results) -->";
 const END = "<!-- bench-table:end -->";
+
+/** The benches there are (bench/*.bench.ts). */
+function benchNames(): string[] {
+  return readdirSync(join(dirname(fileURLToPath(import.meta.url)), ".."))
+    .filter((f) => f.endsWith(".bench.ts"))
+    .map((f) => f.replace(/\.bench\.ts$/, ""));
+}
 
 function load(): BenchResult[] {
   if (!existsSync(resultsDir)) return [];
@@ -48,6 +56,11 @@ export function benchTable(results: readonly BenchResult[] = load()): string {
       "measured at",
     ],
   ];
+  const have = new Set(results.map((r) => r.name));
+  for (const name of benchNames()) {
+    if (!have.has(name))
+      rows.push([`\`${name}\``, "—", `no result in this format yet: \`pnpm bench ${name}\``, "—"]);
+  }
   for (const r of results) {
     const e = r.env;
     rows.push([
