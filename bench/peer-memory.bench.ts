@@ -6,13 +6,16 @@
  * connections − usage before any) / N, both after gc.
  *
  * Each (stack, N, round) runs in a fresh child process started with --expose-gc and a fixed young
- * generation (--min-semi-space-size = --max-semi-space-size = 16 MiB): V8 otherwise grows new space under
- * the allocation of set-up and keeps it, a one-time process cost that lands in RSS and is not connection
- * state. Rows only for what is comparable: RSS for every stack; JS heap and external buffers too, which
- * for the native stacks (node-datachannel, wrtc) are only their JS wrappers.
+ * generation (--min-semi-space-size = --max-semi-space-size = 16 MiB). RSS is taken outside V8's young
+ * generation at both points: V8 commits that garbage space under set-up's allocation and releases it
+ * when a process idles (node-datachannel's, which allocates little JS, gave back ~14 MB between the two
+ * points, so its plain RSS difference came out negative) — it is not connection state either way.
+ * Rows only for what is comparable: RSS for every stack; JS heap and external buffers for the JS stacks
+ * (node-datachannel's and wrtc's connection state is native).
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { getHeapSpaceStatistics } from "node:v8";
 import { startStunServer } from "@tern/ice";
 import { startEnvironment } from "./harness/environment.js";
 import { type BenchRow, writeReport } from "./harness/report.js";
@@ -31,7 +34,10 @@ const SEMI_SPACE_MIB = 16;
 interface Measure {
   readonly connections: number;
   readonly failedPairs: number;
+  /** RSS outside V8's young generation (new space), per connection. */
   readonly rssKiB: number;
+  /** How V8's young generation (physical) changed, per connection: garbage space, not connection state. */
+  readonly newSpaceKiB: number;
   readonly heapKiB: number;
   readonly externalKiB: number;
   readonly setupSeconds: number;
@@ -49,7 +55,12 @@ function threads(): string {
   }
 }
 
-async function settledMemory(): Promise<NodeJS.MemoryUsage> {
+/** Physical size of V8's young generation (new space): garbage space V8 commits and releases as it likes. */
+function newSpaceBytes(): number {
+  return getHeapSpaceStatistics().find((x) => x.space_name === "new_space")?.physical_space_size ?? 0;
+}
+
+async function settledMemory(): Promise<NodeJS.MemoryUsage & { newSpace: number }> {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error("run with node --expose-gc");
   for (let i = 0; i < 2; i++) {
@@ -57,7 +68,7 @@ async function settledMemory(): Promise<NodeJS.MemoryUsage> {
     await sleep(250);
   }
   gc();
-  return process.memoryUsage();
+  return { ...process.memoryUsage(), newSpace: newSpaceBytes() };
 }
 
 /** In the child: sets up `connections` / 2 pairs and measures. */
@@ -84,7 +95,8 @@ async function measure(stack: Stack, stunUrl: string, connections: number): Prom
   return {
     connections: n,
     failedPairs,
-    rssKiB: (after.rss - before.rss) / 1024 / n,
+    rssKiB: (after.rss - after.newSpace - (before.rss - before.newSpace)) / 1024 / n,
+    newSpaceKiB: (after.newSpace - before.newSpace) / 1024 / n,
     heapKiB: (after.heapUsed - before.heapUsed) / 1024 / n,
     externalKiB: (after.external + after.arrayBuffers - before.external - before.arrayBuffers) / 1024 / n,
     setupSeconds,
@@ -133,7 +145,7 @@ async function main(): Promise<void> {
   const js: readonly Stack[] = ["tern", "werift"];
   const rows: BenchRow[] = COUNTS.flatMap((n, i) => [
     {
-      case: `RSS per connection, ${n} connections`,
+      case: `RSS outside V8's young generation, per connection, ${n} connections`,
       values: values(n, (m) => m.rssKiB),
       headline: i === COUNTS.length - 1,
     },
@@ -151,6 +163,7 @@ async function main(): Promise<void> {
       failedPairs: ms.reduce((k, m) => k + m.failedPairs, 0),
       threadsBeforeAfter: ms.map((m) => `${m.threadsBefore}→${m.threadsAfter}`),
       setupSeconds: ms.map((m) => Math.round(m.setupSeconds * 10) / 10),
+      youngGenerationChangeKiBPerConnection: ms.map((m) => Math.round(m.newSpaceKiB * 10) / 10),
     };
   }
   writeReport(
@@ -170,6 +183,7 @@ async function main(): Promise<void> {
         pairsSetUpInParallel: PARALLEL,
         nodeArgs: `--expose-gc --min-semi-space-size=${SEMI_SPACE_MIB} --max-semi-space-size=${SEMI_SPACE_MIB}`,
         perConnection: "(usage with N connections − usage before any, after 3 warm-up pairs) / N, after gc",
+        rss: "RSS less V8's young generation (physical new space) at both points: V8 commits and releases that garbage space on its own (a process with little JS allocation gives it back while idle), which is not connection state",
       },
       notes: [
         "JS heap and external rows only for Tern and werift: node-datachannel's and wrtc's connection state is native (in RSS only).",
