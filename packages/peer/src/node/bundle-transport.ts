@@ -185,6 +185,8 @@ export class BundleTransport {
       mdns: config.mdns ?? true,
       ...STUN_TIMING,
       ...(config.logger ? { logger: this.log.child({ layer: "ice" }) } : {}),
+      // The media path: datagrams straight to the session (no Buffer, no event per datagram).
+      onData: (d) => this.receive(d),
     });
     this._ice = ice;
     this.wire(ice);
@@ -234,15 +236,6 @@ export class BundleTransport {
       }),
     );
     ice.on("selectedpair", () => this.guard(() => this.maybeStartDtls()));
-    ice.on("data", (d) =>
-      this.guard(() => {
-        const s = this._session ?? this.createSession();
-        if (!s) return;
-        this.byeDeadline = undefined; // the peer is still talking
-        s.handleDatagram(this.now(), new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
-        this.flushSession();
-      }),
-    );
     ice.on("error", (err) => host.internalError(err));
   }
 
@@ -417,6 +410,19 @@ export class BundleTransport {
     if (this.host.connectionState === s) return;
     this.host.connectionState = s;
     this.host.emit("connectionstatechange", s);
+  }
+
+  /** A datagram from the peer that is not STUN, under the guard without a closure per datagram. */
+  private receive(d: Uint8Array): void {
+    try {
+      const s = this._session ?? this.createSession();
+      if (!s) return;
+      this.byeDeadline = undefined; // the peer is still talking
+      s.handleDatagram(this.now(), d);
+      this.flushSession();
+    } catch (err) {
+      this.host.internalError(err);
+    }
   }
 
   /** Every socket and timer callback runs through here: what it catches is our bug. */
