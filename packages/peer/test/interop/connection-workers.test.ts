@@ -37,7 +37,7 @@ async function offerTo(signaling: SignalingPort) {
     const s = m as Signal;
     if (s.kind === "answer") void pc.setRemoteDescription({ type: "answer", sdp: s.sdp });
     else if (s.kind === "candidate")
-      void pc.addIceCandidate(s.candidate === null ? null : { candidate: s.candidate });
+      void pc.addIceCandidate(s.candidate === null ? null : { candidate: s.candidate, sdpMLineIndex: 0 });
     else threads.add(s.threadId);
   });
   const offer = await pc.createOffer();

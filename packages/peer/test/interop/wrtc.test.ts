@@ -229,7 +229,7 @@ describe("Tern ↔ @roamhq/wrtc (libwebrtc)", () => {
       });
       lib.pc.onicecandidate = (e) => {
         if (e.candidate && isLoopbackUdp(e.candidate.candidate))
-          void tern.pc.addIceCandidate({ candidate: e.candidate.candidate });
+          void tern.pc.addIceCandidate({ candidate: e.candidate.candidate, sdpMLineIndex: 0 });
       };
       if (offerer === "tern") {
         const offer = await tern.pc.createOffer();

@@ -28,7 +28,7 @@ serveConnections((signaling: SignalingPort) => {
       await pc.setLocalDescription(answer);
       signaling.send({ kind: "answer", sdp: answer.sdp });
     } else if (s.kind === "candidate")
-      await pc.addIceCandidate(s.candidate === null ? null : { candidate: s.candidate });
+      await pc.addIceCandidate(s.candidate === null ? null : { candidate: s.candidate, sdpMLineIndex: 0 });
   });
   signaling.on("closed", () => void pc.close());
 });
