@@ -4,9 +4,9 @@
  * 1. System peers (scripts/system-peers.ts): missing ones are installed with apt-get when this runs as
  *    root; otherwise it stops at once with one message naming the exact command. The NAT and browser tiers
  *    build network namespaces, so the suite needs root: without it, it stops at once too.
- * 2. `tsc -b` (every package to dist/).
- * 3. The tiers, each run even when one before it failed; the exit code is 0 only if all passed:
- *    unit      vitest.config.ts: unit, property, simulation and loopback interop tests (`pnpm test:unit`)
+ * 2. The tiers, each run even when one before it failed; the exit code is 0 only if all passed:
+ *    unit      `tsc -b` (every package to dist/), then vitest.config.ts: unit, property, simulation and
+ *              loopback interop tests (`pnpm test:unit`)
  *    nat       the NAT lab in network namespaces (`pnpm test:nat`)
  *    browser   Chromium and Firefox in a private network namespace (`pnpm test:browser`)
  *    consumer  packs every package, installs the tarballs with npm outside the repository, type-checks and
