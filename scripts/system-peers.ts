@@ -54,11 +54,11 @@ function executable(path: string): boolean {
   }
 }
 
+/** Looked up on PATH and in the sbin folders, which a non-root user's PATH often lacks (ip, iptables, …). */
 export function available(command: string): boolean {
   if (command.startsWith("/")) return executable(command);
-  return (process.env.PATH ?? "")
-    .split(delimiter)
-    .some((dir) => dir !== "" && executable(join(dir, command)));
+  const dirs = [...(process.env.PATH ?? "").split(delimiter), "/usr/local/sbin", "/usr/sbin", "/sbin"];
+  return dirs.some((dir) => dir !== "" && executable(join(dir, command)));
 }
 
 export function missingPeers(): SystemPeer[] {
@@ -90,7 +90,8 @@ export function ensureSystemPeers(): { ok: true; installed: string[] } | { ok: f
       ok: false,
       message:
         `The test suite needs system programs that are missing:\n  ${list}\n` +
-        `Install them as root (Debian or Ubuntu):\n\n  ${installCommand(missing)}\n`,
+        `Install them as root (Debian or Ubuntu):\n\n  ${installCommand(missing)}\n\n` +
+        "(`pnpm test` run as root with apt-get does this itself; the NAT lab and the browser suite need root anyway.)\n",
     };
   }
   const packages = debianPackages(missing);
