@@ -28,6 +28,11 @@ import {
 } from "./rtcp-remb.js";
 import { decodeSourceDescription, encodeSourceDescription, type SourceDescription } from "./rtcp-sdes.js";
 import { decodeSenderReport, encodeSenderReport, type SenderReport } from "./rtcp-sender-report.js";
+import {
+  decodeTransportWideFeedback,
+  encodeTransportWideFeedback,
+  type TransportWideFeedback,
+} from "./rtcp-transport-feedback.js";
 
 export type RtcpPacket =
   | SenderReport
@@ -39,12 +44,15 @@ export type RtcpPacket =
   | PictureLossIndication
   | FullIntraRequest
   | ReceiverEstimatedMaxBitrate
+  | TransportWideFeedback
   | UnknownRtcpPacket;
 
 /**
  * A compound RTCP packet, RFC 3550 §6.1: individual packets back to back, each with its own length.
- * Only the last may carry padding (§6.4.1). Any inconsistent packet fails the whole compound, at the
- * offset where it was noticed. Feedback formats and packet types not modelled here decode as `unknown`.
+ * RFC 3550 §6.4.1 lets only the last carry padding; any packet with the P bit is accepted here as long as
+ * its padding fits inside it, as libwebrtc's parser does (libwebrtc pads each transport-wide feedback
+ * packet it combines into one compound). Any inconsistent packet fails the whole compound, at the offset
+ * where it was noticed. Feedback formats and packet types not modelled here decode as `unknown`.
  */
 export function decodeRtcpCompound(b: Uint8Array): Decoded<readonly RtcpPacket[], RtcpDecodeErrorCode> {
   if (b.length < RTCP_HEADER_LENGTH) return decodeFail("truncated", b.length);
@@ -59,8 +67,7 @@ export function decodeRtcpCompound(b: Uint8Array): Decoded<readonly RtcpPacket[]
     let end = off + byteLength;
     if (b0 & 0x20) {
       const pad = b[end - 1] as number;
-      if (end !== b.length || pad === 0 || pad > byteLength - RTCP_HEADER_LENGTH)
-        return decodeFail("bad-padding", end - 1);
+      if (pad === 0 || pad > byteLength - RTCP_HEADER_LENGTH) return decodeFail("bad-padding", end - 1);
       end -= pad;
     }
     const r = decodeRtcpPacketBody(b.subarray(off, end), off);
@@ -88,6 +95,7 @@ function decodeRtcpPacketBody(p: Uint8Array, at: number): Decoded<RtcpPacket, Rt
       return decodeApp(p, at);
     case RtcpPacketType.RTPFB:
       if (count === RtpfbFormat.GenericNack) return decodeGenericNack(p, at);
+      if (count === RtpfbFormat.TransportWideCc) return decodeTransportWideFeedback(p, at);
       break;
     case RtcpPacketType.PSFB:
       if (count === PsfbFormat.PLI) return decodePictureLossIndication(p, at);
@@ -119,6 +127,8 @@ export function encodeRtcpPacket(p: RtcpPacket): Uint8Array {
       return encodeFullIntraRequest(p);
     case "remb":
       return encodeReceiverEstimatedMaxBitrate(p);
+    case "twcc":
+      return encodeTransportWideFeedback(p);
     case "unknown": {
       const body = p.body.length % 4 === 0 ? p.body : padTo4(p.body);
       const out = new Uint8Array(RTCP_HEADER_LENGTH + body.length);

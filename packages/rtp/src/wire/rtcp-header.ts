@@ -84,7 +84,9 @@ export type RtcpDecodeErrorCode =
   | "feedback-truncated"
   | "nack-truncated"
   | "fir-truncated"
-  | "remb-truncated";
+  | "remb-truncated"
+  | "twcc-truncated"
+  | "twcc-reserved-symbol";
 
 /** An RTCP packet of a type (or feedback format) this package does not model, kept raw. */
 export interface UnknownRtcpPacket {

@@ -1,5 +1,6 @@
 /**
- * Fuzz targets of @tern/rtp (`pnpm fuzz`, replayed by `pnpm test`): RTP packets, RTCP compound packets,
+ * Fuzz targets of @tern/rtp (`pnpm fuzz`, replayed by `pnpm test`): RTP packets, RTCP compound packets
+ * (transport-wide CC feedback fed to a send history),
  * the VP8 / H.264 / Opus depacketizers, IVF and Ogg Opus files, and the receive machines (jitter buffer,
  * NACK generator, statistics, retransmission history) fed packet sequences. Seeds: the clips in
  * `test/vectors` (clip.ivf, clip.ogg, clip.h264) as files and packetized into RTP.
@@ -24,6 +25,7 @@ import {
   RetransmissionHistory,
   RtpPacketizer,
   splitAnnexB,
+  TransportSendHistory,
   Vp8PayloadFormat,
 } from "../../src/index.js";
 
@@ -98,9 +100,20 @@ function runRtp(input: Uint8Array): void {
   decodeRtxPacket(r.value, { ssrc: 2, payloadType: 97 });
 }
 
+/** One send history per run: hostile feedback about packets it holds (sent once, seq 0–63). */
 function runRtcp(input: Uint8Array): void {
   const r = decodeRtcpCompound(input);
   if (!r.ok) return;
+  const history = new TransportSendHistory(0);
+  for (let i = 0; i < 64; i++) history.handleSent(i, history.allocate(), 1000);
+  for (const p of r.value) {
+    if (p.type !== "twcc") continue;
+    for (const f of history.handleFeedback(p)) {
+      if (!(f.sizeBytes === 1000 && f.sendTimeMs === f.sequenceNumber))
+        throw new FuzzInvariantError(`feedback about ${f.sequenceNumber} gave a record not sent`);
+    }
+    if (history.inFlightBytes < 0) throw new FuzzInvariantError("negative bytes in flight");
+  }
   const again = decodeRtcpCompound(encodeRtcpCompound(r.value));
   if (!again.ok) throw new FuzzInvariantError(`re-encoded RTCP does not decode: ${again.error.code}`);
   if (again.value.length !== r.value.length)
@@ -157,7 +170,13 @@ export function fuzzTargets(): FuzzTarget[] {
       0x22, 0x22, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 4, 0, 0, 0, 5, 0x81, 202, 0, 2, 0, 0, 0x11,
       0x11, 1, 2, 0x61, 0x62, 0x81, 205, 0, 3, 0, 0, 0x11, 0x11, 0, 0, 0x22, 0x22, 0, 5, 0, 1,
     ]);
-    return [sr];
+    // a transport-wide CC feedback packet (draft-holmer-rmcat-transport-wide-cc-extensions-01 §3.1) as
+    // Chrome sends it (Wireshark's dissection in olivermichel/webrtc-analysis test/include/data.h)
+    const twcc = Uint8Array.from([
+      0xaf, 0xcd, 0x00, 0x07, 0x00, 0x00, 0x00, 0x01, 0xdd, 0x58, 0x6e, 0xb6, 0x00, 0x01, 0x00, 0x09, 0x5e,
+      0x91, 0x10, 0x00, 0x20, 0x09, 0x1c, 0x0c, 0x2c, 0x38, 0x00, 0x04, 0x00, 0x08, 0x18, 0x01,
+    ]);
+    return [sr, twcc];
   };
   return [
     { name: "rtp-packet", run: runRtp, seeds: () => ALL_PACKETS.slice(0, 64) },

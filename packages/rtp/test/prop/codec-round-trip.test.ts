@@ -6,9 +6,11 @@ import {
   decodeRtpPacket,
   encodeHeaderExtension,
   encodeRtcpCompound,
+  encodeRtcpPacket,
   encodeRtpPacket,
   encodeRtpPacketInto,
   type HeaderExtensionElement,
+  type PacketStatusSymbol,
   type ReportBlock,
   type RtcpPacket,
   type RtpPacket,
@@ -54,7 +56,44 @@ const reportBlock: fc.Arbitrary<ReportBlock> = fc.record({
   delaySinceLastSenderReport: u32,
 });
 
+/** Statuses in runs (to exercise run-length chunks) and mixed stretches (one- and two-bit vectors). */
+const twccStatuses = fc
+  .array(
+    fc.tuple(fc.constantFrom<PacketStatusSymbol>(0, 1, 2), fc.integer({ min: 1, max: 40 }), fc.boolean()),
+    {
+      maxLength: 12,
+    },
+  )
+  .chain((runs) => {
+    const parts = runs.map(([s, n, mixed]) =>
+      mixed
+        ? fc.array(fc.constantFrom<PacketStatusSymbol>(0, 1, 2), { minLength: n, maxLength: n })
+        : fc.constant(Array<PacketStatusSymbol>(n).fill(s)),
+    );
+    return fc.tuple(...parts).map((ps) => ps.flat());
+  });
+
+const twccPacket = fc
+  .record({
+    senderSsrc: u32,
+    mediaSsrc: u32,
+    baseSequenceNumber: u16,
+    referenceTime: fc.nat(0xffffff),
+    feedbackPacketCount: u8,
+    statuses: twccStatuses,
+  })
+  .chain((p) =>
+    fc
+      .tuple(
+        ...p.statuses.map((s) =>
+          s === 1 ? fc.nat(255) : s === 2 ? fc.integer({ min: -32768, max: 32767 }) : fc.constant(undefined),
+        ),
+      )
+      .map((ds) => ({ type: "twcc" as const, ...p, deltas: ds.filter((d): d is number => d !== undefined) })),
+  );
+
 const rtcpPacket: fc.Arbitrary<RtcpPacket> = fc.oneof(
+  twccPacket,
   fc.record({
     type: fc.constant("sr" as const),
     ssrc: u32,
@@ -160,6 +199,16 @@ describe("what encodes decodes to the same value", () => {
       fc.property(extensionElements, (els: HeaderExtensionElement[]) => {
         const r = decodeHeaderExtensionElements(encodeHeaderExtension(els));
         expect(r.ok && r.value).toEqual(els);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("transport-wide CC feedback, every chunk kind, alone and in compounds", () => {
+    fc.assert(
+      fc.property(twccPacket, (p) => {
+        const r = decodeRtcpCompound(encodeRtcpPacket(p));
+        expect(r.ok && r.value).toEqual([p]);
       }),
       { numRuns: 300 },
     );

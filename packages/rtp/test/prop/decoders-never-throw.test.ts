@@ -14,6 +14,7 @@ import {
   decodeVp8PayloadDescriptor,
   encodeRtcpCompound,
   encodeRtpPacket,
+  findExtensionElementInPacket,
   H264PayloadFormat,
   JitterBuffer,
   NackGenerator,
@@ -81,6 +82,44 @@ describe("decoding arbitrary bytes never throws", () => {
         expect(again.ok && again.value).toEqual(r.value);
       }),
       { numRuns: 1500 },
+    );
+  });
+
+  it("transport-wide CC feedback bodies, and the extension element finder agrees with the RTP decoder", () => {
+    const twcc = fc.tuple(fc.boolean(), bytes).map(([padded, rest]) => {
+      const words = Math.floor(rest.length / 4);
+      return Uint8Array.of(padded ? 0xaf : 0x8f, 205, words >> 8, words & 0xff, ...rest);
+    });
+    fc.assert(
+      fc.property(twcc, (b) => {
+        const r = decodeRtcpCompound(b);
+        if (!r.ok) return;
+        const again = decodeRtcpCompound(encodeRtcpCompound(r.value));
+        expect(again.ok && again.value).toEqual(r.value);
+      }),
+      { numRuns: 1500 },
+    );
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0x90, max: 0x9f }),
+        bytes,
+        fc.integer({ min: 1, max: 14 }),
+        (b0, rest, id) => {
+          const b = Uint8Array.of(b0, ...rest);
+          const at = findExtensionElementInPacket(b, id);
+          const p = decodeRtpPacket(b);
+          const els =
+            p.ok && p.value.extension ? decodeHeaderExtensionElements(p.value.extension) : undefined;
+          const want = els?.ok ? els.value.find((e) => e.id === id) : undefined;
+          if (at === undefined) {
+            if (p.ok && els?.ok) expect(want).toBeUndefined();
+            return;
+          }
+          expect(at.offset + at.length).toBeLessThanOrEqual(b.length);
+          if (want) expect(b.subarray(at.offset, at.offset + at.length)).toEqual(want.data);
+        },
+      ),
+      runs,
     );
   });
 
