@@ -1,125 +1,35 @@
 import type { TransportAddr } from "../../src/wire/transport-address.js";
+import type { Bottleneck } from "./bottleneck.js";
 import { SimNat, type SimNatOptions, transportKey } from "./nat.js";
 import { Prng } from "./prng.js";
+import type {
+  AddrPattern,
+  DirectionCounters,
+  LinkRule,
+  Millis,
+  SimDropReason,
+  SimEndpoint,
+  SimHost,
+  SimNetworkCounters,
+  SimNetworkOptions,
+  SimTraceEvent,
+  SimTransmit,
+} from "./sim-types.js";
 
+export type {
+  AddrPattern,
+  DirectionCounters,
+  LinkRule,
+  Millis,
+  SimDropReason,
+  SimEndpoint,
+  SimHost,
+  SimNetworkCounters,
+  SimNetworkOptions,
+  SimTraceEvent,
+  SimTransmit,
+} from "./sim-types.js";
 export { transportKey };
-
-/**
- * A deterministic, sans-IO simulated UDP network (after str0m's and quinn-proto's test networks):
- * a manual clock, one seeded PRNG for loss/delay/duplication/reorder, optional NAT boxes in front of
- * private hosts, per-link rules, counters and a trace hook. No sockets, no timers, no sleeps: a
- * driver (driver.ts) moves the clock and calls the endpoints.
- */
-export type Millis = number;
-
-export interface SimTransmit {
-  readonly from: TransportAddr;
-  readonly to: TransportAddr;
-  readonly data: Uint8Array;
-}
-
-/** What a simulated host drives: the ICE agent implements exactly this shape. */
-export interface SimEndpoint {
-  handleDatagram(now: Millis, local: TransportAddr, remote: TransportAddr, data: Uint8Array): void;
-  handleTimeout(now: Millis): void;
-  pollTransmit(): SimTransmit | undefined;
-  pollTimeout(): Millis | undefined;
-}
-
-export type SimDropReason =
-  | "unknown-source"
-  | "unknown-destination"
-  | "over-mtu"
-  | "link-blocked"
-  | "lost"
-  | "nat-no-mapping"
-  | "nat-filtered"
-  | "nat-ports-exhausted";
-
-/** One datagram at one point of its way: `from`/`to` as seen there (`to` as addressed by the sender). */
-interface SimHop {
-  readonly at: Millis;
-  readonly from: TransportAddr;
-  readonly to: TransportAddr;
-  readonly size: number;
-}
-
-export type SimTraceEvent =
-  | (SimHop & { readonly kind: "send"; readonly host: string })
-  | (SimHop & { readonly kind: "drop"; readonly reason: SimDropReason })
-  | (SimHop & { readonly kind: "duplicate" })
-  /** Delivered to `host`: `to` is the local address it arrived on (after inbound NAT), `from` the remote. */
-  | (SimHop & { readonly kind: "deliver"; readonly host: string })
-  | {
-      readonly kind: "nat-out";
-      readonly at: Millis;
-      readonly nat: string;
-      readonly internal: TransportAddr;
-      readonly external: TransportAddr;
-      readonly to: TransportAddr;
-    };
-
-export interface SimNetworkOptions {
-  readonly seed: number;
-  /** Probability each datagram is lost, 0..1. Default 0. */
-  readonly lossRate?: number;
-  /** One-way delay drawn uniformly per datagram from [min, max] whole ms; unequal draws reorder. Default [0, 0]. */
-  readonly delayMs?: readonly [Millis, Millis];
-  /** Probability a datagram is delivered twice (the copy gets its own delay). Default 0. */
-  readonly duplicateRate?: number;
-  /** Largest UDP payload carried, in bytes; bigger ones are dropped ("over-mtu"). Default: no limit. */
-  readonly mtu?: number;
-  readonly trace?: (event: SimTraceEvent) => void;
-}
-
-/** Matches a transport address: `port` omitted matches every port of `address`. */
-export interface AddrPattern {
-  readonly address: string;
-  readonly port?: number;
-}
-
-/**
- * A per-link override, active for sends at `fromMs <= now < untilMs`. `from` matches the sender's
- * local address (before any NAT), `to` the address it sent to; an omitted side matches anything.
- * Among active matching rules, later rules override earlier ones field by field.
- */
-export interface LinkRule {
-  readonly from?: AddrPattern;
-  readonly to?: AddrPattern;
-  readonly fromMs?: Millis;
-  readonly untilMs?: Millis;
-  /** Drop everything on this link ("link-blocked"). */
-  readonly drop?: boolean;
-  readonly lossRate?: number;
-  readonly delayMs?: readonly [Millis, Millis];
-  readonly duplicateRate?: number;
-}
-
-export interface DirectionCounters {
-  sent: number;
-  delivered: number;
-  lost: number;
-  duplicated: number;
-  /** Dropped for any other reason than random loss (blocked, filtered, unknown address, MTU). */
-  dropped: number;
-}
-
-export interface SimNetworkCounters {
-  sent: number;
-  delivered: number;
-  lost: number;
-  duplicated: number;
-  dropped: Record<SimDropReason, number>;
-}
-
-export interface SimHost {
-  readonly id: number;
-  readonly name: string;
-  readonly endpoint: SimEndpoint;
-  readonly addresses: readonly TransportAddr[];
-  /** The NAT in front of this host (its addresses are private to that NAT's realm), if any. */
-  readonly nat: SimNat | undefined;
-}
 
 interface InFlight {
   readonly at: Millis;
@@ -138,6 +48,12 @@ function matches(p: AddrPattern | undefined, a: TransportAddr): boolean {
   return p === undefined || (p.address === a.address && (p.port === undefined || p.port === a.port));
 }
 
+/**
+ * A deterministic, sans-IO simulated UDP network (after str0m's and quinn-proto's test networks):
+ * a manual clock, one seeded PRNG for loss/delay/duplication/reorder, optional NAT boxes in front of
+ * private hosts, per-link rules (with bottlenecks: a rate and a queue), counters and a trace hook. No
+ * sockets, no timers, no sleeps: a driver (driver.ts) moves the clock and calls the endpoints.
+ */
 export class SimNetwork {
   readonly prng: Prng;
   readonly counters: SimNetworkCounters = {
@@ -154,6 +70,7 @@ export class SimNetwork {
       "nat-no-mapping": 0,
       "nat-filtered": 0,
       "nat-ports-exhausted": 0,
+      "queue-full": 0,
     },
   };
   trace: ((event: SimTraceEvent) => void) | undefined;
@@ -350,6 +267,7 @@ export class SimNetwork {
     let lossRate = this.#lossRate;
     let delayMs = this.#delayMs;
     let duplicateRate = this.#duplicateRate;
+    let bottleneck: Bottleneck | undefined;
     for (const r of this.#rules) {
       if ((r.fromMs !== undefined && now < r.fromMs) || (r.untilMs !== undefined && now >= r.untilMs))
         continue;
@@ -358,10 +276,21 @@ export class SimNetwork {
       if (r.lossRate !== undefined) lossRate = r.lossRate;
       if (r.delayMs !== undefined) delayMs = r.delayMs;
       if (r.duplicateRate !== undefined) duplicateRate = r.duplicateRate;
+      if (r.bottleneck !== undefined) bottleneck = r.bottleneck;
     }
     if (drop) {
       this.#drop("link-blocked", dir, from, to, data.length);
       return;
+    }
+    // Through the bottleneck first (it may drop), then the random loss of the rest of the path.
+    let leaves = now;
+    if (bottleneck !== undefined) {
+      const done = bottleneck.admit(now, data.length);
+      if (done === undefined) {
+        this.#drop("queue-full", dir, from, to, data.length);
+        return;
+      }
+      leaves = done;
     }
     if (this.prng.chance(lossRate)) {
       dir.lost++;
@@ -376,7 +305,7 @@ export class SimNetwork {
       this.#emit({ kind: "duplicate", at: now, from, to, size: data.length });
     }
     for (let i = 0; i < copies; i++) {
-      const at = now + this.#draw(delayMs);
+      const at = leaves + this.#draw(delayMs);
       this.#push({
         at,
         seq: this.#seq++,

@@ -1,5 +1,6 @@
 import type { DtlsCertificate, DtlsError, SrtpProfileName } from "@tern/dtls-srtp";
 import type { RtpPacket } from "@tern/rtp";
+import type { BandwidthEstimate, CongestionControlOptions } from "./congestion-controller.js";
 import type { DtlsTransportOptions } from "./dtls-transport.js";
 
 export interface MediaSessionOptions extends Pick<DtlsTransportOptions, "dtlsVersions" | "dtlsGroups"> {
@@ -25,11 +26,14 @@ export interface MediaSessionOptions extends Pick<DtlsTransportOptions, "dtlsVer
   /** Whether anyone wants the raw RTP of `mid` (an `rtp` event per packet); default nobody. */
   readonly wantsRtp?: (mid: string) => boolean;
   /**
-   * Pace outgoing media (frames and ready RTP packets of every sender) to at most this many bits per
-   * second (`Pacer`: a token bucket, 10 ms bursts); default: no pacing, packets leave as they are made.
-   * Retransmissions answering a NACK, and RTCP, are not paced.
+   * Pace outgoing media (frames, ready RTP packets and NACK answers of every sender) at this many bits per
+   * second (`PacedSender`: a token bucket, 5 ms bursts), whatever congestion control estimates. Default:
+   * the estimate × the pacing factor when transport-wide CC is negotiated, else no pacing. RTCP is never
+   * paced.
    */
   readonly pacingBitrateBps?: number;
+  /** The bandwidth estimator's start, minimum and maximum bitrates and the pacing factor. */
+  readonly congestionControl?: CongestionControlOptions;
 }
 
 export type MediaSessionEvent =
@@ -55,6 +59,8 @@ export type MediaSessionEvent =
   | { readonly kind: "keyframe-request"; readonly mid: string }
   /** RFC 3550 §6.6: the peer said BYE for these SSRCs; `all`: every stream it sends has now said it. */
   | { readonly kind: "remote-bye"; readonly ssrcs: readonly number[]; readonly all: boolean }
+  /** Congestion control's new target bitrate, and each sender's share of it. */
+  | { readonly kind: "bandwidth-estimate"; readonly estimate: BandwidthEstimate }
   /** DTLS application data (SCTP, RFC 8261), for the data-channel layer. */
   | { readonly kind: "application-data"; readonly data: Uint8Array };
 

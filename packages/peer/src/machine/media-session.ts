@@ -8,10 +8,11 @@ import {
   type RtcpPacket,
   type RtpPacket,
 } from "@tern/rtp";
+import { CongestionController } from "./congestion-controller.js";
 import { DtlsTransport, type DtlsTransportEvent } from "./dtls-transport.js";
 import { MediaSendPath } from "./media-send-path.js";
 import type { MediaSessionCounters, MediaSessionEvent, MediaSessionOptions } from "./media-session-types.js";
-import type { Pacer } from "./pacer.js";
+import type { PacedSender } from "./paced-sender.js";
 import { handleRtcpPacket, type RtcpFeedbackTarget } from "./rtcp-feedback.js";
 import { periodicReports } from "./rtcp-reports.js";
 import type { RtpReceiver } from "./rtp-receiver.js";
@@ -25,7 +26,8 @@ export type { ReceiveTemplate } from "./ssrc-router.js";
  * Everything above ICE on one BUNDLE transport, sans-IO: the DTLS handshake (`DtlsTransport`, RFC 5764),
  * SRTP/SRTCP with the exported keys, RFC 7983 / RFC 5761 demultiplexing, RTP senders and receivers per m=
  * section, and RTCP (SR/RR + SDES every interval, NACK and PLI as they are needed, answering the peer's
- * NACK/PLI).
+ * NACK/PLI), and transport-wide congestion control both ways (`CongestionController`: feedback to the
+ * peer's senders; the peer's feedback → the estimate → the pacer and `bandwidth-estimate` events).
  */
 export class MediaSession {
   readonly counters: MediaSessionCounters = {
@@ -58,11 +60,23 @@ export class MediaSession {
   private readonly rtcpSsrc: number;
   private nextReportAt: number | undefined;
   private closed = false;
+  /** Transport-wide congestion control (runs when the extension is negotiated). */
+  readonly congestion: CongestionController;
 
   constructor(private readonly o: MediaSessionOptions) {
     const b = o.random(4);
     this.rtcpSsrc = (((b[0] ?? 0) << 24) | ((b[1] ?? 0) << 16) | ((b[2] ?? 0) << 8) | (b[3] ?? 0)) >>> 0;
-    this.sendPath = new MediaSendPath(o.random, o.pacingBitrateBps, (d) => this.transmits.push(d));
+    this.congestion = new CongestionController(this.rtcpSsrc, o.congestionControl, {
+      feedback: (fb) => this.sendRtcp([fb]),
+      estimate: (estimate) => this.events.push({ kind: "bandwidth-estimate", estimate }),
+      keyframeNeeded: (mid) => this.events.push({ kind: "keyframe-request", mid }),
+    });
+    this.sendPath = new MediaSendPath(
+      o.random,
+      o.pacingBitrateBps,
+      (d) => this.transmits.push(d),
+      this.congestion,
+    );
     this.dtlsTransport = new DtlsTransport(
       o,
       {
@@ -78,7 +92,10 @@ export class MediaSession {
       senders: this.sendPath.senders,
       sendersBySsrc: this.sendPath.sendersBySsrc,
       receivers: this.router.receivers,
-      resend: (rtp) => this.sendPath.sendProtected(rtp),
+      resend: (now, mid, rtp) => this.sendPath.sendRetransmission(now, mid, rtp),
+      transportFeedback: (now, fb) => this.congestion.handleTransportFeedback(now, fb),
+      remb: (now, bps) => this.congestion.handleRemb(now, bps),
+      rtt: (ms) => this.congestion.handleRtt(ms),
       keyframeRequested: (mid) => this.events.push({ kind: "keyframe-request", mid }),
       bye: (ssrcs) => this.handleBye(ssrcs),
     };
@@ -89,8 +106,8 @@ export class MediaSession {
     return this.sendPath.senders;
   }
 
-  /** Outgoing media waits here when pacing is on. */
-  get pacer(): Pacer | undefined {
+  /** Every outgoing packet waits here (paced by congestion control or `pacingBitrateBps`; else at once). */
+  get pacer(): PacedSender {
     return this.sendPath.pacer;
   }
 
@@ -123,9 +140,11 @@ export class MediaSession {
   configure(
     senders: readonly RtpSenderConfig[],
     receive: readonly ReceiveTemplate[],
-    opts: { readonly mediaNegotiated?: boolean } = {},
+    opts: { readonly mediaNegotiated?: boolean; readonly transportCcExtensionId?: number } = {},
   ): void {
     this.mediaNegotiated = opts.mediaNegotiated ?? true;
+    this.sendPath.transportCcExtensionId = opts.transportCcExtensionId;
+    this.congestion.configure(opts.transportCcExtensionId, senders);
     const removed = this.sendPath.configure(senders);
     if (removed.length > 0) this.sendRtcp([{ type: "bye", ssrcs: removed, reason: undefined }]);
     this.router.configure(receive);
@@ -134,6 +153,7 @@ export class MediaSession {
   /** W3C RTCRtpEncodingParameters.maxBitrate for the sender of `mid` (a token bucket; undefined: none). */
   setMaxBitrate(mid: string, bitrateBps: number | undefined): void {
     this.sendPath.setMaxBitrate(mid, bitrateBps);
+    this.congestion.setMaxBitrate(mid, bitrateBps);
   }
 
   /** One DTLS record of application data (an SCTP packet, RFC 8261), once DTLS is connected. */
@@ -183,6 +203,7 @@ export class MediaSession {
       return;
     }
     const p = decoded.value;
+    this.congestion.handleRtp(now, p, data.length);
     if (this.byes.size > 0) this.byes.delete(p.ssrc); // it said BYE, and sends again (a renegotiation)
     let r = this.router.media(p.ssrc);
     const repairs = r ? undefined : this.router.repaired(p.ssrc);
@@ -218,6 +239,8 @@ export class MediaSession {
       return;
     }
     for (const p of compound.value) handleRtcpPacket(now, p, this.feedbackTarget);
+    this.sendPath.drain(now);
+    this.congestion.pump(now, this.sendPath);
   }
 
   handleTimeout(now: number): void {
@@ -234,7 +257,9 @@ export class MediaSession {
       this.sendReports(now);
       this.nextReportAt = now + (this.o.rtcpIntervalMs ?? 1000);
     }
+    this.congestion.handleTimeout(now);
     this.sendPath.drain(now);
+    this.congestion.pump(now, this.sendPath);
   }
 
   // ---- output ------------------------------------------------------------------------------------------
@@ -319,6 +344,8 @@ export class MediaSession {
         this.sendPath.srtp = e.srtp.context;
         this.srtpProfile = e.srtp.profile;
         this.nextReportAt = now + (this.o.rtcpIntervalMs ?? 1000);
+        this.congestion.start(now);
+        this.congestion.pump(now, this.sendPath);
       }
       this.events.push({
         kind: "dtls-connected",
@@ -356,6 +383,8 @@ export class MediaSession {
     if (report !== undefined && (t === undefined || report < t)) t = report;
     const paced = this.sendPath.pollTimeout();
     if (paced !== undefined && (t === undefined || paced < t)) t = paced;
+    const cc = this.congestion.pollTimeout();
+    if (cc !== undefined && (t === undefined || cc < t)) t = cc;
     return t;
   }
 

@@ -1,4 +1,4 @@
-import type { RtcpPacket } from "@tern/rtp";
+import type { RtcpPacket, TransportWideFeedback } from "@tern/rtp";
 import type { RtpReceiver } from "./rtp-receiver.js";
 import type { RtpSender } from "./rtp-sender.js";
 
@@ -7,8 +7,14 @@ export interface RtcpFeedbackTarget {
   readonly senders: ReadonlyMap<string, RtpSender>;
   readonly sendersBySsrc: ReadonlyMap<number, RtpSender>;
   readonly receivers: ReadonlyMap<number, RtpReceiver>;
-  /** A retransmission a NACK asked for (RFC 4588), ready to protect and send. */
-  resend(rtp: Uint8Array): void;
+  /** A retransmission a NACK asked for (RFC 4588) on `mid`'s stream, ready to pace, protect and send. */
+  resend(now: number, mid: string, rtp: Uint8Array): void;
+  /** Transport-wide CC feedback from the remote receiver (draft-holmer-rmcat-transport-wide-cc-extensions-01). */
+  transportFeedback(now: number, fb: TransportWideFeedback): void;
+  /** The remote receiver's REMB (draft-alvestrand-rmcat-remb): a cap on our estimate. */
+  remb(now: number, bitrateBps: number): void;
+  /** An RTT measured from a report block (RFC 3550 §6.4.1). */
+  rtt(rttMs: number): void;
   /** The remote asked the sender of `mid` for a keyframe (PLI or FIR). */
   keyframeRequested(mid: string): void;
   /** RFC 3550 §6.6: the peer's streams with these SSRCs ended. */
@@ -18,7 +24,8 @@ export interface RtcpFeedbackTarget {
 /**
  * One packet of a received RTCP compound: reports feed the senders' RTT and the receivers' SR clock
  * (RFC 3550 §6.4), NACK is answered from the send history (RFC 4585 §6.2.1), PLI/FIR ask for a keyframe
- * (RFC 4585 §6.3.1, RFC 5104 §4.3.1), BYE ends the peer's streams (RFC 3550 §6.6). Anything else is ignored.
+ * (RFC 4585 §6.3.1, RFC 5104 §4.3.1), BYE ends the peer's streams (RFC 3550 §6.6), transport-wide feedback and
+ * REMB go to congestion control. Anything else is ignored.
  */
 export function handleRtcpPacket(now: number, p: RtcpPacket, to: RtcpFeedbackTarget): void {
   switch (p.type) {
@@ -34,7 +41,7 @@ export function handleRtcpPacket(now: number, p: RtcpPacket, to: RtcpFeedbackTar
     case "nack": {
       const s = to.sendersBySsrc.get(p.mediaSsrc);
       if (!s) break;
-      for (const packet of s.handleNack(now, p.lost)) to.resend(packet);
+      for (const packet of s.handleNack(now, p.lost)) to.resend(now, s.config.mid, packet);
       break;
     }
     case "pli":
@@ -50,6 +57,12 @@ export function handleRtcpPacket(now: number, p: RtcpPacket, to: RtcpFeedbackTar
     case "bye":
       to.bye(p.ssrcs);
       break;
+    case "twcc":
+      to.transportFeedback(now, p);
+      break;
+    case "remb":
+      to.remb(now, p.bitrateBps);
+      break;
     default:
       break;
   }
@@ -60,5 +73,6 @@ function shareRtt(to: RtcpFeedbackTarget): void {
   let rtt: number | undefined;
   for (const s of to.senders.values()) rtt = s.stats.rttMs ?? rtt;
   if (rtt === undefined) return;
+  to.rtt(rtt);
   for (const r of to.receivers.values()) r.handleRtt(rtt);
 }

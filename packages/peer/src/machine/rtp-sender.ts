@@ -1,4 +1,5 @@
 import {
+  decodeHeaderExtensionElements,
   encodeHeaderExtension,
   encodeRtpPacket,
   encodeRtpPacketInto,
@@ -25,6 +26,11 @@ export interface RtpSenderConfig {
   readonly midExtensionId?: number;
   /** Largest RTP packet, header included (before SRTP's tag). */
   readonly maxPacketBytes: number;
+  /**
+   * The extmap id of the transport-wide sequence number (draft-holmer-rmcat-transport-wide-cc-extensions-01),
+   * when negotiated: every packet carries the element (its value is written as the packet leaves the pacer).
+   */
+  readonly transportCcExtensionId?: number;
 }
 
 export interface RtpSenderCounters {
@@ -35,6 +41,8 @@ export interface RtpSenderCounters {
   nackReceived: number;
   pliReceived: number;
   firReceived: number;
+  /** padding-only packets sent for bandwidth probes */
+  paddingPackets: number;
 }
 
 /**
@@ -57,6 +65,7 @@ export class RtpSender {
     nackReceived: 0,
     pliReceived: 0,
     firReceived: 0,
+    paddingPackets: 0,
   };
   readonly stats: SenderStats;
   private readonly packetizer: RtpPacketizer;
@@ -73,13 +82,21 @@ export class RtpSender {
     previous?: RtpSender,
   ) {
     const seq = random(4);
+    const elements = [];
+    if (config.midExtensionId !== undefined)
+      elements.push({ id: config.midExtensionId, data: new TextEncoder().encode(config.mid) });
+    if (config.transportCcExtensionId !== undefined)
+      elements.push({ id: config.transportCcExtensionId, data: new Uint8Array(2) });
+    this.extension = elements.length > 0 ? encodeHeaderExtension(elements) : undefined;
     this.packetizer = new RtpPacketizer({
       format: payloadFormatFor(config.codec, random),
       ssrc: config.ssrc,
       payloadType: config.payloadType,
       sequenceNumber: previous?.nextSequenceNumber ?? ((seq[0] ?? 0) << 8) | (seq[1] ?? 0),
       maxPacketBytes:
-        config.maxPacketBytes - (config.midExtensionId !== undefined ? 8 + config.mid.length : 0),
+        config.maxPacketBytes -
+        (config.midExtensionId !== undefined ? 8 + config.mid.length : 0) -
+        (config.transportCcExtensionId !== undefined ? (config.midExtensionId !== undefined ? 3 : 8) : 0),
     });
     this.history = new RetransmissionHistory({
       capacity: config.kind === "video" ? 1024 : 128,
@@ -94,10 +111,6 @@ export class RtpSender {
         : {}),
     });
     this.stats = new SenderStats({ ssrc: config.ssrc, clockRate: config.clockRate });
-    this.extension =
-      config.midExtensionId !== undefined
-        ? encodeHeaderExtension([{ id: config.midExtensionId, data: new TextEncoder().encode(config.mid) }])
-        : undefined;
   }
 
   /** The sequence number of the next packet. */
@@ -129,7 +142,41 @@ export class RtpSender {
    * bytes are valid until the next packet is encoded (protect them at once).
    */
   sendPacket(now: number, packet: RtpPacket): Uint8Array {
-    return this.sent(now, packet);
+    return this.sent(now, this.withTransportSequence(packet));
+  }
+
+  /**
+   * The application's packet with the transport-wide sequence number element added (replacing one with
+   * the same id), when it is negotiated and the packet's extension block is RFC 8285 (or absent).
+   */
+  private withTransportSequence(packet: RtpPacket): RtpPacket {
+    const id = this.config.transportCcExtensionId;
+    if (id === undefined) return packet;
+    const els = packet.extension ? decodeHeaderExtensionElements(packet.extension) : undefined;
+    if (els && !els.ok) return packet;
+    const kept = els ? els.value.filter((e) => e.id !== id) : [];
+    return { ...packet, extension: encodeHeaderExtension([...kept, { id, data: new Uint8Array(2) }]) };
+  }
+
+  /**
+   * A padding-only packet of about `bytes` octets on the RTX stream, for a bandwidth probe (encoded, with
+   * our header extension); undefined without RTX or before the first packet.
+   */
+  paddingPacket(bytes: number): Uint8Array | undefined {
+    const p = this.history.paddingPacket(bytes, this.extension);
+    if (!p) return undefined;
+    this.counters.paddingPackets++;
+    return encodeRtpPacket(p);
+  }
+
+  /** A packet that never left (its frame was dropped from the pacer): NACKs for it go unanswered. */
+  forgetPacket(sequenceNumber: number): void {
+    this.history.forget(sequenceNumber);
+  }
+
+  /** Whether this sender can make padding (RTX negotiated). */
+  get canPad(): boolean {
+    return this.config.rtx !== undefined;
   }
 
   private sent(now: number, p: RtpPacket): Uint8Array {

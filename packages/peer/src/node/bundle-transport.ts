@@ -262,6 +262,7 @@ export class BundleTransport {
       ...(config.dtlsGroups ? { dtlsGroups: config.dtlsGroups } : {}),
       ...(config.keyLog ? { keyLog: config.keyLog } : {}),
       ...(config.pacingBitrateBps !== undefined ? { pacingBitrateBps: config.pacingBitrateBps } : {}),
+      ...(config.congestionControl ? { congestionControl: config.congestionControl } : {}),
     });
     return this._session;
   }
@@ -311,6 +312,9 @@ export class BundleTransport {
         case "rtp":
         case "keyframe-request":
           deliverMediaEvent(this.host.transceivers, e);
+          break;
+        case "bandwidth-estimate": // congestion control's new target (congestion-controller.ts)
+          this.host.emit("bandwidthestimate", e.estimate);
           break;
         case "remote-stream":
         case "application-data":

@@ -1,6 +1,7 @@
 import type { DtlsCertificate, DtlsVersion, KeyExchangeGroup } from "@tern/dtls-srtp";
 import type { HostAddressOptions, IceConnectionState, IceGatheringState, IceServer } from "@tern/ice";
 import type { Logger } from "pino";
+import type { BandwidthEstimate, CongestionControlOptions } from "../machine/congestion-controller.js";
 import type { PeerConnectionState } from "../machine/connection-state.js";
 import type { SignalingState } from "../sdp/index.js";
 import type { IceCandidateErrorInit } from "./ice-events.js";
@@ -35,10 +36,17 @@ export interface PeerConnectionConfig {
   /** DTLS key exchange groups in preference order (default X25519MLKEM768, x25519, secp256r1, secp384r1). */
   readonly dtlsGroups?: readonly KeyExchangeGroup[];
   /**
-   * Pace outgoing media to at most this many bits per second (a token bucket with 10 ms bursts, over all
-   * tracks; NACK repairs and RTCP are not paced). Default: no pacing — frames leave as soon as written.
+   * Pace outgoing media at this many bits per second (a token bucket with 5 ms bursts, over all tracks and
+   * NACK repairs; RTCP is not paced), whatever congestion control estimates. Default: when transport-wide
+   * CC is negotiated (Tern and browsers offer it), the estimate × the pacing factor (2.5); otherwise no
+   * pacing — frames leave as soon as written.
    */
   readonly pacingBitrateBps?: number;
+  /**
+   * Congestion control's start, minimum and maximum bitrates (default 300 kbit/s, 30 kbit/s, 10 Mbit/s;
+   * the senders' `maxBitrate`s, summed, lower the maximum) and pacing factor (2.5).
+   */
+  readonly congestionControl?: CongestionControlOptions;
   /** NSS key log lines (CLIENT_RANDOM …) for Wireshark. */
   readonly keyLog?: (line: string) => void;
   readonly logger?: Logger;
@@ -61,6 +69,12 @@ export interface PeerConnectionEvents {
   icegatheringstatechange: [state: IceGatheringState];
   signalingstatechange: [state: SignalingState];
   negotiationneeded: [];
+  /**
+   * Congestion control's target bitrate changed (by 2 % or more): what all senders together should send,
+   * and each sender's share (by mid; within its `maxBitrate`). Encode at it: frames that wait in the pacer
+   * past 400 ms are dropped (and `keyframerequest` fires on the track).
+   */
+  bandwidthestimate: [estimate: BandwidthEstimate];
   /** A bug in Tern caught by a guard (the connection closed itself). Only emitted when listened to. */
   error: [error: Error];
 }

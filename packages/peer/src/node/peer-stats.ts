@@ -63,6 +63,15 @@ function codecStats(
   };
 }
 
+/**
+ * webrtc-stats `targetBitrate` of an outbound-rtp: the application is the encoder, so this is the share of
+ * the estimate congestion control gives the sender (what `bandwidthestimate` says); absent when CC is off.
+ */
+function targetBitrate(s: MediaSession, mid: string): { targetBitrate?: number } {
+  const t = s.congestion.senderTarget(mid);
+  return t === undefined ? {} : { targetBitrate: Math.round(t) };
+}
+
 /** W3C webrtc-stats: the report of one Tern peer connection (or of one sender or receiver). */
 export function buildStats(i: StatsInput): StatsReport {
   const ts = performance.timeOrigin + i.now;
@@ -92,6 +101,8 @@ export function buildStats(i: StatsInput): StatsReport {
       remoteCandidateId: "CR",
       state: "succeeded",
       nominated: true,
+      // webrtc-stats: the sender's bandwidth estimate, when transport-wide congestion control runs
+      ...(s?.congestion.enabled ? { availableOutgoingBitrate: s.congestion.estimator.targetBitrateBps } : {}),
     });
   }
   const leaf = i.certificate?.chain[0];
@@ -154,6 +165,7 @@ export function buildStats(i: StatsInput): StatsReport {
       pliCount: sender.counters.pliReceived,
       firCount: sender.counters.firReceived,
       ...(c.rtx ? { rtxSsrc: c.rtx.ssrc } : {}),
+      ...targetBitrate(s, c.mid),
     });
     const report = sender.stats.lastReport;
     if (report) {

@@ -1,6 +1,7 @@
 import type { MediaSession, MediaSessionEvent } from "../machine/media-session.js";
 import { type MediaCodecName, mediaCodecName } from "../machine/payload-formats.js";
 import { type LocalStream, planStreams } from "../machine/stream-plan.js";
+import { transportCcExtension } from "../machine/transport-cc-extension.js";
 import {
   type NegotiatedMedia,
   receives,
@@ -87,6 +88,7 @@ export function configureStreams(
   session.configure(plan.senders, plan.receivers, {
     mediaNegotiated:
       live.some((m) => !m.rejected && (m.kind === "audio" || m.kind === "video")) || !dataNegotiated,
+    ...transportCcExtension(live),
   });
   for (const t of transceivers) {
     if (t.mid !== null) session.setMaxBitrate(t.mid, t.sender.parameters.maxBitrate);

@@ -6,8 +6,10 @@
 import { certificateFingerprint, type DtlsCertificate, parseFingerprint } from "@tern/dtls-srtp";
 import { IceAgent, type IceAgentConfig, type Millis, type TransportAddr } from "@tern/ice";
 import { type Prng, type SimEndpoint, SimNetwork, type SimTransmit } from "@tern/ice/testing";
-import { MediaSession } from "../../src/machine/media-session.js";
+import type { BandwidthEstimate } from "../../src/machine/congestion-controller.js";
+import { MediaSession, type MediaSessionOptions } from "../../src/machine/media-session.js";
 import { planStreams } from "../../src/machine/stream-plan.js";
+import { transportCcExtension } from "../../src/machine/transport-cc-extension.js";
 import {
   createAnswer,
   createOffer,
@@ -32,6 +34,7 @@ export class SimPeer implements SimEndpoint {
   readonly session: MediaSession;
   readonly frames: ReceivedFrame[] = [];
   readonly keyframeRequests: string[] = [];
+  readonly estimates: { readonly at: Millis; readonly estimate: BandwidthEstimate }[] = [];
   peer: SimPeer | undefined;
   dtlsRole: "client" | "server" | undefined;
   remoteFingerprint: ReturnType<typeof parseFingerprint>;
@@ -45,7 +48,9 @@ export class SimPeer implements SimEndpoint {
     readonly certificate: DtlsCertificate,
     ice: Omit<IceAgentConfig, "random">,
     readonly transceivers: readonly LocalTransceiver[],
-    session: { readonly pacingBitrateBps?: number } = {},
+    session: SimSessionOptions = {},
+    /** Negotiate transport-wide congestion control (the extmap both offer) into the session (default false). */
+    private readonly congestionControl = false,
   ) {
     this.rng = prng.fork();
     const rng = this.rng;
@@ -95,7 +100,11 @@ export class SimPeer implements SimEndpoint {
         : [],
     );
     const plan = planStreams(media.value, locals);
-    this.session.configure(plan.senders, plan.receivers);
+    this.session.configure(
+      plan.senders,
+      plan.receivers,
+      this.congestionControl ? transportCcExtension(media.value) : {},
+    );
   }
 
   handleDatagram(now: Millis, local: TransportAddr, remote: TransportAddr, data: Uint8Array): void {
@@ -137,6 +146,7 @@ export class SimPeer implements SimEndpoint {
           isKeyframe: e.isKeyframe,
         });
       if (e.kind === "keyframe-request") this.keyframeRequests.push(e.mid);
+      if (e.kind === "bandwidth-estimate") this.estimates.push({ at: now, estimate: e.estimate });
     }
   }
 
@@ -152,6 +162,9 @@ export class SimPeer implements SimEndpoint {
     return Math.min(a, b);
   }
 }
+
+/** What a simulation may set on a peer's media session. */
+export type SimSessionOptions = Pick<MediaSessionOptions, "pacingBitrateBps" | "congestionControl">;
 
 /** Offer/answer between two SimPeers through SDP text, as over signaling. */
 export function negotiate(offerer: SimPeer, answerer: SimPeer): void {
@@ -188,7 +201,9 @@ export function negotiate(offerer: SimPeer, answerer: SimPeer): void {
 
 /**
  * A (controlling, 10.0.0.1:5000) and B (controlled, 10.0.0.2:6000) on a simulated network, negotiated
- * (A offers); `sessionA` options go to A's media session.
+ * (A offers); `sessionA` options go to A's media session. `net` and `addresses`: another pair on a network
+ * that already has one (two flows through one bottleneck). `congestionControl`: transport-wide CC
+ * negotiated into both sessions.
  */
 export function simPair(o: {
   readonly seed: number;
@@ -197,29 +212,41 @@ export function simPair(o: {
   readonly certificates: readonly [DtlsCertificate, DtlsCertificate];
   readonly transceiversA: readonly LocalTransceiver[];
   readonly transceiversB: readonly LocalTransceiver[];
-  readonly sessionA?: { readonly pacingBitrateBps?: number };
+  readonly sessionA?: SimSessionOptions;
+  readonly congestionControl?: boolean;
+  readonly net?: SimNetwork;
+  readonly addresses?: readonly [TransportAddr, TransportAddr];
 }): { net: SimNetwork; a: SimPeer; b: SimPeer } {
-  const net = new SimNetwork({ seed: o.seed, lossRate: o.lossRate, delayMs: [o.delayMs[0], o.delayMs[1]] });
+  const net =
+    o.net ?? new SimNetwork({ seed: o.seed, lossRate: o.lossRate, delayMs: [o.delayMs[0], o.delayMs[1]] });
+  const [addrA, addrB] = o.addresses ?? [
+    { address: "10.0.0.1", port: 5000 },
+    { address: "10.0.0.2", port: 6000 },
+  ];
   const ice = { checkRtoMs: 100 } as const;
+  const cc = o.congestionControl ?? false;
   const a = new SimPeer(
     "A",
-    { address: "10.0.0.1", port: 5000 },
+    addrA,
     net.prng,
     o.certificates[0],
     { ...ice, role: "controlling" },
     o.transceiversA,
     o.sessionA,
+    cc,
   );
   const b = new SimPeer(
     "B",
-    { address: "10.0.0.2", port: 6000 },
+    addrB,
     net.prng,
     o.certificates[1],
     { ...ice, role: "controlled" },
     o.transceiversB,
+    {},
+    cc,
   );
-  net.attach(a, [a.base], { name: "A" });
-  net.attach(b, [b.base], { name: "B" });
+  net.attach(a, [a.base], { name: `A ${addrA.address}` });
+  net.attach(b, [b.base], { name: `B ${addrB.address}` });
   negotiate(a, b);
   return { net, a, b };
 }

@@ -36,6 +36,8 @@ interface Entry {
   lastResentMs: Millis | undefined;
 }
 
+const EMPTY = new Uint8Array(0);
+
 /** Slots a ring starts with (a sender that never sends keeps just this); it doubles as packets need. */
 const INITIAL_SLOTS = 1;
 
@@ -72,6 +74,9 @@ export class RetransmissionHistory {
   readonly #payloads = new PayloadSlab();
   #rtxSeq: number;
   #rttMs = 0;
+  /** timestamp and payload type of the last packet sent (−1: none yet) */
+  #lastTimestamp = 0;
+  #lastPayloadType = -1;
 
   constructor(o: RetransmissionHistoryOptions = {}) {
     const capacity = o.capacity ?? 1024;
@@ -97,11 +102,19 @@ export class RetransmissionHistory {
       if ((old.packet.sequenceNumber & this.#capacityMask) === (seq & this.#capacityMask)) break;
       this.#grow();
     }
+    this.#lastTimestamp = packet.timestamp;
+    this.#lastPayloadType = packet.payloadType;
     this.#ring[seq & this.#mask] = {
       packet: { ...packet, payload: this.#payloads.copy(packet.payload) },
       sentAtMs: now,
       lastResentMs: undefined,
     };
+  }
+
+  /** Forgets a packet (it never left: a sender dropped it); a NACK for it then counts as unknown. */
+  forget(sequenceNumber: number): void {
+    const i = sequenceNumber & this.#mask;
+    if (this.#ring[i]?.packet.sequenceNumber === (sequenceNumber & 0xffff)) this.#ring[i] = undefined;
   }
 
   handleRtt(rttMs: Millis): void {
@@ -131,6 +144,32 @@ export class RetransmissionHistory {
       this.counters.retransmitted++;
       this.#queue.push(out);
     }
+  }
+
+  /**
+   * A padding-only packet on the RTX stream (RFC 3550 §5.1 padding, no payload: what libwebrtc sends to
+   * probe the link), with the next RTX sequence number and the timestamp of the last packet sent, and
+   * `extension` (e.g. MID and the transport-wide sequence number). Undefined without RTX or before any
+   * packet was sent. `paddingBytes` is clamped to 1–255.
+   */
+  paddingPacket(paddingBytes: number, extension: RtpPacket["extension"]): RtpPacket | undefined {
+    const rtx = this.#rtx;
+    if (!rtx || this.#lastPayloadType < 0) return undefined;
+    const pt = typeof rtx.payloadType === "number" ? rtx.payloadType : rtx.payloadType[this.#lastPayloadType];
+    if (pt === undefined) return undefined;
+    const seq = this.#rtxSeq;
+    this.#rtxSeq = (this.#rtxSeq + 1) & 0xffff;
+    return {
+      marker: false,
+      payloadType: pt,
+      sequenceNumber: seq,
+      timestamp: this.#lastTimestamp,
+      ssrc: rtx.ssrc,
+      csrcs: [],
+      extension,
+      payload: EMPTY,
+      paddingLength: Math.min(255, Math.max(1, Math.round(paddingBytes))),
+    };
   }
 
   /** The next packet to resend, RTX-wrapped if configured. */

@@ -84,3 +84,38 @@ describe("RetransmissionHistory", () => {
     expect(drain(h).map((p) => p.sequenceNumber)).toEqual([3, 3]);
   });
 });
+
+describe("RetransmissionHistory padding (probes)", () => {
+  it("makes padding-only packets on the RTX stream, sharing its sequence numbers with retransmissions", () => {
+    const h = new RetransmissionHistory({ rtx: { ssrc: 0x2222, payloadType: 97, sequenceNumber: 500 } });
+    expect(h.paddingPacket(100, undefined)).toBeUndefined(); // nothing sent yet
+    h.handleSent(0, {
+      marker: true,
+      payloadType: 96,
+      sequenceNumber: 7,
+      timestamp: 9000,
+      ssrc: 0x1111,
+      csrcs: [],
+      extension: undefined,
+      payload: Uint8Array.of(1, 2, 3),
+      paddingLength: 0,
+    });
+    const ext = { profile: 0xbede, data: Uint8Array.of(0x31, 0, 0, 0) };
+    const pad = h.paddingPacket(300, ext);
+    expect(pad).toEqual({
+      marker: false,
+      payloadType: 97,
+      sequenceNumber: 500,
+      timestamp: 9000,
+      ssrc: 0x2222,
+      csrcs: [],
+      extension: ext,
+      payload: new Uint8Array(0),
+      paddingLength: 255,
+    });
+    h.handleNack(1, [7]);
+    expect(h.pollTransmit()?.sequenceNumber).toBe(501);
+    expect(h.paddingPacket(0, undefined)?.paddingLength).toBe(1);
+    expect(new RetransmissionHistory().paddingPacket(10, undefined)).toBeUndefined(); // no RTX
+  });
+});
