@@ -137,7 +137,7 @@ export class CongestionController implements SentPacketSink {
         this.handleProbeStarted(c);
         send.pacer.startProbe(c);
       }
-      send.setPacingRate(now, this.pacingBitrateBps);
+      send.setPacingRate(now, this.pacingBitrateBps, this.estimator.targetBitrateBps);
     }
     for (let m = send.pollDroppedFrame(); m !== undefined; m = send.pollDroppedFrame()) out.keyframeNeeded(m);
     for (let e = this.#estimates.shift(); e; e = this.#estimates.shift()) out.estimate(e);

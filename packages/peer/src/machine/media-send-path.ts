@@ -52,10 +52,11 @@ export class MediaSendPath {
   }
 
   /**
-   * The pacing rate congestion control asks for (undefined: CC off). A fixed `pacingBitrateBps` wins.
+   * The pacing rate congestion control asks for (undefined: CC off), and the estimate it may exceed only
+   * in bursts. A fixed `pacingBitrateBps` wins.
    */
-  setPacingRate(now: number, bps: number | undefined): void {
-    if (this.fixedPacingBps === undefined) this.pacer.setRate(now, bps);
+  setPacingRate(now: number, bps: number | undefined, targetBps?: number): void {
+    if (this.fixedPacingBps === undefined) this.pacer.setRate(now, bps, targetBps);
   }
 
   /**

@@ -3,8 +3,11 @@ import type { ProbeCluster } from "./bandwidth-estimator.js";
 /**
  * The session's pacer once congestion control runs (libwebrtc's paced sender, simplified): every outgoing
  * RTP packet waits here and leaves at the rate it is told (`setRate`: the estimate × the pacing factor,
- * or a fixed `pacingBitrateBps`; none: packets leave as they come). It only obeys — the bandwidth
- * estimator decides the rate and the probes.
+ * or a fixed `pacingBitrateBps`; none: packets leave as they come). With a long-term rate as well (the
+ * estimate itself), bursts over it — a keyframe — leave at the pacing rate only until `burstAllowanceMs`
+ * of the long-term rate is used up: a sender that writes more than the estimate for long is held to it
+ * (its frames then wait, and are dropped), instead of overflowing the bottleneck's queue at 2.5 × the
+ * estimate. It only obeys — the bandwidth estimator decides the rates and the probes.
  *
  * - Priority: audio, then retransmissions, then video, then probe padding; first in, first out within
  *   each. SRTP protection happens when a packet leaves, so per-SSRC order is what SRTP sees.
@@ -40,6 +43,8 @@ export interface PacedSenderOptions {
   readonly maxQueuePackets?: number;
   /** the most a quiet sender may send at once, in ms at the rate (default 5) */
   readonly burstMs?: number;
+  /** how much over the long-term rate may go out at the pacing rate, in ms of the long-term rate (default 250) */
+  readonly burstAllowanceMs?: number;
 }
 
 export interface PacedSenderCounters {
@@ -47,6 +52,8 @@ export interface PacedSenderCounters {
   delayed: number;
   droppedFrames: number;
   droppedPackets: number;
+  /** audio packets dropped (only ever when the queue is over its bound with no video left in it) */
+  droppedAudioPackets: number;
   paddingBytes: number;
   probes: number;
 }
@@ -70,6 +77,7 @@ export class PacedSender {
     delayed: 0,
     droppedFrames: 0,
     droppedPackets: 0,
+    droppedAudioPackets: 0,
     paddingBytes: 0,
     probes: 0,
   };
@@ -80,6 +88,10 @@ export class PacedSender {
   readonly #dropped: DroppedFrame[] = [];
   #bytesPerMs: number | undefined;
   #budget = 0;
+  /** the long-term rate (octets per ms) and its budget, when set */
+  #longBytesPerMs: number | undefined;
+  #longBudget = 0;
+  readonly #allowanceMs: number;
   #lastRefill: number | undefined;
   #probe: { cluster: ProbeCluster; bytesLeft: number; packetsLeft: number; nextAt: number } | undefined;
   readonly #probes: ProbeCluster[] = [];
@@ -88,6 +100,7 @@ export class PacedSender {
     this.#maxVideoQueueMs = o.maxVideoQueueMs ?? 400;
     this.#maxPackets = o.maxQueuePackets ?? 4096;
     this.#burstMs = o.burstMs ?? 5;
+    this.#allowanceMs = o.burstAllowanceMs ?? 250;
   }
 
   /** Packets waiting. */
@@ -107,13 +120,29 @@ export class PacedSender {
     return now - oldest;
   }
 
-  setRate(now: number, bps: number | undefined): void {
+  /** The pacing rate (undefined: none) and, optionally, the long-term rate it may exceed only in bursts. */
+  setRate(now: number, bps: number | undefined, longTermBps?: number): void {
     this.#refill(now);
     const was = this.#bytesPerMs;
     this.#bytesPerMs = bps === undefined ? undefined : Math.max(1, bps / 8000);
+    const wasLong = this.#longBytesPerMs;
+    this.#longBytesPerMs =
+      bps === undefined || longTermBps === undefined ? undefined : Math.max(1, longTermBps / 8000);
+    if (this.#longBytesPerMs !== undefined) {
+      const depth = this.#longBytesPerMs * this.#allowanceMs;
+      this.#longBudget = wasLong === undefined ? depth : Math.min(this.#longBudget, depth);
+    }
     if (this.#bytesPerMs === undefined) return;
     const burst = this.#bytesPerMs * this.#burstMs;
     this.#budget = was === undefined ? burst : Math.min(this.#budget, burst);
+  }
+
+  /** Both budgets allow a packet now. */
+  #mayLeave(): boolean {
+    return (
+      this.#bytesPerMs === undefined ||
+      (this.#budget > 0 && (this.#longBytesPerMs === undefined || this.#longBudget > 0))
+    );
   }
 
   /** A probe cluster to send (after the one running, if any). */
@@ -123,7 +152,7 @@ export class PacedSender {
 
   enqueue(now: number, p: PacedPacket): void {
     this.#refill(now);
-    if (this.#bytesPerMs !== undefined && (this.size > 0 || this.#budget <= 0)) this.counters.delayed++;
+    if (this.#bytesPerMs !== undefined && (this.size > 0 || !this.#mayLeave())) this.counters.delayed++;
     this.#queues[p.cls].push({ p, at: now });
     while (this.size > this.#maxPackets) {
       if (this.#queues.video.length > 0) this.#dropFrame(this.#queues.video[0] as Queued);
@@ -148,15 +177,17 @@ export class PacedSender {
       if (probe.bytesLeft <= 0 && probe.packetsLeft <= 0) this.#probe = undefined;
       this.#refill(now);
       this.#budget -= bytes;
+      this.#longBudget -= bytes;
       if (next) return { kind: "packet", packet: next, probeCluster: id };
       this.counters.paddingBytes += bytes;
       return { kind: "padding", bytes, probeCluster: id };
     }
     if (this.size === 0) return undefined;
     this.#refill(now);
-    if (this.#bytesPerMs !== undefined && this.#budget <= 0) return undefined;
+    if (!this.#mayLeave()) return undefined;
     const p = this.#take() as PacedPacket;
     this.#budget -= p.bytes.length;
+    this.#longBudget -= p.bytes.length;
     return { kind: "packet", packet: p, probeCluster: -1 };
   }
 
@@ -171,8 +202,12 @@ export class PacedSender {
     if (probe) return Math.ceil(probe.nextAt);
     if (this.#probes.length > 0) return this.#lastRefill ?? 0;
     if (this.size === 0 || this.#lastRefill === undefined) return undefined;
-    if (this.#bytesPerMs === undefined || this.#budget > 0) return this.#lastRefill;
-    const ready = this.#lastRefill + Math.ceil((1 - this.#budget) / this.#bytesPerMs);
+    if (this.#mayLeave()) return this.#lastRefill;
+    const rate = this.#bytesPerMs as number;
+    let ready = this.#lastRefill + Math.ceil(Math.max(0, 1 - this.#budget) / rate);
+    const long = this.#longBytesPerMs;
+    if (long !== undefined && this.#longBudget <= 0)
+      ready = Math.max(ready, this.#lastRefill + Math.ceil((1 - this.#longBudget) / long));
     const head = this.#queues.video[0];
     return head ? Math.min(ready, Math.ceil(head.at + this.#maxVideoQueueMs + 1)) : ready;
   }
@@ -217,6 +252,7 @@ export class PacedSender {
   #dropOne(cls: PacedClass): void {
     this.#queues[cls].shift();
     this.counters.droppedPackets++;
+    if (cls === "audio") this.counters.droppedAudioPackets++;
   }
 
   #refill(now: number): void {
@@ -225,5 +261,8 @@ export class PacedSender {
     const rate = this.#bytesPerMs;
     if (rate === undefined || last === undefined || now <= last) return;
     this.#budget = Math.min(rate * this.#burstMs, this.#budget + (now - last) * rate);
+    const long = this.#longBytesPerMs;
+    if (long !== undefined)
+      this.#longBudget = Math.min(long * this.#allowanceMs, this.#longBudget + (now - last) * long);
   }
 }
