@@ -5,6 +5,7 @@ import { DelayBasedEstimate } from "./congestion/delay-based-estimate.js";
 import { LossBasedControl } from "./congestion/loss-based-control.js";
 import { ProbeBitrateEstimator } from "./congestion/probe-bitrate-estimator.js";
 import { type ProbeCluster, ProbeController } from "./congestion/probe-controller.js";
+import { QueueDelay } from "./congestion/queue-delay.js";
 import { RembCap } from "./congestion/remb-cap.js";
 
 export type { ProbeCluster } from "./congestion/probe-controller.js";
@@ -58,6 +59,7 @@ export class BandwidthEstimator {
   readonly #probes: ProbeController;
   readonly #probeEstimator = new ProbeBitrateEstimator();
   readonly #remb = new RembCap();
+  readonly #queue = new QueueDelay();
   readonly #start: number;
   #max: number;
   #target: number;
@@ -109,6 +111,11 @@ export class BandwidthEstimator {
 
   get inAlr(): boolean {
     return this.#alr.inAlr;
+  }
+
+  /** How long packets wait in the path's queues now (ms): one-way delay over its 30-s minimum. */
+  get queueDelayMs(): number {
+    return this.#queue.delayMs;
   }
 
   get overuseState(): string {
@@ -173,6 +180,7 @@ export class BandwidthEstimator {
         this.#lastAlrEndedMs = alrEnded;
       }
       this.#acked.handleAcked(p.arrivalTimeMs as number, p.sizeBytes);
+      this.#queue.handlePacket(nowMs, p.sendTimeMs, p.arrivalTimeMs as number);
       this.#probeEstimator.handlePacket(nowMs, p);
     }
     // A probe only ever raises the target (libwebrtc ignores results under its network estimate): the
@@ -195,7 +203,7 @@ export class BandwidthEstimator {
     if (updated) this.#loss.setDelayBasedLimit(this.#delay.estimate, nowMs);
     if (probe !== undefined && this.#delay.usage !== "overusing")
       this.#loss.setEstimate(Math.min(probe, this.#delay.estimate), nowMs);
-    this.#loss.handleLossReport(lost, results.length, nowMs, this.#acked.bitrateBps);
+    this.#loss.handleLossReport(lost, results.length, nowMs, this.#acked.bitrateBps, this.#queue.delayMs);
     this.#updateTarget(nowMs);
   }
 

@@ -59,7 +59,6 @@ export class CongestionController implements SentPacketSink {
   #demands: readonly SenderDemand[] = [];
   readonly #maxBitrates = new Map<string, number>();
   #reported: number | undefined;
-  readonly #estimates: BandwidthEstimate[] = [];
 
   constructor(
     rtcpSsrc: number,
@@ -127,7 +126,7 @@ export class CongestionController implements SentPacketSink {
 
   /**
    * After every input: feedback out, probes and the pacing rate to the pacer, dropped frames to keyframe
-   * requests, new estimates to the application.
+   * requests. (New estimates go to the application as they are made.)
    */
   pump(now: number, send: MediaSendPath): void {
     const out = this.out;
@@ -140,7 +139,6 @@ export class CongestionController implements SentPacketSink {
       send.setPacingRate(now, this.pacingBitrateBps, this.estimator.targetBitrateBps);
     }
     for (let m = send.pollDroppedFrame(); m !== undefined; m = send.pollDroppedFrame()) out.keyframeNeeded(m);
-    for (let e = this.#estimates.shift(); e; e = this.#estimates.shift()) out.estimate(e);
   }
 
   /** The transport is up (DTLS-SRTP connected): the estimator starts probing. */
@@ -219,10 +217,9 @@ export class CongestionController implements SentPacketSink {
     if (last !== undefined && Math.abs(t - last) < REPORT_CHANGE * last) return;
     this.#reported = t;
     const shares = allocateBitrate(t, this.#demands);
-    this.#estimates.push({
+    this.out.estimate({
       targetBitrateBps: t,
       senders: [...shares].map(([mid, targetBitrateBps]) => ({ mid, targetBitrateBps })),
     });
-    if (this.#estimates.length > 16) this.#estimates.shift();
   }
 }

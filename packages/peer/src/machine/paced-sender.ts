@@ -17,7 +17,8 @@ import type { ProbeCluster } from "./bandwidth-estimator.js";
  *   video is left.
  * - A probe cluster (`startProbe`) sends at its own rate — queued media first, then padding requests
  *   (`{ padding: octets }` for the send path to fill) — until its octets and packets are out; what it
- *   sends carries the cluster's id.
+ *   sends carries the cluster's id. Probes wait for the first media packet (as libwebrtc's prober does:
+ *   padding rides on a stream that exists, and a connection with no media has nothing to probe for).
  *
  * Sans-IO: `enqueue(now, packet)`, `poll(now)` until undefined, come back at `pollTimeout()`.
  */
@@ -95,6 +96,7 @@ export class PacedSender {
   #lastRefill: number | undefined;
   #probe: { cluster: ProbeCluster; bytesLeft: number; packetsLeft: number; nextAt: number } | undefined;
   readonly #probes: ProbeCluster[] = [];
+  #mediaSeen = false;
 
   constructor(o: PacedSenderOptions = {}) {
     this.#maxVideoQueueMs = o.maxVideoQueueMs ?? 400;
@@ -145,12 +147,18 @@ export class PacedSender {
     );
   }
 
+  /** Media left without waiting here (no rate set): probes may start. */
+  noteMedia(): void {
+    this.#mediaSeen = true;
+  }
+
   /** A probe cluster to send (after the one running, if any). */
   startProbe(cluster: ProbeCluster): void {
     this.#probes.push(cluster);
   }
 
   enqueue(now: number, p: PacedPacket): void {
+    this.#mediaSeen = true;
     this.#refill(now);
     if (this.#bytesPerMs !== undefined && (this.size > 0 || !this.#mayLeave())) this.counters.delayed++;
     this.#queues[p.cls].push({ p, at: now });
@@ -164,7 +172,7 @@ export class PacedSender {
   /** The next thing to send now: a packet, or (probing) a padding request. */
   poll(now: number): PacedOutput | undefined {
     this.#expireFrames(now);
-    if (!this.#probe) this.#nextProbe(now);
+    if (!this.#probe && this.#mediaSeen) this.#nextProbe(now);
     const probe = this.#probe;
     if (probe) {
       if (now < probe.nextAt) return undefined;
@@ -200,7 +208,7 @@ export class PacedSender {
   pollTimeout(): number | undefined {
     const probe = this.#probe;
     if (probe) return Math.ceil(probe.nextAt);
-    if (this.#probes.length > 0) return this.#lastRefill ?? 0;
+    if (this.#probes.length > 0 && this.#mediaSeen) return this.#lastRefill ?? 0;
     if (this.size === 0 || this.#lastRefill === undefined) return undefined;
     if (this.#mayLeave()) return this.#lastRefill;
     const rate = this.#bytesPerMs as number;

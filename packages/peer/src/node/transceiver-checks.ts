@@ -84,12 +84,14 @@ function same(a: RtpCodec, b: RtpCodec): boolean {
 /**
  * webrtc-pc §4.4.1.1 "set the configuration": ICE server URLs must parse (SyntaxError), TURN needs
  * credentials (InvalidAccessError); on a change, certificates and the bundle and rtcp-mux policies must
- * stay (InvalidModificationError). A pacing rate below 8 kbit/s is a RangeError.
+ * stay (InvalidModificationError). A pacing rate below 8 kbit/s is a RangeError, and so are congestion
+ * control bitrates that are not finite and positive, a start outside [min, max], or a pacing factor under 1.
  */
 export function checkConfiguration(config: PeerConnectionConfig, previous?: PeerConnectionConfig): void {
   const pacing = config.pacingBitrateBps;
   if (pacing !== undefined && !(pacing >= 8000 && Number.isFinite(pacing)))
     throw new RangeError("pacingBitrateBps must be a finite number ≥ 8000");
+  checkCongestionControl(config.congestionControl);
   for (const server of config.iceServers ?? []) {
     const urls = typeof server.urls === "string" ? [server.urls] : server.urls;
     if (urls.length === 0) throw domError("SyntaxError", "an ICE server without urls");
@@ -108,4 +110,18 @@ export function checkConfiguration(config: PeerConnectionConfig, previous?: Peer
     throw domError("InvalidModificationError", "bundlePolicy cannot change");
   if (config.rtcpMuxPolicy !== undefined && config.rtcpMuxPolicy !== "require")
     throw domError("InvalidModificationError", "rtcpMuxPolicy cannot change");
+}
+
+function checkCongestionControl(cc: PeerConnectionConfig["congestionControl"]): void {
+  if (!cc) return;
+  const { startBitrateBps: start, minBitrateBps: min, maxBitrateBps: max, pacingFactor } = cc;
+  for (const [name, v] of Object.entries({ start, min, max }))
+    if (v !== undefined && !(v > 0 && Number.isFinite(v)))
+      throw new RangeError(`congestionControl ${name} bitrate must be a finite number > 0`);
+  const lo = min ?? 30_000;
+  const hi = max ?? 10_000_000;
+  if (lo > hi || (start !== undefined && (start < lo || start > hi)))
+    throw new RangeError("congestionControl bitrates must satisfy min ≤ start ≤ max");
+  if (pacingFactor !== undefined && !(pacingFactor >= 1 && Number.isFinite(pacingFactor)))
+    throw new RangeError("congestionControl pacingFactor must be a finite number ≥ 1");
 }

@@ -3,7 +3,10 @@
  * estimation: over windows of at least 20 packets reported on, loss over 10 % lowers the rate to
  * rate × (1 − loss / 2) (at most once per 300 ms + RTT), but not under 80 % of what the receiver
  * acknowledges (what gets through a full link is its capacity: cutting under it only wastes the link, as
- * libwebrtc's loss-based BWE v2 bounds itself by the acknowledged rate); loss of 2–10 % holds it; loss under 2 % raises it
+ * libwebrtc's loss-based BWE v2 bounds itself by the acknowledged rate); loss of 2–10 % holds it — unless
+ * packets also wait in a standing queue (over 30 ms of queuing delay): then the loss is congestion, from a
+ * drop-tail queue kept full at just over the link's rate (which shows no delay gradient), and the rate goes
+ * to 90 % of what is acknowledged, to drain it; loss under 2 % raises it
  * by 8 % of the lowest rate of the last second (+1 kbit/s) — until it is back at the delay-based estimate,
  * which it then follows, up and down (as libwebrtc's loss-based BWE v2 does while there is no loss): a
  * flow without loss is paced by the delay-based AIMD alone, whose additive increase and multiplicative
@@ -23,6 +26,8 @@ const INCREASE_INTERVAL_MS = 1000;
 const DECREASE_INTERVAL_MS = 300;
 const START_PHASE_MS = 2000;
 const ACKED_FLOOR = 0.8;
+const STANDING_QUEUE_MS = 30;
+const DRAIN = 0.9;
 
 export class LossBasedControl {
   readonly #o: LossBasedOptions;
@@ -41,6 +46,7 @@ export class LossBasedControl {
   #receiverLimit = Number.POSITIVE_INFINITY;
   #rttMs = 0;
   #ackedBps: number | undefined;
+  #queueDelayMs = 0;
   /** No loss decrease since the rate last caught up with the delay-based estimate: follow it. */
   #following = true;
 
@@ -80,9 +86,13 @@ export class LossBasedControl {
     this.#apply(bps, nowMs);
   }
 
-  /** Feedback about `packets` packets, `lost` of them not received; the acknowledged rate (bps), if known. */
-  handleLossReport(lost: number, packets: number, nowMs: number, ackedBps?: number): void {
+  /**
+   * Feedback about `packets` packets, `lost` of them not received; the acknowledged rate (bps), if known,
+   * and how long packets now wait in queues (ms).
+   */
+  handleLossReport(lost: number, packets: number, nowMs: number, ackedBps?: number, queueDelayMs = 0): void {
     this.#ackedBps = ackedBps;
+    this.#queueDelayMs = queueDelayMs;
     if (this.#firstReportMs === undefined) this.#firstReportMs = nowMs;
     if (packets <= 0) return;
     const expected = this.#expected + packets;
@@ -128,6 +138,24 @@ export class LossBasedControl {
       const next = Math.floor(min * 1.08 + 0.5) + 1000;
       if (next >= upper) this.#following = true;
       this.#apply(next, nowMs);
+      return;
+    }
+    const acked = this.#ackedBps;
+    if (
+      this.#lastLoss <= HIGH_LOSS &&
+      this.#queueDelayMs > STANDING_QUEUE_MS &&
+      acked !== undefined &&
+      this.#current > DRAIN * acked
+    ) {
+      if (
+        !this.#hasDecreasedSinceLoss &&
+        nowMs - this.#timeLastDecreaseMs >= DECREASE_INTERVAL_MS + this.#rttMs
+      ) {
+        this.#timeLastDecreaseMs = nowMs;
+        this.#hasDecreasedSinceLoss = true;
+        this.#following = false;
+        this.#apply(DRAIN * acked, nowMs);
+      }
       return;
     }
     if (this.#lastLoss > HIGH_LOSS) {

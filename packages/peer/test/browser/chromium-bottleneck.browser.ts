@@ -1,0 +1,3 @@
+import { bottleneckSuite } from "./bottleneck-suite.js";
+
+bottleneckSuite("chromium");
