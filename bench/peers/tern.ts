@@ -49,6 +49,9 @@ function iceConnectedAt(pc: PeerConnection): Promise<number> {
 export function ternConfig(o: PairOptions): PeerConnectionConfig {
   return {
     mdns: false,
+    // Equal work: werift's pairs neither estimate nor pace; with transport-wide CC Tern would pace a
+    // flat-out sender to its estimate (`pnpm bench cc` measures what congestion control costs).
+    congestionControl: false,
     ...(o.stunUrl
       ? { iceServers: [{ urls: o.stunUrl }], iceInterfaces: { includeLoopback: true, ipv6: false } }
       : { iceAddresses: ["127.0.0.1"] }),

@@ -1,3 +1,16 @@
+export {
+  BandwidthEstimator,
+  type BandwidthEstimatorCounters,
+  type BandwidthEstimatorOptions,
+  type ProbeCluster,
+} from "./machine/bandwidth-estimator.js";
+export {
+  type BandwidthEstimate,
+  CongestionController,
+  type CongestionControlOptions,
+  type CongestionOutput,
+  type PacedSendSide,
+} from "./machine/congestion-controller.js";
 export { peerConnectionState, type TransportStates } from "./machine/connection-state.js";
 export {
   MediaSession,
@@ -5,6 +18,13 @@ export {
   type MediaSessionOptions,
   type ReceiveTemplate,
 } from "./machine/media-session.js";
+export {
+  type PacedClass,
+  type PacedOutput,
+  type PacedPacket,
+  PacedSender,
+  type PacedSenderOptions,
+} from "./machine/paced-sender.js";
 export { type MediaCodecName, mediaCodecName } from "./machine/payload-formats.js";
 export { RtpReceiver, type RtpReceiverConfig } from "./machine/rtp-receiver.js";
 export { RtpSender, type RtpSenderConfig } from "./machine/rtp-sender.js";

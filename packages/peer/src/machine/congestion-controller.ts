@@ -1,10 +1,9 @@
 import {
-  decodeTransportSequenceNumber,
-  findHeaderExtensionElement,
   type RtpPacket,
   TransportFeedbackGenerator,
   TransportSendHistory,
   type TransportWideFeedback,
+  transportSequenceNumberOf,
 } from "@tern/rtp";
 import {
   BandwidthEstimator,
@@ -12,7 +11,7 @@ import {
   type ProbeCluster,
 } from "./bandwidth-estimator.js";
 import { allocateBitrate, type SenderDemand } from "./congestion/bitrate-allocation.js";
-import type { MediaSendPath, SentPacketSink } from "./media-send-path.js";
+import type { SentPacketSink } from "./media-send-path.js";
 
 export interface CongestionControlOptions extends BandwidthEstimatorOptions {
   /** Pacing rate = target × this (default 2.5, libwebrtc's). */
@@ -23,6 +22,15 @@ export interface CongestionControlOptions extends BandwidthEstimatorOptions {
 export interface BandwidthEstimate {
   readonly targetBitrateBps: number;
   readonly senders: readonly { readonly mid: string; readonly targetBitrateBps: number }[];
+}
+
+/** What congestion control drives on the send side (`MediaSendPath`): the pacer's rate and probes. */
+export interface PacedSendSide {
+  startProbe(cluster: ProbeCluster): void;
+  /** The pacing rate (undefined: none) and the long-term rate (the estimate) it may exceed in bursts. */
+  setPacingRate(now: number, bps: number | undefined, targetBps?: number): void;
+  /** A video frame the pacer dropped: its mid. */
+  pollDroppedFrame(): string | undefined;
 }
 
 /** What a `pump` produces for the media session to send or emit. */
@@ -128,13 +136,13 @@ export class CongestionController implements SentPacketSink {
    * After every input: feedback out, probes and the pacing rate to the pacer, dropped frames to keyframe
    * requests. (New estimates go to the application as they are made.)
    */
-  pump(now: number, send: MediaSendPath): void {
+  pump(now: number, send: PacedSendSide): void {
     const out = this.out;
     for (let f = this.#generator.pollFeedback(); f; f = this.#generator.pollFeedback()) out.feedback(f);
     if (this.enabled) {
       for (let c = this.pollProbe(); c; c = this.pollProbe()) {
         this.handleProbeStarted(c);
-        send.pacer.startProbe(c);
+        send.startProbe(c);
       }
       send.setPacingRate(now, this.pacingBitrateBps, this.estimator.targetBitrateBps);
     }
@@ -153,10 +161,8 @@ export class CongestionController implements SentPacketSink {
   handleRtp(now: number, p: RtpPacket, bytes: number): void {
     const id = this.#extensionId;
     if (id === undefined || !p.extension) return;
-    const el = findHeaderExtensionElement(p.extension, id);
-    if (!el) return;
-    const seq = decodeTransportSequenceNumber(el);
-    if (seq.ok) this.#generator.handlePacket(now, seq.value, p.ssrc, bytes);
+    const seq = transportSequenceNumberOf(p.extension, id);
+    if (seq >= 0) this.#generator.handlePacket(now, seq, p.ssrc, bytes);
   }
 
   /** A packet we sent: `seq` its transport-wide number (undefined: none), `bytes` on the wire. */

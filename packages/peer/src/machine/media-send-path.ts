@@ -1,5 +1,7 @@
 import type { SrtpContext } from "@tern/dtls-srtp";
-import { findExtensionElementInPacket, type RtpPacket } from "@tern/rtp";
+import { extensionElementOffset, type RtpPacket } from "@tern/rtp";
+import type { ProbeCluster } from "./bandwidth-estimator.js";
+import type { PacedSendSide } from "./congestion-controller.js";
 import { type DroppedFrame, type PacedClass, type PacedOutput, PacedSender } from "./paced-sender.js";
 import { RtpSender, type RtpSenderConfig } from "./rtp-sender.js";
 
@@ -24,7 +26,7 @@ export interface MediaSendPathCounters {
  * When a packet leaves it gets its transport-wide sequence number (written into its header extension in
  * place), is protected (SRTP indices in per-SSRC send order) and goes to `transmit`; `sink` hears of it.
  */
-export class MediaSendPath {
+export class MediaSendPath implements PacedSendSide {
   readonly senders = new Map<string, RtpSender>();
   readonly sendersBySsrc = new Map<number, RtpSender>();
   readonly counters: MediaSendPathCounters = { paddingUnavailable: 0 };
@@ -49,6 +51,11 @@ export class MediaSendPath {
     private readonly sink: SentPacketSink,
   ) {
     if (fixedPacingBps !== undefined) this.pacer.setRate(0, fixedPacingBps);
+  }
+
+  /** A probe cluster for the pacer to send. */
+  startProbe(cluster: ProbeCluster): void {
+    this.pacer.startProbe(cluster);
   }
 
   /**
@@ -237,11 +244,12 @@ export class MediaSendPath {
     let seq: number | undefined;
     const id = this.transportCcExtensionId;
     if (id !== undefined) {
-      const at = findExtensionElementInPacket(rtp, id);
-      if (at !== undefined && at.length === 2) {
+      // our senders' element is always 2 octets (rtp-sender.ts); an application's packet got one too
+      const at = extensionElementOffset(rtp, id);
+      if (at >= 0) {
         seq = this.sink.allocateTransportSequence();
-        rtp[at.offset] = seq >>> 8;
-        rtp[at.offset + 1] = seq & 0xff;
+        rtp[at] = seq >>> 8;
+        rtp[at + 1] = seq & 0xff;
       }
     }
     const out = srtp.protect(rtp);

@@ -3,6 +3,7 @@ import {
   createAnswer,
   createOffer,
   type DtlsRole,
+  type LocalCapabilities,
   type LocalDataSection,
   type LocalRejectedLine,
   type LocalSession,
@@ -74,8 +75,12 @@ export function buildOffer(
   transport: LocalTransport,
   cname: string,
   extmapIds: ReadonlyMap<string, number>,
+  capabilities?: LocalCapabilities,
 ): SessionDescription {
-  return createOffer({ session, transceivers: offerLines(set, layout, cname) }, { transport, extmapIds });
+  return createOffer(
+    { session, transceivers: offerLines(set, layout, cname) },
+    { transport, extmapIds, ...(capabilities ? { capabilities } : {}) },
+  );
 }
 
 /**
@@ -89,6 +94,7 @@ export function buildAnswer(
   transport: LocalTransport,
   cname: string,
   setup: { readonly role: DtlsRole | undefined; readonly preferred: "active" | "passive" },
+  capabilities?: LocalCapabilities,
 ): NegotiationResult<SessionDescription> {
   const transceivers: AnswerTransceiver[] = [];
   for (const t of set.transceivers) {
@@ -110,5 +116,6 @@ export function buildAnswer(
     setup: answerSetup,
     transceivers,
     defaultDirection: "recvonly",
+    ...(capabilities ? { capabilities } : {}),
   });
 }

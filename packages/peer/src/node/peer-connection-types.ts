@@ -44,9 +44,10 @@ export interface PeerConnectionConfig {
   readonly pacingBitrateBps?: number;
   /**
    * Congestion control's start, minimum and maximum bitrates (default 300 kbit/s, 30 kbit/s, 10 Mbit/s;
-   * the senders' `maxBitrate`s, summed, lower the maximum) and pacing factor (2.5).
+   * the senders' `maxBitrate`s, summed, lower the maximum) and pacing factor (2.5). `false`: no congestion
+   * control — transport-wide CC is neither offered nor accepted, media leaves as written.
    */
-  readonly congestionControl?: CongestionControlOptions;
+  readonly congestionControl?: CongestionControlOptions | false;
   /** NSS key log lines (CLIENT_RANDOM …) for Wireshark. */
   readonly keyLog?: (line: string) => void;
   readonly logger?: Logger;

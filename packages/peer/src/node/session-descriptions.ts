@@ -20,6 +20,7 @@ import {
 } from "../sdp/index.js";
 import type { DescriptionCache } from "./description-cache.js";
 import { checkRemoteOffer } from "./description-checks.js";
+import { localCapabilities } from "./local-capabilities.js";
 import { buildAnswer, buildOffer } from "./local-descriptions.js";
 import { domError, type PeerConnectionConfig, type PeerConnectionEvents } from "./peer-connection-types.js";
 import { completeNegotiation, type NegotiationHost } from "./session-negotiation.js";
@@ -109,6 +110,7 @@ export class SessionDescriptions {
         : transport,
       this.host.cname,
       current ? extmapIdsOf(this.host.descriptions.parse(current.sdp)) : new Map(),
+      localCapabilities(this.host.config),
     );
     const sdp = writeSessionDescription(desc);
     this.host.descriptions.remember(sdp, desc);
@@ -133,6 +135,7 @@ export class SessionDescriptions {
         role: this.host.bundle.dtlsRole,
         preferred: this.host.config.answerSetup ?? "active",
       },
+      localCapabilities(this.host.config),
     );
     if (!result.ok) throw domError("OperationError", `cannot answer: ${result.error.message}`);
     const sdp = writeSessionDescription(result.value);

@@ -26,6 +26,43 @@ describe("congestion control between two Tern peer connections", () => {
     void new PeerConnection({ congestionControl: { startBitrateBps: 500_000, pacingFactor: 1.5 } }).close();
   });
 
+  it("congestionControl: false offers and accepts no transport-wide CC; media then leaves unpaced", async () => {
+    const a = ternPeer({ congestionControl: false });
+    const b = ternPeer();
+    try {
+      trickle(a, b);
+      const video = new LocalTrack("video");
+      a.addTrack(video);
+      const remotes = remoteTracks(b);
+      const { offer, answer } = await negotiate(a, b);
+      expect(offer).not.toContain("transport-wide-cc");
+      expect(offer).not.toContain("transport-cc");
+      expect(answer).not.toContain("transport-wide-cc");
+      await bothConnected(a, b);
+      await withTimeout(
+        (async () => {
+          while (remotes.length === 0) await new Promise((r) => setTimeout(r, 10));
+        })(),
+        5000,
+        "remote track",
+      );
+      await flows(video, remotes[0] as (typeof remotes)[number], 5);
+      expect(a.bundle.session?.congestion.enabled).toBe(false);
+      expect(a.bundle.session?.pacer.rateBps).toBeUndefined();
+      expect(b.bundle.session?.congestion.feedbackGenerator.counters.packets).toBe(0);
+      // and as the answerer it refuses the offer's
+      const c = ternPeer();
+      const d = ternPeer({ congestionControl: false });
+      c.addTrack(new LocalTrack("video"));
+      const both = await negotiate(c, d);
+      expect(both.offer).toContain("transport-wide-cc");
+      expect(both.answer).not.toContain("transport-wide-cc");
+      await closeAll(c, d);
+    } finally {
+      await closeAll(a, b);
+    }
+  });
+
   it("emits bandwidthestimate, reports availableOutgoingBitrate and targetBitrate, and keeps a sender within its maxBitrate", async () => {
     const a = ternPeer();
     const b = ternPeer();

@@ -37,7 +37,10 @@ export interface TransportFeedbackGeneratorCounters {
 }
 
 /** Packets kept for reordering: an older packet than this behind the newest is not reported. */
-const MAX_WINDOW = 4096;
+const MAX_WINDOW = 1024;
+/** Arrival slots (a ring by sequence number): the window behind what is reported, and what is pending. */
+const SLOTS = 2 * MAX_WINDOW;
+const EMPTY = -0x80000000;
 /** Fixed octets of a feedback packet: common header, two SSRCs, base, count, reference time, fb count. */
 const FIXED_BYTES = 20;
 
@@ -62,8 +65,13 @@ export class TransportFeedbackGenerator {
   };
   readonly #o: Required<TransportFeedbackGeneratorOptions>;
   readonly #unwrapper = new SequenceUnwrapper();
-  /** arrival (µs) by unwrapped sequence number, for packets from `#reportFrom - MAX_WINDOW` on */
-  readonly #arrivals = new Map<number, number>();
+  /**
+   * Arrival (µs) by unwrapped sequence number in a ring (`#slotSeq` says which number a slot holds; EMPTY:
+   * none — unwrapped numbers go below zero across an early wrap): no allocation per packet. Made on the
+   * first packet (~24 kB).
+   */
+  #arrivalUs: Float64Array | undefined;
+  #slotSeq: Int32Array | undefined;
   readonly #out: TransportWideFeedback[] = [];
   /** the first sequence number the next feedback reports */
   #reportFrom: number | undefined;
@@ -98,16 +106,22 @@ export class TransportFeedbackGenerator {
     this.counters.packets++;
     this.#mediaSsrc = mediaSsrc >>> 0;
     this.#bytesSinceFeedback += bytes;
-    if (this.#arrivals.has(s)) {
+    if (!this.#slotSeq) {
+      this.#arrivalUs = new Float64Array(SLOTS);
+      this.#slotSeq = new Int32Array(SLOTS).fill(EMPTY);
+    }
+    const slot = s & (SLOTS - 1);
+    if (this.#slotSeq[slot] === s) {
       this.counters.duplicates++;
       return;
     }
     const from = this.#reportFrom;
-    if (from !== undefined && s < from - MAX_WINDOW) {
+    if ((from !== undefined && s < from - MAX_WINDOW) || s < this.#highest - MAX_WINDOW) {
       this.counters.tooOld++;
       return;
     }
-    this.#arrivals.set(s, now * 1000);
+    this.#slotSeq[slot] = s;
+    (this.#arrivalUs as Float64Array)[slot] = now * 1000;
     const missing = Number.isFinite(this.#highest) ? s - this.#highest - 1 : 0;
     if (s > this.#highest) this.#highest = s;
     if (from === undefined || s < from) this.#reportFrom = s;
@@ -155,7 +169,7 @@ export class TransportFeedbackGenerator {
     if (this.#highest - from >= MAX_WINDOW) from = this.#highest - MAX_WINDOW + 1;
     // The first received packet sets the reference time (draft §3.1: multiples of 64 ms).
     let first: number | undefined;
-    for (let s = from; s <= this.#highest && first === undefined; s++) first = this.#arrivals.get(s);
+    for (let s = from; s <= this.#highest && first === undefined; s++) first = this.#arrival(s);
     if (first === undefined) {
       this.#reportFrom = this.#highest + 1;
       return;
@@ -167,7 +181,7 @@ export class TransportFeedbackGenerator {
     let deltaBytes = 0;
     let s = from;
     for (; s <= this.#highest && statuses.length < 0xffff; s++) {
-      const at = this.#arrivals.get(s);
+      const at = this.#arrival(s);
       if (at === undefined) {
         statuses.push(PacketStatus.NotReceived);
         continue;
@@ -204,9 +218,10 @@ export class TransportFeedbackGenerator {
     this.#feedbackCount = (this.#feedbackCount + 1) & 0xff;
     this.counters.feedback++;
     this.#reportFrom = s;
-    for (const k of this.#arrivals.keys()) {
-      if (k >= s - MAX_WINDOW) break;
-      this.#arrivals.delete(k);
-    }
+  }
+
+  #arrival(s: number): number | undefined {
+    const slot = s & (SLOTS - 1);
+    return this.#slotSeq?.[slot] === s ? (this.#arrivalUs as Float64Array)[slot] : undefined;
   }
 }

@@ -27,8 +27,11 @@ export interface TransportSendHistoryCounters {
   duplicate: number;
 }
 
-/** Packets remembered: several seconds at video rates. A power of two. */
-const CAPACITY = 4096;
+/**
+ * Packets remembered: a second or more at video rates (feedback comes within ~100 ms + RTT), ~40 kB
+ * once the first packet is sent. A power of two.
+ */
+const CAPACITY = 2048;
 const STATE_EMPTY = 0;
 const STATE_SENT = 1;
 const STATE_ACKED = 2;
@@ -51,7 +54,7 @@ export class TransportSendHistory {
   #sendTime: Float64Array | undefined;
   #size: Int32Array | undefined;
   #tag: Int32Array | undefined;
-  #seq: Float64Array | undefined;
+  #seq: Int32Array | undefined;
   #state: Uint8Array | undefined;
   /** the next unwrapped sequence number `allocate` gives */
   #next: number;
@@ -82,7 +85,7 @@ export class TransportSendHistory {
     (this.#sendTime as Float64Array)[i] = now;
     (this.#size as Int32Array)[i] = sizeBytes;
     (this.#tag as Int32Array)[i] = tag;
-    (this.#seq as Float64Array)[i] = s;
+    (this.#seq as Int32Array)[i] = s;
     state[i] = STATE_SENT;
     this.#inFlight += sizeBytes;
   }
@@ -103,7 +106,7 @@ export class TransportSendHistory {
     let t = reference * REFERENCE_TIME_US;
     let d = 0;
     const state = this.#state as Uint8Array;
-    const seqs = this.#seq as Float64Array;
+    const seqs = this.#seq as Int32Array;
     for (let k = 0; k < fb.statuses.length; k++) {
       const st = fb.statuses[k];
       const received = st !== PacketStatus.NotReceived;
@@ -151,7 +154,7 @@ export class TransportSendHistory {
     this.#sendTime = new Float64Array(CAPACITY);
     this.#size = new Int32Array(CAPACITY);
     this.#tag = new Int32Array(CAPACITY);
-    this.#seq = new Float64Array(CAPACITY);
+    this.#seq = new Int32Array(CAPACITY);
     this.#state = new Uint8Array(CAPACITY);
   }
 }

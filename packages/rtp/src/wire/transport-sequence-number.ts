@@ -1,5 +1,5 @@
 import { type Decoded, decodeFail, decodeOk } from "./decoded.js";
-import { ONE_BYTE_PROFILE, TWO_BYTE_PROFILE } from "./header-extension.js";
+import { ONE_BYTE_PROFILE, type RtpHeaderExtension, TWO_BYTE_PROFILE } from "./header-extension.js";
 import { RTP_FIXED_HEADER_LENGTH } from "./rtp-header.js";
 
 /**
@@ -36,41 +36,73 @@ export function findExtensionElementInPacket(
   packet: Uint8Array,
   id: number,
 ): { readonly offset: number; readonly length: number } | undefined {
-  const b0 = packet[0] ?? 0;
-  if (b0 >> 6 !== 2 || (b0 & 0x10) === 0) return undefined;
+  const offset = extensionElementOffset(packet, id);
+  if (offset < 0) return undefined;
+  const b0 = packet[0] as number;
   const start = RTP_FIXED_HEADER_LENGTH + (b0 & 0x0f) * 4;
-  if (start + 4 > packet.length) return undefined;
+  const oneByte = (((packet[start] as number) << 8) | (packet[start + 1] as number)) === ONE_BYTE_PROFILE;
+  const length = oneByte ? ((packet[offset - 1] as number) & 0x0f) + 1 : (packet[offset - 1] as number);
+  return { offset, length };
+}
+
+/**
+ * `findExtensionElementInPacket` without allocating (the send path runs it for every packet): the offset of
+ * element `id`'s data in an encoded RTP packet, or −1.
+ */
+export function extensionElementOffset(packet: Uint8Array, id: number): number {
+  const b0 = packet[0] ?? 0;
+  if (b0 >> 6 !== 2 || (b0 & 0x10) === 0) return -1;
+  const start = RTP_FIXED_HEADER_LENGTH + (b0 & 0x0f) * 4;
+  if (start + 4 > packet.length) return -1;
   const profile = ((packet[start] as number) << 8) | (packet[start + 1] as number);
   const end = start + 4 + (((packet[start + 2] as number) << 8) | (packet[start + 3] as number)) * 4;
-  if (end > packet.length) return undefined;
-  let i = start + 4;
+  if (end > packet.length) return -1;
+  return elementOffset(packet, start + 4, end, profile, id);
+}
+
+/**
+ * The transport-wide sequence number carried in element `id` of a decoded packet's extension block, or −1
+ * when it has none (or one of another length) — without allocating: the receive path reads it for every
+ * packet.
+ */
+export function transportSequenceNumberOf(ext: RtpHeaderExtension, id: number): number {
+  const d = ext.data;
+  const at = elementOffset(d, 0, d.length, ext.profile, id);
+  if (at < 0) return -1;
+  const len = ext.profile === ONE_BYTE_PROFILE ? ((d[at - 1] as number) & 0x0f) + 1 : (d[at - 1] as number);
+  return len === TRANSPORT_SEQUENCE_NUMBER_LENGTH ? ((d[at] as number) << 8) | (d[at + 1] as number) : -1;
+}
+
+/** RFC 8285 §4.2 / §4.3 elements in b[from, end): the offset of element `id`'s data, or −1. */
+function elementOffset(b: Uint8Array, from: number, end: number, profile: number, id: number): number {
+  let i = from;
   if (profile === ONE_BYTE_PROFILE) {
     while (i < end) {
-      const b = packet[i] as number;
-      if (b === 0) {
+      const x = b[i] as number;
+      if (x === 0) {
         i++;
         continue;
       }
-      const elementId = b >> 4;
-      if (elementId === 15) return undefined;
-      const len = (b & 0x0f) + 1;
-      if (i + 1 + len > end) return undefined;
-      if (elementId === id) return { offset: i + 1, length: len };
+      const elementId = x >> 4;
+      if (elementId === 15) return -1;
+      const len = (x & 0x0f) + 1;
+      if (i + 1 + len > end) return -1;
+      if (elementId === id) return i + 1;
       i += 1 + len;
     }
   } else if ((profile & 0xfff0) === TWO_BYTE_PROFILE) {
     while (i < end) {
-      const elementId = packet[i] as number;
+      const elementId = b[i] as number;
       if (elementId === 0) {
         i++;
         continue;
       }
-      if (i + 2 > end) return undefined;
-      const len = packet[i + 1] as number;
-      if (i + 2 + len > end) return undefined;
-      if (elementId === id) return { offset: i + 2, length: len };
+      if (i + 2 > end) return -1;
+      const len = b[i + 1] as number;
+      if (i + 2 + len > end) return -1;
+      if (elementId === id) return i + 2;
       i += 2 + len;
     }
   }
-  return undefined;
+  return -1;
 }

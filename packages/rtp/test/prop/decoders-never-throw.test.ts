@@ -14,6 +14,7 @@ import {
   decodeVp8PayloadDescriptor,
   encodeRtcpCompound,
   encodeRtpPacket,
+  extensionElementOffset,
   findExtensionElementInPacket,
   H264PayloadFormat,
   JitterBuffer,
@@ -107,6 +108,7 @@ describe("decoding arbitrary bytes never throws", () => {
         (b0, rest, id) => {
           const b = Uint8Array.of(b0, ...rest);
           const at = findExtensionElementInPacket(b, id);
+          expect(extensionElementOffset(b, id)).toBe(at?.offset ?? -1);
           const p = decodeRtpPacket(b);
           const els =
             p.ok && p.value.extension ? decodeHeaderExtensionElements(p.value.extension) : undefined;

@@ -124,6 +124,17 @@ describe("TransportFeedbackGenerator", () => {
     expect(slow.intervalMs).toBe(100);
   });
 
+  it("a packet from before the 16-bit wrap (unwrapped below zero) is a packet, not an empty slot", () => {
+    const g = new TransportFeedbackGenerator({ senderSsrc: 1, lossBurstPackets: 100 });
+    g.handlePacket(0, 0, 5, 100);
+    g.handlePacket(1, 65535, 5, 100); // unwrapped −1: late
+    expect(g.counters.duplicates).toBe(0);
+    g.handleTimeout(200);
+    const [f] = drain(g);
+    expect(f?.baseSequenceNumber).toBe(65535);
+    expect(f?.statuses).toEqual([PacketStatus.SmallDelta, PacketStatus.LargeDelta]); // 65535 at 1 ms, then 0 at 0 ms
+  });
+
   it("keeps each feedback packet under the size bound", () => {
     const g = new TransportFeedbackGenerator({
       senderSsrc: 1,

@@ -9,6 +9,7 @@ import {
   encodeRtpPacket,
   encodeTransportSequenceNumber,
   encodeTransportWideFeedback,
+  extensionElementOffset,
   findExtensionElementInPacket,
   PacketStatus,
   type PacketStatusSymbol,
@@ -16,6 +17,7 @@ import {
   type TransportWideFeedback,
   transportFeedbackArrivals,
   transportFeedbackChunks,
+  transportSequenceNumberOf,
 } from "../../src/index.js";
 
 const hex = (s: string) =>
@@ -244,6 +246,11 @@ describe("the transport-wide sequence number header extension (§2)", () => {
       expect(d.value.payload).toEqual(Uint8Array.of(1, 2, 3));
       const at2 = findExtensionElementInPacket(packet, 3);
       expect(packet.subarray(at2?.offset, (at2?.offset ?? 0) + 2)).toEqual(Uint8Array.of(0xbe, 0xef));
+      expect(extensionElementOffset(packet, 3)).toBe(at2?.offset);
+      expect(extensionElementOffset(packet, 9)).toBe(-1);
+      expect(transportSequenceNumberOf(d.value.extension, 3)).toBe(0xbeef);
+      expect(transportSequenceNumberOf(d.value.extension, 4)).toBe(-1); // the MID: not 2 octets
+      expect(transportSequenceNumberOf(d.value.extension, 9)).toBe(-1);
     }
   });
 
