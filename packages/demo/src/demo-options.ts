@@ -14,6 +14,8 @@ export interface DemoOptions {
   readonly outDir: string | undefined;
   readonly room: string | undefined;
   readonly logLevel: string;
+  /** Run in the NAT lab with the sender's uplink shaped to this many kbit/s (root). */
+  readonly bitrateLimitKbps: number | undefined;
   readonly help: boolean;
 }
 
@@ -37,6 +39,8 @@ Tern signaling server on 127.0.0.1), checks every frame, and exits 0 only if all
   --out <dir>             where recv.ivf and recv.ogg go (default: a new temp dir)
   --room <name>           signaling room (default: demo-<random>)
   --log-level <level>     pino level: trace, debug, info, warn, error, silent (default info)
+  --bitrate-limit <kbit/s> run in the NAT lab (root) with the sender's uplink shaped to this rate
+                          (tc tbf): watch the congestion-control estimate find it
   -h, --help`;
 
 export type DemoOptionsParsed =
@@ -89,6 +93,12 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptionsParsed {
   }
   const relayOnly = v["relay-only"] ?? false;
   if (relayOnly && (v.turn ?? []).length === 0) return bad("--relay-only needs a --turn server");
+  const bitrateLimitKbps =
+    v["bitrate-limit"] === undefined ? undefined : numberIn(v["bitrate-limit"], 50, 100_000);
+  if (v["bitrate-limit"] !== undefined && bitrateLimitKbps === undefined)
+    return bad("--bitrate-limit wants kbit/s between 50 and 100000");
+  if (bitrateLimitKbps !== undefined && (v.browser ?? false))
+    return bad("--bitrate-limit runs both peers in the NAT lab: not with --browser");
   const room = v.room;
   if (room !== undefined && !/^[\w.-]{1,64}$/.test(room)) return bad("--room wants 1..64 of [A-Za-z0-9_.-]");
   return {
@@ -105,6 +115,7 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptionsParsed {
       outDir: v.out,
       room,
       logLevel,
+      bitrateLimitKbps,
       help: v.help ?? false,
     },
   };
@@ -130,6 +141,7 @@ function parse(argv: readonly string[]) {
       out: { type: "string" },
       room: { type: "string" },
       "log-level": { type: "string" },
+      "bitrate-limit": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });

@@ -23,6 +23,7 @@ import {
   type SenderStreamReport,
 } from "./demo-messages.js";
 import { formatSummary } from "./demo-summary.js";
+import { startShapedLab } from "./natlab-link.js";
 import { StatusBoard } from "./status-board.js";
 
 export const PUBLIC_DIR = fileURLToPath(new URL("../../public/", import.meta.url));
@@ -73,6 +74,8 @@ export async function runDemo(o: DemoOptions, io: DemoIo): Promise<number> {
   mkdirSync(outDir, { recursive: true });
   const lossSeed = o.lossSeed ?? randomU32();
   const debugging = o.logLevel === "debug" || o.logLevel === "trace";
+  // --bitrate-limit: the peers run in the NAT lab, behind a shaped uplink (natlab-link.ts)
+  const lab = o.bitrateLimitKbps === undefined ? undefined : await startShapedLab(o.bitrateLimitKbps, log);
 
   const server = await startSignalingServer({
     host: "127.0.0.1",
@@ -84,12 +87,12 @@ export async function runDemo(o: DemoOptions, io: DemoIo): Promise<number> {
   log.info({ url: server.url, room }, "signaling server up");
 
   const base = {
-    signalingUrl: server.url,
+    signalingUrl: lab?.signalingUrl ?? server.url,
     room,
     durationMs: Math.round(o.durationSec * 1000),
     receiverName: RECEIVER_NAME,
     iceAddresses: o.iceAddresses,
-    iceServers: o.iceServers,
+    iceServers: lab?.iceServers ?? o.iceServers,
     relayOnly: o.relayOnly,
     mdns: o.browser,
     lossPercent: o.lossPercent,
@@ -128,11 +131,19 @@ export async function runDemo(o: DemoOptions, io: DemoIo): Promise<number> {
     progressed();
   };
   const spawnPeer = (role: "sender" | "receiver", name: string): Peer => {
-    const cfg: PeerProcessConfig = { ...base, role, name };
+    const host = role === "sender" ? "host-a" : "host-b";
+    const cfg: PeerProcessConfig = {
+      ...base,
+      role,
+      name,
+      ...(lab ? { iceAddresses: [lab.address(host)] } : {}),
+    };
     const script = fileURLToPath(
       new URL(`./peer-process${extname(fileURLToPath(import.meta.url))}`, import.meta.url),
     );
-    const child = fork(script, [JSON.stringify(cfg)], { stdio: ["ignore", "pipe", "pipe", "ipc"] });
+    const child = lab
+      ? lab.spawnIn(host, script, [JSON.stringify(cfg)])
+      : fork(script, [JSON.stringify(cfg)], { stdio: ["ignore", "pipe", "pipe", "ipc"] });
     if (child.stdout) createInterface({ input: child.stdout }).on("line", show);
     if (child.stderr) createInterface({ input: child.stderr }).on("line", (l) => board.log(`[${name}] ${l}`));
     const ready = new Promise<void>((resolve, reject) => {
@@ -194,6 +205,7 @@ export async function runDemo(o: DemoOptions, io: DemoIo): Promise<number> {
     await Promise.race([Promise.all(peers.map((p) => p.exited)), new Promise((r) => setTimeout(r, 3000))]);
     for (const p of peers) if (p.child.exitCode === null) p.child.kill("SIGKILL");
     await server.close();
+    lab?.close();
     board.close();
   }
   const ok = results.failures.length === 0 && (o.browser ? true : results.receiver?.intact === true);

@@ -30,6 +30,8 @@ export interface PeerStatus {
   readonly retransmitted: number;
   readonly videoFrames: number;
   readonly audioFrames: number;
+  /** Send: congestion control's estimate (the candidate pair's availableOutgoingBitrate), when it runs. */
+  readonly estimateBps: number | undefined;
   /** `--loss`: RTP datagrams dropped on purpose before the receiver saw them. */
   readonly droppedByLossHook: number;
   readonly elapsedMs: number;
@@ -81,6 +83,7 @@ export function peerStatus(report: StatsReport, c: StatusContext): PeerStatus {
   const transport = all.find((e) => e.type === "transport");
   const local = all.find((e) => e.type === "local-candidate");
   const remote = all.find((e) => e.type === "remote-candidate");
+  const candidatePair = all.find((e) => e.type === "candidate-pair");
   const rtp = all.filter((e) => e.type === (c.role === "send" ? "outbound-rtp" : "inbound-rtp"));
   const remoteInbound = all.filter((e) => e.type === "remote-inbound-rtp");
   const sum = (entries: readonly StatsEntry[], key: string): number =>
@@ -139,6 +142,7 @@ export function peerStatus(report: StatsReport, c: StatusContext): PeerStatus {
     retransmitted: sum(rtp, c.role === "send" ? "retransmittedPacketsSent" : "retransmittedPacketsReceived"),
     videoFrames: framesOf("video"),
     audioFrames: framesOf("audio"),
+    estimateBps: c.role === "send" ? maybe(candidatePair, "availableOutgoingBitrate") : undefined,
     droppedByLossHook: c.droppedByLossHook,
     elapsedMs: c.nowMs - c.startedAtMs,
   };

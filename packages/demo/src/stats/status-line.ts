@@ -22,7 +22,8 @@ function parts(s: PeerStatus): { head: string[]; media: string[] } {
   const sec = `DTLS ${shortCipher(s.dtlsCipher)} SRTP ${shortCipher(s.srtpProfile)}`;
   const connect = `up in ${s.connectMs === undefined ? "–" : `${s.connectMs.toFixed(0)} ms`}`;
   const dir = s.role === "send" ? "sent" : "recv";
-  const media = `${dir} ${s.packets} pkts ${formatBitrate(s.bitrateBps)} ${s.videoFrames}v/${s.audioFrames}a frames`;
+  const est = s.estimateBps === undefined ? "" : ` (est ${formatBitrate(s.estimateBps)})`;
+  const media = `${dir} ${s.packets} pkts ${formatBitrate(s.bitrateBps)}${est} ${s.videoFrames}v/${s.audioFrames}a frames`;
   const loss = `loss ${s.lossPercent.toFixed(1)}% (${s.packetsLost})`;
   const repair =
     s.role === "send"

@@ -66,6 +66,13 @@ describe("parseDemoOptions", () => {
     });
   });
 
+  it("--bitrate-limit: kbit/s for the NAT lab's shaped uplink", () => {
+    const r = parseDemoOptions(["--bitrate-limit", "800"]);
+    expect(r.ok && r.value.bitrateLimitKbps).toBe(800);
+    const none = parseDemoOptions([]);
+    expect(none.ok && none.value.bitrateLimitKbps).toBeUndefined();
+  });
+
   it("refuses bad values with a message, never a throw", () => {
     for (const argv of [
       ["--duration", "0"],
@@ -78,6 +85,8 @@ describe("parseDemoOptions", () => {
       ["--port", "70000"],
       ["--room", "a b"],
       ["--log-level", "loud"],
+      ["--bitrate-limit", "10"],
+      ["--bitrate-limit", "500", "--browser"],
       ["--nope"],
       ["positional"],
     ]) {

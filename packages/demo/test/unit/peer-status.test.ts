@@ -106,6 +106,7 @@ describe("peerStatus", () => {
         jitter: 0.003,
         roundTripTime: 0.0125,
       },
+      { id: "CP", type: "candidate-pair", availableOutgoingBitrate: 850_000 },
     ]);
     const s = peerStatus(r, {
       label: "sender → receiver",
@@ -126,7 +127,10 @@ describe("peerStatus", () => {
       nackCount: 2,
       retransmitted: 4,
       bitrateBps: 0,
+      estimateBps: 850_000,
     });
     expect(formatStatusLine(s)).toContain("RTT 12.5 ms");
+    // congestion control's estimate next to what is sent
+    expect(formatStatusLine(s)).toContain("sent 200 pkts 0 bit/s (est 850 kbit/s) 60v/0a frames");
   });
 });

@@ -181,7 +181,9 @@ export class PacedSender {
       const bytes = next ? next.bytes.length : PADDING_CHUNK;
       probe.bytesLeft -= bytes;
       probe.packetsLeft--;
-      probe.nextAt = now + (bytes * 8000) / probe.cluster.bitrateBps;
+      // From when this packet was due, not from now: timers fire on whole ms, and a probe of more than one
+      // packet per ms must still average its rate (several leave in one tick when behind).
+      probe.nextAt = Math.max(probe.nextAt, now - 1) + (bytes * 8000) / probe.cluster.bitrateBps;
       if (probe.bytesLeft <= 0 && probe.packetsLeft <= 0) this.#probe = undefined;
       this.#refill(now);
       this.#budget -= bytes;
