@@ -114,6 +114,7 @@ export class MediaSendPath implements PacedSendSide {
     this.senders.delete(mid);
     this.sendersBySsrc.delete(s.config.ssrc);
     this.senderPacers.delete(mid);
+    this.pacer.purge(mid); // after its BYE, nothing of the stream may still leave the pacer
     if (this.retired.size >= 64) this.retired.delete(this.retired.keys().next().value as number);
     this.retired.set(s.config.ssrc, s);
   }

@@ -201,6 +201,13 @@ export class PacedSender {
     return { kind: "packet", packet: p, probeCluster: -1 };
   }
 
+  /** Forgets every queued packet of `mid` (its sender was removed and said BYE: nothing of it may follow). */
+  purge(mid: string): void {
+    for (const cls of ["audio", "retransmission", "video"] as const) {
+      this.#queues[cls] = this.#queues[cls].filter((x) => x.p.mid !== mid);
+    }
+  }
+
   /** A video frame dropped for waiting too long (its encoder should make a keyframe). */
   pollDroppedFrame(): DroppedFrame | undefined {
     return this.#dropped.shift();

@@ -162,7 +162,7 @@ describe("congestion control over a simulated bottleneck", () => {
     expect(Math.min(...t)).toBeGreaterThan(0.5 * C);
   });
 
-  it("Poisson cross traffic of 300 kbit/s: Tern takes most of the 700 kbit/s left, without filling the queue", async () => {
+  it("Poisson cross traffic of 300 kbit/s: Tern takes over half of the 700 kbit/s left, and no more", async () => {
     const run = await runCcScenario(
       {
         seed: 8,

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   type PacedClass,
@@ -71,6 +72,17 @@ describe("PacedSender", () => {
     expect(p.size).toBe(0);
   });
 
+  it("purges a removed sender's packets (nothing may follow its BYE)", () => {
+    const p = new PacedSender();
+    p.setRate(0, 8000);
+    p.enqueue(0, pkt("video", 100, 1, "v"));
+    p.enqueue(0, pkt("video", 100, 1, "w"));
+    p.enqueue(0, pkt("retransmission", 100, 0, "v"));
+    p.purge("v");
+    expect(p.size).toBe(1);
+    expect(drain(p, 300).map((o) => o.kind === "packet" && o.packet.mid)).toEqual(["w"]);
+  });
+
   it("over its packet bound, drops the oldest video frame first, then audio", () => {
     const p = new PacedSender({ maxQueuePackets: 3 });
     p.setRate(0, 8000);
@@ -99,5 +111,48 @@ describe("PacedSender", () => {
     // 255 octets at 127.5 per ms: 2 ms apart
     expect(out.map(([t]) => t)).toEqual([0, 2, 4, 6]);
     expect(p.counters).toMatchObject({ probes: 1, paddingBytes: 765 });
+  });
+
+  it("property: at a rate, in any window, bytes out ≤ rate × window + burst + one packet; all leave, in order", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 8_000, max: 5_000_000 }),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 2000 }), fc.integer({ min: 1, max: 1500 })), {
+          minLength: 1,
+          maxLength: 60,
+        }),
+        (bps, raw) => {
+          const arrivals = raw
+            .map(([t, n], k) => [t, pkt("video", n, k)] as const)
+            .sort((x, y) => x[0] - y[0]);
+          const p = new PacedSender({ maxVideoQueueMs: 1e9 });
+          p.setRate(0, bps);
+          const out: [number, PacedPacket][] = [];
+          let i = 0;
+          let now = 0;
+          for (let steps = 0; steps < 1_000_000; steps++) {
+            while (i < arrivals.length && (arrivals[i]?.[0] ?? Infinity) <= now)
+              p.enqueue(now, arrivals[i++]?.[1] as PacedPacket);
+            for (const o of drain(p, now)) if (o.kind === "packet") out.push([now, o.packet]);
+            const next = Math.min(p.pollTimeout() ?? Infinity, arrivals[i]?.[0] ?? Infinity);
+            if (next === Infinity) break;
+            now = Math.max(now + (next <= now ? 1 : 0), next);
+          }
+          expect(out.map(([, x]) => x)).toEqual(arrivals.map(([, x]) => x));
+          const perMs = bps / 8000;
+          for (let a = 0; a < out.length; a++) {
+            let sum = 0;
+            for (let b = a; b < out.length; b++) {
+              sum += out[b]?.[1].bytes.length ?? 0;
+              const span = (out[b]?.[0] ?? 0) - (out[a]?.[0] ?? 0);
+              expect(sum).toBeLessThanOrEqual(
+                perMs * span + perMs * 5 + 1500 + 1e-6 + (out[b]?.[1].bytes.length ?? 0),
+              );
+            }
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });
