@@ -56,6 +56,7 @@ interface Connection {
   name: string | null;
   readonly rooms: Set<string>;
   readonly bucket: TokenBucket;
+  readonly byteBucket: TokenBucket;
   awaitingPong: boolean;
 }
 
@@ -118,6 +119,7 @@ export class SignalingRelay {
       name: null,
       rooms: new Set(),
       bucket: new TokenBucket(this.limits.messagesPerSecond, this.limits.messageBurst, now),
+      byteBucket: new TokenBucket(this.limits.bytesPerSecond, this.limits.byteBurst, now),
       awaitingPong: false,
     });
     if (this.heartbeatMs > 0 && this.nextHeartbeatAt === undefined) {
@@ -131,10 +133,13 @@ export class SignalingRelay {
     const c = this.conns.get(conn);
     if (c === undefined) return;
     c.awaitingPong = false;
-    if (!c.bucket.take(now)) {
+    // Charged by message and by byte before anything is decoded: parsing costs by the byte.
+    if (!c.bucket.has(now) || !c.byteBucket.has(now, data.byteLength)) {
       this.refuse(c, { code: SignalingErrorCode.RateLimited, message: "too many messages: slow down" });
       return;
     }
+    c.bucket.take(now);
+    c.byteBucket.take(now, data.byteLength);
     const decoded = decodeClientMessage(data, isBinary, this.limits.maxMessageBytes);
     if (!decoded.ok) {
       this.refuse(c, decoded.error);

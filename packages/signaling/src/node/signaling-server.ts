@@ -58,9 +58,6 @@ export const BROWSER_CLIENT_PATH = "/signaling-client.js";
 /** The browser client module's file: beside this adapter's directory, in `src/` or (built) in `dist/`. */
 export const BROWSER_CLIENT_URL = new URL("../browser/signaling-client.js", import.meta.url);
 
-/** A connection whose send buffer grows past this is not reading: it is terminated. */
-const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
-
 export async function startSignalingServer(
   opts: SignalingServerOptions = {},
 ): Promise<RunningSignalingServer> {
@@ -102,11 +99,7 @@ export async function startSignalingServer(
     for (let t = relay.pollTransmit(); t !== undefined; t = relay.pollTransmit()) {
       const ws = sockets.get(t.conn);
       if (ws === undefined || ws.readyState !== ws.OPEN) continue;
-      if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
-        adapterCounters["slow-consumer"]++;
-        ws.terminate();
-        continue;
-      }
+      if (cutSlowConsumer(t.conn, ws)) continue;
       ws.send(t.data);
     }
     for (let e = relay.pollEvent(); e !== undefined; e = relay.pollEvent()) {
@@ -134,6 +127,19 @@ export async function startSignalingServer(
       }
     }
     armTimer();
+  };
+
+  /**
+   * A peer that does not read lets what we write pile up in its socket's queue (`bufferedAmount`): past
+   * `limits.maxQueuedBytes` it is terminated, checked before every write to it and on every frame it sends
+   * (a flooder that never reads its error replies is cut off too).
+   */
+  const cutSlowConsumer = (conn: ConnId, ws: WebSocket): boolean => {
+    if (ws.bufferedAmount <= relay.limits.maxQueuedBytes) return false;
+    adapterCounters["slow-consumer"]++;
+    log.debug({ conn, queuedBytes: ws.bufferedAmount }, "slow consumer cut off");
+    ws.terminate();
+    return true;
   };
 
   const armTimer = (): void => {
@@ -202,6 +208,7 @@ export async function startSignalingServer(
       sockets.set(conn, ws);
       ws.on("message", (data, isBinary) =>
         guard("message", () => {
+          if (cutSlowConsumer(conn, ws)) return;
           const buf = Buffer.isBuffer(data)
             ? data
             : Array.isArray(data)
