@@ -15,6 +15,8 @@ export const SignalingCloseCode = {
   Replaced: 4000,
   /** The server dropped the peer (`dropPeer`). */
   Dropped: 4001,
+  /** IANA WebSocket close code registry: 1012 Service Restart (graceful shutdown: reconnect elsewhere). */
+  ServiceRestart: 1012,
   /** IANA WebSocket close code registry: 1013 Try Again Later (the server is full). */
   TryAgainLater: 1013,
 } as const;
@@ -52,4 +54,6 @@ export type SignalingRelayCounter =
   | "leaves"
   | "resumed"
   | "heartbeat-timeouts"
-  | "connections-refused";
+  | "connections-refused"
+  /** A message the directory brought for a peer no longer connected here. */
+  | "undeliverable";

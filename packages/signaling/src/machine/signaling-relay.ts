@@ -4,8 +4,12 @@
  * Drain `pollTransmit()` (JSON text to send to a connection) and `pollEvent()` (pings to send, connections
  * to close, what happened) after each, then arm one timer at `pollTimeout()`.
  *
- * Rooms, peer ids and resume secrets live here; the adapter owns sockets, the clock and the randomness.
- * A rejected message is answered with one `error` and changes nothing: no room state, nothing relayed.
+ * The relay's rules all live here: schemas and size bounds (through the codec), rate limits, auth, who may
+ * join and speak in which room, resume, heartbeats. Where rooms, sessions and the message bus live is the
+ * `RoomDirectory` below it: in memory by default, in Redis for several instances. A directory answers
+ * through callbacks (at once in memory, later from Redis) and its events come in through the sink the
+ * relay attaches; the adapter drains after both. A rejected message is answered with one `error` and
+ * changes nothing.
  */
 
 import { toRelayedMessage } from "../wire/relayed-message.js";
@@ -22,8 +26,18 @@ import type {
   PeerLeftReason,
   ServerMessage,
 } from "../wire/signaling-message.js";
-import { type PeerSession, PeerSessions } from "./peer-session.js";
-import { type ConnId, RoomTable } from "./room-table.js";
+import { LocalRooms } from "./local-rooms.js";
+import { MemoryRoomDirectory } from "./memory-room-directory.js";
+import { hexId } from "./peer-session.js";
+import {
+  type Connection,
+  newConnection,
+  type PeerSessionKeys,
+  type RelayRequest,
+  refusal,
+} from "./relay-connection.js";
+import type { ClaimOutcome, DirectoryEvent, JoinOutcome, RoomDirectory } from "./room-directory.js";
+import type { ConnId } from "./room-table.js";
 import { UsageError } from "./signaling-error.js";
 import { type Millis, resolveSignalingLimits, type SignalingLimits } from "./signaling-limits.js";
 import {
@@ -33,7 +47,6 @@ import {
   type SignalingRelayEvent,
   type Transmit,
 } from "./signaling-relay-types.js";
-import { TokenBucket } from "./token-bucket.js";
 
 export interface SignalingRelayConfig {
   readonly limits?: Partial<SignalingLimits>;
@@ -43,45 +56,58 @@ export interface SignalingRelayConfig {
   readonly resumeGraceMs?: number;
   /** Random bytes (peer ids, resume secrets). */
   readonly random: (n: number) => Uint8Array;
-  /** Constant-time string equality (resume secrets). */
+  /** Constant-time string equality (resume secrets, in the default directory). */
   readonly secretEquals: (a: string, b: string) => boolean;
   /** Present when a shared-secret token is configured: checks one (in constant time). */
   readonly authorize?: (token: string) => boolean;
+  /** Where rooms and sessions live. Default: a `MemoryRoomDirectory` (this process only). */
+  readonly directory?: RoomDirectory;
 }
 
-interface Connection {
-  readonly conn: ConnId;
-  session: PeerSession | undefined;
-  authenticated: boolean;
-  name: string | null;
-  readonly rooms: Set<string>;
-  readonly bucket: TokenBucket;
-  readonly byteBucket: TokenBucket;
-  awaitingPong: boolean;
-}
+/** Frames a connection may send while its resume is being looked up; more are refused. */
+const MAX_HELD_WHILE_OPENING = 32;
 
 export class SignalingRelay {
   readonly limits: SignalingLimits;
   readonly heartbeatMs: number;
+  readonly resumeGraceMs: number;
   readonly counters: Record<SignalingRelayCounter, number>;
+  readonly directory: RoomDirectory;
   private readonly conns = new Map<ConnId, Connection>();
-  private readonly rooms = new RoomTable();
-  private readonly sessions: PeerSessions;
+  /** Live peers of this server: peer id → its connection. */
+  private readonly peers = new Map<string, ConnId>();
+  private readonly local = new LocalRooms();
   private readonly transmits: Transmit[] = [];
   private readonly events: SignalingRelayEvent[] = [];
   private nextConn: ConnId = 1;
   private nextHeartbeatAt: Millis | undefined;
+  private shuttingDown = false;
 
   constructor(private readonly config: SignalingRelayConfig) {
     this.limits = resolveSignalingLimits(config.limits);
     this.heartbeatMs = config.heartbeatMs ?? 30_000;
     if (!(this.heartbeatMs >= 0)) throw new UsageError("heartbeatMs must be >= 0");
-    const graceMs = config.resumeGraceMs ?? 60_000;
-    if (!(graceMs >= 0)) throw new UsageError("resumeGraceMs must be >= 0");
-    this.sessions = new PeerSessions(graceMs, this.limits.maxConnections, config.random, config.secretEquals);
+    this.resumeGraceMs = config.resumeGraceMs ?? 60_000;
+    if (!(this.resumeGraceMs >= 0)) throw new UsageError("resumeGraceMs must be >= 0");
+    this.directory =
+      config.directory ??
+      new MemoryRoomDirectory({
+        graceMs: this.resumeGraceMs,
+        maxDormant: this.limits.maxConnections,
+        secretEquals: config.secretEquals,
+      });
+    this.directory.attach((e) => this.onDirectoryEvent(e));
     const counters: Partial<Record<SignalingRelayCounter, number>> = {};
     for (const code of Object.values(SignalingErrorCode)) counters[code] = 0;
-    for (const k of ["relayed", "joins", "leaves", "resumed", "heartbeat-timeouts", "connections-refused"]) {
+    for (const k of [
+      "relayed",
+      "joins",
+      "leaves",
+      "resumed",
+      "heartbeat-timeouts",
+      "connections-refused",
+      "undeliverable",
+    ]) {
       counters[k as SignalingRelayCounter] = 0;
     }
     this.counters = counters as Record<SignalingRelayCounter, number>;
@@ -91,37 +117,29 @@ export class SignalingRelay {
     return this.conns.size;
   }
 
+  /** Rooms with at least one peer on this server. */
   get roomCount(): number {
-    return this.rooms.roomCount;
+    return this.local.roomCount;
   }
 
-  /** Peers in `room`, for inspection. */
+  /** This server's peers in `room`, for inspection (with one server, all of them). */
   roomSize(room: string): number {
-    return this.rooms.size(room);
+    return this.local.size(room);
   }
 
   /**
    * A connection opened, with the `?token=` of its URL if it had one. Returns its id, or `undefined` when
-   * the server is full (the adapter closes it with 1013).
+   * the server is full or shutting down (the adapter closes it with 1013).
    */
   handleOpen(now: Millis, opts: { readonly token?: string } = {}): ConnId | undefined {
-    if (this.conns.size >= this.limits.maxConnections) {
+    if (this.conns.size >= this.limits.maxConnections || this.shuttingDown) {
       this.counters["connections-refused"]++;
       return undefined;
     }
     const conn = this.nextConn++;
     const authenticated =
       this.config.authorize === undefined || (opts.token !== undefined && this.config.authorize(opts.token));
-    this.conns.set(conn, {
-      conn,
-      session: undefined,
-      authenticated,
-      name: null,
-      rooms: new Set(),
-      bucket: new TokenBucket(this.limits.messagesPerSecond, this.limits.messageBurst, now),
-      byteBucket: new TokenBucket(this.limits.bytesPerSecond, this.limits.byteBurst, now),
-      awaitingPong: false,
-    });
+    this.conns.set(conn, newConnection(conn, authenticated, this.limits, now));
     if (this.heartbeatMs > 0 && this.nextHeartbeatAt === undefined) {
       this.nextHeartbeatAt = now + this.heartbeatMs;
     }
@@ -145,13 +163,7 @@ export class SignalingRelay {
       this.refuse(c, decoded.error);
       return;
     }
-    const msg = decoded.value;
-    if (msg.type === "hello") {
-      this.onHello(c, msg);
-      return;
-    }
-    if (c.session === undefined) this.welcome(c, this.sessions.create(conn), false, undefined);
-    this.onMessage(c, msg);
+    this.onDecoded(now, c, decoded.value);
   }
 
   handlePong(_now: Millis, conn: ConnId): void {
@@ -166,37 +178,39 @@ export class SignalingRelay {
 
   /**
    * Drops the peer now (closes its connection with 4001): its rooms hear `peer-left` with reason
-   * "dropped". Its id stays resumable for the grace period. Returns whether the peer was connected.
+   * "dropped". Its id stays resumable for the grace period. Returns whether the peer was connected here.
    */
   dropPeer(now: Millis, peerId: string): boolean {
-    const conn = this.sessions.get(peerId)?.conn;
-    if (conn === undefined || !this.conns.has(conn)) return false;
+    const conn = this.peers.get(peerId);
+    if (conn === undefined) return false;
     this.drop(now, conn, "dropped");
-    this.events.push({
-      kind: "close",
-      conn,
-      code: SignalingCloseCode.Dropped,
-      reason: "dropped",
-      terminate: false,
-    });
+    this.closeConn(conn, SignalingCloseCode.Dropped, "dropped", false);
     return true;
   }
 
-  /** Heartbeats (RFC 6455 §5.5.2 pings) and the expiry of dormant sessions. */
+  /**
+   * Graceful shutdown: refuse new connections and close every one with 1012 (service restart) so its
+   * client reconnects elsewhere. Rooms and sessions stay in the directory, so the clients resume on
+   * another instance and their peers see nothing.
+   */
+  handleShutdown(_now: Millis): void {
+    this.shuttingDown = true;
+    for (const c of [...this.conns.values()]) {
+      this.forget(c);
+      this.closeConn(c.conn, SignalingCloseCode.ServiceRestart, "server restarting: reconnect", false);
+    }
+    this.nextHeartbeatAt = undefined;
+  }
+
+  /** Heartbeats (RFC 6455 §5.5.2 pings) and the directory's timed work (dormant sessions expiring). */
   handleTimeout(now: Millis): void {
-    this.sessions.expire(now);
+    this.directory.handleTimeout(now);
     if (this.nextHeartbeatAt === undefined || now < this.nextHeartbeatAt) return;
     for (const c of [...this.conns.values()]) {
       if (c.awaitingPong) {
         this.counters["heartbeat-timeouts"]++;
         this.drop(now, c.conn, "timeout");
-        this.events.push({
-          kind: "close",
-          conn: c.conn,
-          code: 1001,
-          reason: "heartbeat timeout",
-          terminate: true,
-        });
+        this.closeConn(c.conn, 1001, "heartbeat timeout", true);
       } else {
         c.awaitingPong = true;
         this.events.push({ kind: "ping", conn: c.conn });
@@ -214,18 +228,35 @@ export class SignalingRelay {
   }
 
   pollTimeout(): Millis | undefined {
-    const expiry = this.sessions.nextExpiry();
-    if (this.nextHeartbeatAt === undefined) return expiry;
-    return expiry === undefined ? this.nextHeartbeatAt : Math.min(expiry, this.nextHeartbeatAt);
+    const directory = this.directory.pollTimeout();
+    if (this.nextHeartbeatAt === undefined) return directory;
+    return directory === undefined ? this.nextHeartbeatAt : Math.min(directory, this.nextHeartbeatAt);
   }
 
-  private onHello(c: Connection, msg: HelloMessage): void {
+  private onDecoded(now: Millis, c: Connection, msg: ClientMessage): void {
+    if (c.held !== undefined) {
+      // A resume is being looked up: what follows the hello waits for its welcome.
+      if (c.held.length >= MAX_HELD_WHILE_OPENING) {
+        this.refuse(c, { code: SignalingErrorCode.RateLimited, message: "too many messages before welcome" });
+      } else c.held.push(msg);
+      return;
+    }
+    if (msg.type === "hello") {
+      this.onHello(now, c, msg);
+      return;
+    }
+    if (c.session === undefined) this.welcome(c, this.openSession(now, c), false, undefined);
+    this.onRequest(now, c, msg);
+  }
+
+  private onHello(now: Millis, c: Connection, msg: HelloMessage): void {
+    const idPart = msg.id !== undefined ? { id: msg.id } : {};
     if (c.session !== undefined) {
       this.refuse(c, {
         code: SignalingErrorCode.UnexpectedHello,
         message: "hello must be the first message",
         offendingType: "hello",
-        ...(msg.id !== undefined ? { id: msg.id } : {}),
+        ...idPart,
       });
       return;
     }
@@ -235,52 +266,87 @@ export class SignalingRelay {
           code: SignalingErrorCode.Unauthorized,
           message: "wrong token",
           offendingType: "hello",
-          ...(msg.id !== undefined ? { id: msg.id } : {}),
+          ...idPart,
         });
         return;
       }
       c.authenticated = true;
     }
     c.name = msg.name ?? null;
-    let session: PeerSession | undefined;
     // Only an authenticated connection may take a peer id back (it may take over rooms with it).
-    if (msg.resume !== undefined && c.authenticated) {
-      const claim = this.sessions.check(msg.resume.peerId, msg.resume.secret);
-      if (claim.kind === "live") session = this.takeOver(claim.conn, c);
-      else if (claim.kind === "dormant") session = this.sessions.resume(msg.resume.peerId, c.conn);
-      if (session !== undefined) this.counters.resumed++;
+    const resume = msg.resume;
+    if (resume === undefined || !c.authenticated) {
+      this.welcome(c, this.openSession(now, c), false, msg.id);
+      return;
     }
-    this.welcome(c, session ?? this.sessions.create(c.conn), session !== undefined, msg.id);
+    const newSecret = hexId(this.config.random(16));
+    c.held = [];
+    this.directory.claim(
+      now,
+      {
+        peerId: resume.peerId,
+        secret: resume.secret,
+        newSecret,
+        ...(resume.lastSeq !== undefined ? { lastSeq: resume.lastSeq } : {}),
+      },
+      (outcome) => this.onClaimed(now, c, resume.peerId, newSecret, outcome, msg.id),
+    );
   }
 
-  /**
-   * A resumed peer id still held by a live (probably dead but not yet noticed) connection: the new
-   * connection inherits its rooms silently — the other peers see no leave and no join — and the old one
-   * is closed with 4000.
-   */
-  private takeOver(oldConn: ConnId, c: Connection): PeerSession {
-    const old = this.conns.get(oldConn);
-    const session = old?.session;
-    if (old === undefined || session === undefined) return this.sessions.create(c.conn);
-    for (const room of old.rooms) {
-      const member = this.rooms.member(room, session.peerId);
-      if (member !== undefined) member.conn = c.conn;
-      c.rooms.add(room);
+  private onClaimed(
+    now: Millis,
+    c: Connection,
+    peerId: string,
+    secret: string,
+    outcome: ClaimOutcome,
+    id: string | undefined,
+  ): void {
+    if (this.conns.get(c.conn) !== c) {
+      // Gone while the claim was looked up: the session it won is released again.
+      if (outcome.kind === "resumed") this.directory.release(now, peerId);
+      return;
     }
-    old.rooms.clear();
-    old.session = undefined;
-    this.conns.delete(oldConn);
-    this.events.push({
-      kind: "close",
-      conn: oldConn,
-      code: SignalingCloseCode.Replaced,
-      reason: "replaced by a resumed session",
-      terminate: false,
-    });
-    return this.sessions.resume(session.peerId, c.conn);
+    const held = c.held ?? [];
+    c.held = undefined;
+    if (outcome.kind === "unavailable") {
+      this.refuse(c, {
+        code: SignalingErrorCode.Unavailable,
+        message: "the room directory is unreachable: try again",
+        offendingType: "hello",
+        ...(id !== undefined ? { id } : {}),
+      });
+      return;
+    }
+    if (outcome.kind === "refused") this.welcome(c, this.openSession(now, c), false, id);
+    else {
+      this.counters.resumed++;
+      const old = this.peers.get(peerId);
+      const oldConn = old === undefined ? undefined : this.conns.get(old);
+      if (oldConn !== undefined) {
+        // Still held by a connection here (probably dead, not yet noticed): the new one inherits its rooms
+        // silently — the other peers see no leave and no join — and the old one is closed with 4000.
+        this.forget(oldConn);
+        this.closeConn(oldConn.conn, SignalingCloseCode.Replaced, "replaced by a resumed session", false);
+      }
+      const session = { peerId, secret };
+      this.peers.set(peerId, c.conn);
+      for (const room of outcome.rooms) {
+        c.rooms.add(room);
+        this.local.add(room, peerId);
+      }
+      this.welcome(c, session, true, id);
+    }
+    for (const msg of held) this.onDecoded(now, c, msg);
   }
 
-  private welcome(c: Connection, session: PeerSession, resumed: boolean, id: string | undefined): void {
+  private openSession(now: Millis, c: Connection): PeerSessionKeys {
+    const session = { peerId: hexId(this.config.random(8)), secret: hexId(this.config.random(16)) };
+    this.directory.open(now, session.peerId, session.secret);
+    this.peers.set(session.peerId, c.conn);
+    return session;
+  }
+
+  private welcome(c: Connection, session: PeerSessionKeys, resumed: boolean, id: string | undefined): void {
     c.session = session;
     this.send(c.conn, {
       type: "welcome",
@@ -294,22 +360,22 @@ export class SignalingRelay {
     });
   }
 
-  private onMessage(c: Connection, msg: Exclude<ClientMessage, HelloMessage>): void {
+  private onRequest(now: Millis, c: Connection, msg: RelayRequest): void {
     const peerId = c.session?.peerId;
     if (peerId === undefined) return;
     const idPart = msg.id !== undefined ? { id: msg.id } : {};
     const refuse = (code: SignalingErrorCode, message: string): void =>
-      this.refuse(c, { code, message, offendingType: msg.type, ...idPart });
+      this.refuse(c, refusal(msg, code, message));
     switch (msg.type) {
       case "join":
-        this.onJoin(c, peerId, msg, refuse);
+        this.onJoin(now, c, peerId, msg);
         return;
       case "leave":
         if (!c.rooms.has(msg.room)) {
           refuse(SignalingErrorCode.NotInRoom, `not in room "${msg.room}"`);
           return;
         }
-        this.leave(c, peerId, msg.room, "left");
+        this.leave(now, c, peerId, msg.room, "left");
         this.counters.leaves++;
         this.send(c.conn, { type: "left", ...idPart, room: msg.room });
         return;
@@ -318,69 +384,134 @@ export class SignalingRelay {
           refuse(SignalingErrorCode.NotInRoom, `not in room "${msg.room}"`);
           return;
         }
-        const target = msg.to === peerId ? undefined : this.rooms.member(msg.room, msg.to);
-        if (target === undefined) {
+        if (msg.to === peerId) {
           refuse(SignalingErrorCode.PeerNotInRoom, `no peer "${msg.to}" in room "${msg.room}"`);
           return;
         }
-        this.counters.relayed++;
-        this.send(target.conn, toRelayedMessage(msg, peerId));
+        this.directory.deliver(now, msg.room, msg.to, toRelayedMessage(msg, peerId), (outcome) => {
+          if (outcome.kind === "delivered") this.counters.relayed++;
+          else if (outcome.kind === "not-member")
+            refuse(SignalingErrorCode.PeerNotInRoom, `no peer "${msg.to}" in room "${msg.room}"`);
+          else refuse(SignalingErrorCode.Unavailable, "the room directory is unreachable: try again");
+        });
       }
     }
   }
 
-  private onJoin(
-    c: Connection,
-    peerId: string,
-    msg: JoinMessage,
-    refuse: (code: SignalingErrorCode, m: string) => void,
-  ): void {
+  private onJoin(now: Millis, c: Connection, peerId: string, msg: JoinMessage): void {
     if (!c.authenticated) {
-      refuse(SignalingErrorCode.Unauthorized, "joining a room needs the token");
-      return;
-    }
-    const idPart = msg.id !== undefined ? { id: msg.id } : {};
-    if (c.rooms.has(msg.room)) {
-      // Idempotent: a client rejoining after a resume gets the room's peers, and nobody hears a thing.
-      this.send(c.conn, {
-        type: "joined",
-        ...idPart,
-        room: msg.room,
-        peerId,
-        peers: this.rooms.peersExcept(msg.room, peerId),
-      });
-      return;
-    }
-    if (c.rooms.size >= this.limits.roomsPerConnection) {
-      refuse(
-        SignalingErrorCode.TooManyRooms,
-        `at most ${this.limits.roomsPerConnection} rooms per connection`,
-      );
-      return;
-    }
-    if (this.rooms.size(msg.room) >= this.limits.peersPerRoom) {
-      refuse(SignalingErrorCode.RoomFull, `room "${msg.room}" holds ${this.limits.peersPerRoom} peers`);
+      this.refuse(c, refusal(msg, SignalingErrorCode.Unauthorized, "joining a room needs the token"));
       return;
     }
     const name = msg.name ?? c.name;
-    const peers = this.rooms.peersExcept(msg.room, peerId);
-    this.rooms.add(msg.room, peerId, { conn: c.conn, name });
-    c.rooms.add(msg.room);
-    this.counters.joins++;
-    this.send(c.conn, { type: "joined", ...idPart, room: msg.room, peerId, peers });
-    const announce = encodeServerMessage({ type: "peer-joined", room: msg.room, peer: { peerId, name } });
-    for (const [, m] of this.rooms.others(msg.room, peerId))
-      this.transmits.push({ conn: m.conn, data: announce });
-    this.events.push({ kind: "joined", conn: c.conn, peerId, room: msg.room });
+    this.directory.join(
+      now,
+      {
+        room: msg.room,
+        peerId,
+        name,
+        peersPerRoom: this.limits.peersPerRoom,
+        roomsPerPeer: this.limits.roomsPerConnection,
+      },
+      (outcome) => this.onJoined(now, c, peerId, msg, outcome),
+    );
   }
 
-  /** Removes the connection from one room and tells the room. */
-  private leave(c: Connection, peerId: string, room: string, reason: PeerLeftReason): void {
+  private onJoined(now: Millis, c: Connection, peerId: string, msg: JoinMessage, o: JoinOutcome): void {
+    if (this.conns.get(c.conn) !== c || c.session?.peerId !== peerId) {
+      // The connection went away (or was replaced) while the join was on its way: undo it.
+      if (o.kind === "joined" && !o.already && !c.rooms.has(msg.room))
+        this.directory.leave(now, msg.room, peerId, "disconnected");
+      return;
+    }
+    switch (o.kind) {
+      case "too-many-rooms":
+        this.refuse(
+          c,
+          refusal(
+            msg,
+            SignalingErrorCode.TooManyRooms,
+            `at most ${this.limits.roomsPerConnection} rooms per connection`,
+          ),
+        );
+        return;
+      case "room-full":
+        this.refuse(
+          c,
+          refusal(
+            msg,
+            SignalingErrorCode.RoomFull,
+            `room "${msg.room}" holds ${this.limits.peersPerRoom} peers`,
+          ),
+        );
+        return;
+      case "unavailable":
+        this.refuse(
+          c,
+          refusal(msg, SignalingErrorCode.Unavailable, "the room directory is unreachable: try again"),
+        );
+        return;
+      case "joined":
+        break;
+    }
+    // Idempotent: a client rejoining after a resume gets the room's peers, and nobody hears a thing.
+    const fresh = !c.rooms.has(msg.room);
+    c.rooms.add(msg.room);
+    this.local.add(msg.room, peerId);
+    this.send(c.conn, {
+      type: "joined",
+      ...(msg.id !== undefined ? { id: msg.id } : {}),
+      room: msg.room,
+      peerId,
+      peers: o.peers,
+    });
+    if (fresh && !o.already) {
+      this.counters.joins++;
+      this.events.push({ kind: "joined", conn: c.conn, peerId, room: msg.room });
+    }
+  }
+
+  /** What the directory brings back: room events and messages for this server's peers. */
+  private onDirectoryEvent(e: DirectoryEvent): void {
+    switch (e.kind) {
+      case "peer-joined":
+      case "peer-left": {
+        const subject = e.kind === "peer-joined" ? e.peer.peerId : e.peerId;
+        const data = encodeServerMessage(
+          e.kind === "peer-joined"
+            ? { type: "peer-joined", room: e.room, peer: e.peer }
+            : { type: "peer-left", room: e.room, peerId: e.peerId, reason: e.reason },
+        );
+        for (const peerId of this.local.others(e.room, subject)) {
+          const conn = this.peers.get(peerId);
+          if (conn !== undefined) this.transmits.push({ conn, data });
+        }
+        return;
+      }
+      case "message": {
+        const conn = this.peers.get(e.to);
+        if (conn === undefined) {
+          this.counters.undeliverable++;
+          return;
+        }
+        this.send(conn, e.seq !== undefined ? { ...e.message, seq: e.seq } : e.message);
+        return;
+      }
+      case "replaced": {
+        const conn = this.peers.get(e.peerId);
+        const c = conn === undefined ? undefined : this.conns.get(conn);
+        if (c === undefined) return;
+        this.forget(c);
+        this.closeConn(c.conn, SignalingCloseCode.Replaced, "replaced by a resumed session", false);
+      }
+    }
+  }
+
+  /** Removes the connection from one room and tells the room (through the directory). */
+  private leave(now: Millis, c: Connection, peerId: string, room: string, reason: PeerLeftReason): void {
     c.rooms.delete(room);
-    if (!this.rooms.remove(room, peerId)) return;
-    const announce = encodeServerMessage({ type: "peer-left", room, peerId, reason });
-    for (const [, m] of this.rooms.others(room, peerId))
-      this.transmits.push({ conn: m.conn, data: announce });
+    this.local.remove(room, peerId);
+    this.directory.leave(now, room, peerId, reason);
     this.events.push({ kind: "left", peerId, room, reason });
   }
 
@@ -390,11 +521,28 @@ export class SignalingRelay {
     if (c === undefined) return;
     this.conns.delete(conn);
     const peerId = c.session?.peerId;
-    if (peerId !== undefined) {
-      for (const room of [...c.rooms]) this.leave(c, peerId, room, reason);
-      this.sessions.release(peerId, now);
+    if (peerId !== undefined && this.peers.get(peerId) === conn) {
+      for (const room of [...c.rooms]) this.leave(now, c, peerId, room, reason);
+      this.peers.delete(peerId);
+      this.directory.release(now, peerId);
     }
     if (this.conns.size === 0) this.nextHeartbeatAt = undefined;
+  }
+
+  /** Forgets the connection here without touching the directory: its session lives on elsewhere. */
+  private forget(c: Connection): void {
+    this.conns.delete(c.conn);
+    const peerId = c.session?.peerId;
+    if (peerId !== undefined && this.peers.get(peerId) === c.conn) {
+      this.peers.delete(peerId);
+      for (const room of c.rooms) this.local.remove(room, peerId);
+    }
+    c.rooms.clear();
+    c.session = undefined;
+  }
+
+  private closeConn(conn: ConnId, code: number, reason: string, terminate: boolean): void {
+    this.events.push({ kind: "close", conn, code, reason, terminate });
   }
 
   private refuse(c: Connection, error: SignalingDecodeError | RefusedError): void {
