@@ -22,6 +22,11 @@ export class RoomTable {
     return this.rooms.get(room)?.has(peerId) ?? false;
   }
 
+  /** The name `peerId` joined `room` with (`undefined` if it is not there). */
+  nameOf(room: string, peerId: string): string | null | undefined {
+    return this.rooms.get(room)?.get(peerId);
+  }
+
   /** The rooms `peerId` is in. */
   roomsOf(peerId: string): ReadonlySet<string> {
     return this.peerRooms.get(peerId) ?? new Set();

@@ -231,6 +231,27 @@ const relayedCandidate = z.object({
   usernameFragment: z.string().max(SCHEMA_BOUNDS.candidateChars).nullable().optional(),
 });
 
+const relayedMessageSchemas = [
+  z.object({ type: z.enum(["offer", "answer"]), room, from: peerId, sdp, seq: seq.optional() }),
+  z.object({
+    type: z.literal("candidate"),
+    room,
+    from: peerId,
+    candidate: relayedCandidate.nullable(),
+    seq: seq.optional(),
+  }),
+  z.object({ type: z.literal("end-of-candidates"), room, from: peerId, seq: seq.optional() }),
+  z.object({ type: z.literal("bye"), room, from: peerId, reason: reason.optional(), seq: seq.optional() }),
+] as const;
+
+/** A relayed peer message (what the Redis bus carries between instances is checked against it too). */
+export const relayedMessageSchema: z.ZodType<RelayedMessage> = z.union(relayedMessageSchemas);
+
+/** `peer-left` reasons. */
+export const peerLeftReasonSchema = z.enum(["left", "disconnected", "timeout", "dropped"]);
+
+export { peerInfo as peerInfoSchema, room as roomSchema, seq as seqSchema };
+
 /** What a client accepts from the server (the Node client validates every message against it). */
 export const serverMessageSchema: z.ZodType<ServerMessage> = z.discriminatedUnion("type", [
   z.object({
@@ -250,7 +271,7 @@ export const serverMessageSchema: z.ZodType<ServerMessage> = z.discriminatedUnio
     type: z.literal("peer-left"),
     room,
     peerId,
-    reason: z.enum(["left", "disconnected", "timeout", "dropped"]),
+    reason: peerLeftReasonSchema,
   }),
   z.object({
     type: z.literal("error"),
@@ -259,14 +280,5 @@ export const serverMessageSchema: z.ZodType<ServerMessage> = z.discriminatedUnio
     message: z.string().max(1024),
     offendingType: z.string().max(64).optional(),
   }),
-  z.object({ type: z.enum(["offer", "answer"]), room, from: peerId, sdp, seq: seq.optional() }),
-  z.object({
-    type: z.literal("candidate"),
-    room,
-    from: peerId,
-    candidate: relayedCandidate.nullable(),
-    seq: seq.optional(),
-  }),
-  z.object({ type: z.literal("end-of-candidates"), room, from: peerId, seq: seq.optional() }),
-  z.object({ type: z.literal("bye"), room, from: peerId, reason: reason.optional(), seq: seq.optional() }),
+  ...relayedMessageSchemas,
 ]);
