@@ -309,7 +309,10 @@ export async function startSignalingServer(
   const urlHost = host.includes(":") ? `[${host}]` : host === "0.0.0.0" ? "127.0.0.1" : host;
   const url = `ws://${urlHost}:${port}/`;
   const httpUrl = `http://${urlHost}:${port}/`;
-  log.info({ url, httpUrl, auth: opts.token !== undefined, limits }, "signaling server listening");
+  log.info(
+    { url, httpUrl, auth: opts.token !== undefined, limits, instance: redis?.instanceId },
+    "signaling server listening",
+  );
 
   let closed: Promise<void> | undefined;
   return {
