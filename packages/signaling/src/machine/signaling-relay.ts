@@ -191,12 +191,12 @@ export class SignalingRelay {
   /**
    * Graceful shutdown: refuse new connections and close every one with 1012 (service restart) so its
    * client reconnects elsewhere. Rooms and sessions stay in the directory, so the clients resume on
-   * another instance and their peers see nothing.
+   * another instance and their peers see nothing. What a client sent before it saw the close is still
+   * relayed; when its socket closes it is forgotten here, not announced as gone.
    */
   handleShutdown(_now: Millis): void {
     this.shuttingDown = true;
-    for (const c of [...this.conns.values()]) {
-      this.forget(c);
+    for (const c of this.conns.values()) {
       this.closeConn(c.conn, SignalingCloseCode.ServiceRestart, "server restarting: reconnect", false);
     }
     this.nextHeartbeatAt = undefined;
@@ -519,6 +519,10 @@ export class SignalingRelay {
   private drop(now: Millis, conn: ConnId, reason: PeerLeftReason): void {
     const c = this.conns.get(conn);
     if (c === undefined) return;
+    if (this.shuttingDown) {
+      this.forget(c);
+      return;
+    }
     this.conns.delete(conn);
     const peerId = c.session?.peerId;
     if (peerId !== undefined && this.peers.get(peerId) === conn) {

@@ -277,17 +277,12 @@ export class RedisRoomDirectory implements RoomDirectory {
   }
 
   /**
-   * Shutting down: marks this instance as silent from now on (the others reap its peers that do not
-   * resume within the grace), then closes the connections.
+   * Shutting down: the heartbeat stops, so the others reap this instance's peers that do not resume
+   * elsewhere within the grace (counted from the last heartbeat); then the connections close.
    */
   async close(): Promise<void> {
     clearInterval(this.timer);
     for (const [req, p] of this.pending) this.fail(req, new Error("closing"), undefined, p);
-    if (this.link.up) {
-      await this.link.command
-        .zAdd(this.key("i"), { score: 0, value: this.instanceId })
-        .catch(() => undefined);
-    }
     await this.link.close();
   }
 

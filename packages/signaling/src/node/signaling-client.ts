@@ -72,6 +72,8 @@ export interface SignalingClientEvents {
 const FINAL_CLOSE_CODES = new Set([4000]);
 /** 1012 Service Restart: the server is shutting down gracefully; go to the next URL at once. */
 const SERVICE_RESTART = 1012;
+/** Peer messages kept while reconnecting. */
+const MAX_QUEUED_SIGNALS = 256;
 
 export class SignalingClient extends EventEmitter<SignalingClientEvents> {
   private ws: WebSocket | undefined;
@@ -86,6 +88,8 @@ export class SignalingClient extends EventEmitter<SignalingClientEvents> {
   private lastSeq: string | undefined;
   /** The server refused our token on a resume: reconnecting again would loop. */
   private refused = false;
+  /** Peer messages sent while reconnecting, for after the resume (present only then). */
+  private queued: PeerMessage[] | undefined;
   readonly urls: readonly string[];
   private retryTimer: NodeJS.Timeout | undefined;
   private watchdog: NodeJS.Timeout | undefined;
@@ -144,20 +148,32 @@ export class SignalingClient extends EventEmitter<SignalingClientEvents> {
     await this.request({ type: "leave", room }, "left");
   }
 
-  /** Sends a peer message. Returns false (and counts it) when not connected: signals are not queued. */
+  /**
+   * Sends a peer message. While reconnecting, messages are queued (up to 256) and sent once the session
+   * is resumed and its rooms rejoined — dropped if the server gave a new peer id instead. Returns false
+   * (and counts it) when the message was dropped: idle, closed, or the queue full.
+   */
   send(message: PeerMessage): boolean {
-    if (this.currentState !== "open" || this.ws === undefined) {
-      this.counters["dropped-while-disconnected"]++;
-      return false;
+    if (this.currentState === "open" && this.ws?.readyState === WebSocket.OPEN && this.queued === undefined) {
+      this.ws.send(JSON.stringify(message));
+      return true;
     }
-    this.ws.send(JSON.stringify(message));
-    return true;
+    if (this.currentState === "reconnecting" || this.currentState === "open") {
+      this.queued ??= [];
+      if (this.queued.length < MAX_QUEUED_SIGNALS) {
+        this.queued.push(message);
+        return true;
+      }
+    }
+    this.counters["dropped-while-disconnected"]++;
+    return false;
   }
 
   /** Closes for good: no reconnect; pending requests are rejected. */
   async close(): Promise<void> {
     if (this.currentState === "closed") return;
     this.setState("closed");
+    this.queued = undefined;
     this.stopTimers();
     this.pending.rejectAll("closed", "client closed");
     const ws = this.ws;
@@ -229,12 +245,22 @@ export class SignalingClient extends EventEmitter<SignalingClientEvents> {
     this.emit("welcome", welcome);
     if (!reconnecting) return;
     this.counters.reconnects++;
-    for (const [room, o] of [...this.joinedRooms]) {
+    const rejoins = [...this.joinedRooms].map(([room, o]) =>
       this.request({ type: "join", room, ...o }, "joined").catch((err: SignalingError) => {
         this.joinedRooms.delete(room);
         this.emit("rejoin-failed", room, err);
-      });
-    }
+      }),
+    );
+    // What was sent while away goes out once the rooms are back, if the peer id is still ours.
+    void Promise.all(rejoins).then(() => {
+      const queued = this.queued ?? [];
+      this.queued = undefined;
+      if (!welcome.resumed || welcome !== this.welcomeMsg) {
+        this.counters["dropped-while-disconnected"] += queued.length;
+        return;
+      }
+      for (const m of queued) this.send(m);
+    });
   }
 
   private onFrame(ws: WebSocket, data: WebSocket.RawData, isBinary: boolean): void {
@@ -249,10 +275,10 @@ export class SignalingClient extends EventEmitter<SignalingClientEvents> {
     const m = decoded.value;
     if (m.type === "welcome" || m.type === "joined" || m.type === "left" || m.type === "error") {
       if (this.pending.settle(m)) {
-        if (m.type === "joined") {
-          this.emit("joined", m);
-          this.heldEvents.hold();
-        }
+        if (m.type === "joined") this.emit("joined", m);
+        // What follows a welcome or a joined in the same read (a resumed session's backlog, a room's first
+        // offer) waits until the code awaiting it has run.
+        if (m.type === "joined" || m.type === "welcome") this.heldEvents.hold();
         return;
       }
     }

@@ -108,7 +108,6 @@ describe("Redis killed and restarted", () => {
     await degraded(b);
     expect(await a.health()).toMatchObject({ status: "degraded", directory: "redis-unreachable" });
     expect(await a.metrics()).toMatch(/^tern_signaling_redis_up 0$/m);
-    expect(a.lines.some((l) => l.includes("directory degraded"))).toBe(true);
     // Peers on the same instance still reach each other; across instances, "unavailable".
     const local = waitFor(p2, "signal");
     p1.send({ type: "offer", room: "r", to: w2.peerId, sdp: "local while degraded" });

@@ -3,7 +3,7 @@
  * it or SIGTERM it. Resolves once it logs that it listens; keeps its output for the failure message.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { once } from "node:events";
+import { EventEmitter, once } from "node:events";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
@@ -20,6 +20,7 @@ export class InstanceProcess {
     readonly httpUrl: string,
     /** Its log (JSON lines) and stderr, as they come. */
     readonly lines: string[],
+    private readonly lineEvents: EventEmitter,
   ) {
     this.exited =
       child.exitCode !== null
@@ -44,9 +45,11 @@ export class InstanceProcess {
       { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] },
     );
     const lines: string[] = [];
+    const lineEvents = new EventEmitter();
     const listening = new Promise<{ url: string; httpUrl: string }>((resolve, reject) => {
       createInterface({ input: child.stdout as NodeJS.ReadableStream }).on("line", (line) => {
         lines.push(line);
+        lineEvents.emit("line", line);
         if (line.includes('"signaling server listening"')) {
           const entry = JSON.parse(line) as { url: string; httpUrl: string };
           resolve(entry);
@@ -60,7 +63,19 @@ export class InstanceProcess {
       );
     });
     const { url, httpUrl } = await listening;
-    return new InstanceProcess(child, url, httpUrl, lines);
+    return new InstanceProcess(child, url, httpUrl, lines, lineEvents);
+  }
+
+  /** Resolves with the first log line (from now on) that contains `text`. */
+  nextLine(text: string): Promise<string> {
+    return new Promise((resolve) => {
+      const onLine = (line: string): void => {
+        if (!line.includes(text)) return;
+        this.lineEvents.off("line", onLine);
+        resolve(line);
+      };
+      this.lineEvents.on("line", onLine);
+    });
   }
 
   get port(): number {
