@@ -44,6 +44,7 @@ export {
   type PerfectNegotiationOptions,
   wirePerfectNegotiation,
 } from "./negotiation/perfect-negotiation.js";
+export { RedisRoomDirectory, type RedisRoomDirectoryOptions } from "./node/redis-room-directory.js";
 export {
   SignalingClient,
   type SignalingClientEvents,

@@ -14,7 +14,7 @@
  * releases, and when Redis is back writes this instance's peers and rooms again and replays the queue.
  */
 import type { Logger } from "pino";
-import { roomKeyDigest, secretDigest } from "../crypto/directory-keys.js";
+import { secretDigest } from "../crypto/directory-keys.js";
 import type {
   ClaimOutcome,
   ClaimRequest,
@@ -29,18 +29,9 @@ import { RoomTable } from "../machine/room-table.js";
 import type { Millis } from "../machine/signaling-limits.js";
 import { type BusEnvelope, decodeBacklogMessage, decodeBusEnvelope } from "../wire/bus-envelope.js";
 import type { PeerLeftReason, RelayedMessage } from "../wire/signaling-message.js";
+import { InstanceUpkeep } from "./redis-instance-upkeep.js";
+import { RedisKeySpace, type ScriptCall } from "./redis-key-space.js";
 import { RedisLink } from "./redis-link.js";
-import {
-  CLAIM_SCRIPT,
-  DELIVER_SCRIPT,
-  HEARTBEAT_SCRIPT,
-  JOIN_SCRIPT,
-  LEAVE_SCRIPT,
-  OPEN_SCRIPT,
-  REAP_SCRIPT,
-  RELEASE_SCRIPT,
-  RESTORE_MEMBER_SCRIPT,
-} from "./redis-scripts.js";
 import { RoomSubscriptions } from "./room-subscriptions.js";
 
 export interface RedisRoomDirectoryOptions {
@@ -80,9 +71,7 @@ type Pending =
 
 export class RedisRoomDirectory implements RoomDirectory {
   readonly instanceId: string;
-  /** Round-trip time of the last heartbeat, ms. */
-  rttMs = 0;
-  readonly counters = { "bus-invalid": 0, "redis-errors": 0, reaped: 0, resyncs: 0 };
+  readonly counters = { "bus-invalid": 0, "redis-errors": 0, resyncs: 0 };
   private sink: DirectorySink = () => {};
   private healthy = true;
   /** This instance's live peers → the digest of their current resume secret. */
@@ -93,21 +82,29 @@ export class RedisRoomDirectory implements RoomDirectory {
   /** Leaves and releases made while Redis was away, replayed when it is back. */
   private deferred: (() => Promise<unknown>)[] = [];
   private nextReq = 1;
-  private ticks = 0;
   private readonly timer: NodeJS.Timeout;
-  private readonly ttlMs: number;
-  private readonly prefix: string;
+  private readonly keys: RedisKeySpace;
   private readonly subs: RoomSubscriptions;
+  private readonly upkeep: InstanceUpkeep;
 
   private constructor(
     private readonly link: RedisLink,
     private readonly o: RedisRoomDirectoryOptions,
   ) {
     this.instanceId = o.instanceId;
-    this.prefix = o.prefix ?? "tern:";
+    const prefix = o.prefix ?? "tern:";
+    const instanceTimeoutMs = o.instanceTimeoutMs ?? 5_000;
+    const ttlMs = o.graceMs + instanceTimeoutMs + 30_000;
+    this.keys = new RedisKeySpace(prefix, o.instanceId, ttlMs, o.graceMs, o.backlogMax ?? 128);
+    this.subs = new RoomSubscriptions(link.subscriber, `${prefix}c:r:`, (text) => this.onBus(text));
+    const state = {
+      peers: this.peers,
+      mirror: this.mirror,
+      rooms: () => this.subs.rooms(),
+      takeDeferred: () => this.deferred.splice(0),
+    };
+    this.upkeep = new InstanceUpkeep(link, this.keys, state, instanceTimeoutMs, o.logger);
     const heartbeatMs = o.heartbeatMs ?? 1_000;
-    this.ttlMs = o.graceMs + (o.instanceTimeoutMs ?? 5_000) + 30_000;
-    this.subs = new RoomSubscriptions(link.subscriber, `${this.prefix}c:r:`, (text) => this.onBus(text));
     this.timer = setInterval(() => this.tick(), heartbeatMs);
     this.timer.unref();
   }
@@ -122,11 +119,14 @@ export class RedisRoomDirectory implements RoomDirectory {
       onHealth: (up) => directory?.onLink(up),
     });
     directory = new RedisRoomDirectory(link, o);
-    await link.subscriber.subscribe(directory.key(`c:i:${o.instanceId}`), (text: string) =>
-      directory?.onBus(text),
-    );
-    await directory.heartbeat();
+    await link.subscriber.subscribe(directory.keys.instanceChannel, (text: string) => directory?.onBus(text));
+    await directory.upkeep.heartbeat();
     return directory;
+  }
+
+  /** Round-trip time of the last heartbeat, ms. */
+  get rttMs(): number {
+    return this.upkeep.rttMs;
   }
 
   get health(): "ok" | "degraded" {
@@ -140,7 +140,7 @@ export class RedisRoomDirectory implements RoomDirectory {
   open(_now: Millis, peerId: string, secret: string): void {
     const digest = secretDigest(secret);
     this.peers.set(peerId, digest);
-    if (this.healthy) this.script("open", ...this.openArgs(peerId, digest));
+    if (this.healthy) this.write("open", this.keys.open(peerId, digest));
   }
 
   claim(_now: Millis, r: ClaimRequest, done: (o: ClaimOutcome) => void): void {
@@ -153,29 +153,19 @@ export class RedisRoomDirectory implements RoomDirectory {
       return;
     }
     // Subscribe to the rooms the peer holds before the claim moves it here, so no room event falls between.
-    this.link.command.sMembers(this.key(`pr:${r.peerId}`)).then(
+    this.link.command.sMembers(this.keys.key(`pr:${r.peerId}`)).then(
       async (rooms) => {
         const bounded = rooms.slice(0, 1024);
         await Promise.all(bounded.map((room) => this.subs.hold(room)));
         const req = this.request({ kind: "claim", r, rooms: bounded, done });
-        const keys = [`s:${r.peerId}`, `pr:${r.peerId}`, `i:${this.instanceId}:p`, `q:${r.peerId}`];
-        this.link.scripts
-          .run(
-            CLAIM_SCRIPT,
-            keys.map((k) => this.key(k)),
-            [
-              this.prefix,
-              r.peerId,
-              secretDigest(r.secret),
-              this.instanceId,
-              secretDigest(r.newSecret),
-              this.ttlMs,
-              r.lastSeq ?? "0-0",
-              this.o.backlogMax ?? 128,
-              req,
-            ],
-          )
-          .catch((err: unknown) => this.fail(req, err));
+        const call = this.keys.claim(
+          r.peerId,
+          secretDigest(r.secret),
+          secretDigest(r.newSecret),
+          r.lastSeq ?? "0-0",
+          req,
+        );
+        this.link.scripts.run(call).catch((err: unknown) => this.fail(req, err));
       },
       (err: unknown) => this.fail(undefined, err, () => done({ kind: "unavailable" })),
     );
@@ -183,9 +173,8 @@ export class RedisRoomDirectory implements RoomDirectory {
 
   release(_now: Millis, peerId: string): void {
     this.peers.delete(peerId);
-    const keys = [`s:${peerId}`, `q:${peerId}`, `i:${this.instanceId}:p`].map((k) => this.key(k));
-    const args = [this.prefix, peerId, this.instanceId, this.o.graceMs];
-    this.writeOrDefer(() => this.link.scripts.run(RELEASE_SCRIPT, keys, args));
+    const call = this.keys.release(peerId);
+    this.writeOrDefer(() => this.link.scripts.run(call));
   }
 
   join(_now: Millis, r: JoinRequest, done: (o: JoinOutcome) => void): void {
@@ -193,28 +182,10 @@ export class RedisRoomDirectory implements RoomDirectory {
       done({ kind: "unavailable" });
       return;
     }
-    const digest = roomKeyDigest(r.room);
     this.subs.hold(r.room).then(
       () => {
         const req = this.request({ kind: "join", r, done });
-        this.link.scripts
-          .run(
-            JOIN_SCRIPT,
-            [this.key(`r:${digest}`), this.key(`pr:${r.peerId}`)],
-            [
-              this.prefix,
-              r.peerId,
-              JSON.stringify(r.name),
-              r.peersPerRoom,
-              r.roomsPerPeer,
-              this.ttlMs,
-              r.room,
-              digest,
-              this.instanceId,
-              req,
-            ],
-          )
-          .catch((err: unknown) => this.fail(req, err));
+        this.link.scripts.run(this.keys.join(r, req)).catch((err: unknown) => this.fail(req, err));
       },
       (err: unknown) => {
         this.subs.unhold(r.room);
@@ -226,12 +197,10 @@ export class RedisRoomDirectory implements RoomDirectory {
   leave(_now: Millis, room: string, peerId: string, reason: PeerLeftReason): void {
     if (!this.mirror.remove(room, peerId)) return;
     this.subs.unhold(room);
-    const digest = roomKeyDigest(room);
-    const keys = [this.key(`r:${digest}`), this.key(`pr:${peerId}`)];
-    const args = [this.prefix, peerId, room, digest, reason];
+    const call = this.keys.leave(room, peerId, reason);
     // Without Redis the local members hear it now; the others when it is back.
     if (!this.healthy) this.emit({ kind: "peer-left", room, peerId, reason });
-    this.writeOrDefer(() => this.link.scripts.run(LEAVE_SCRIPT, keys, args));
+    this.writeOrDefer(() => this.link.scripts.run(call));
   }
 
   deliver(
@@ -255,19 +224,10 @@ export class RedisRoomDirectory implements RoomDirectory {
       done({ kind: "delivered" });
       return;
     }
-    const keys = [`r:${roomKeyDigest(room)}`, `s:${to}`, `q:${to}`].map((k) => this.key(k));
-    this.link.scripts
-      .run(DELIVER_SCRIPT, keys, [
-        this.prefix,
-        to,
-        JSON.stringify(message),
-        this.o.backlogMax ?? 128,
-        this.ttlMs,
-      ])
-      .then(
-        (r) => this.o.run("deliver", () => done({ kind: r === 1 ? "delivered" : "not-member" })),
-        (err: unknown) => this.fail(undefined, err, () => done({ kind: "unavailable" })),
-      );
+    this.link.scripts.run(this.keys.deliver(room, to, JSON.stringify(message))).then(
+      (r) => this.o.run("deliver", () => done({ kind: r === 1 ? "delivered" : "not-member" })),
+      (err: unknown) => this.fail(undefined, err, () => done({ kind: "unavailable" })),
+    );
   }
 
   handleTimeout(_now: Millis): void {}
@@ -407,19 +367,11 @@ export class RedisRoomDirectory implements RoomDirectory {
     });
   }
 
-  private script(what: string, script: string, keys: string[], args: (string | number)[]): void {
-    this.link.scripts.run(script, keys, args).catch((err: unknown) => {
+  private write(what: string, call: ScriptCall): void {
+    this.link.scripts.run(call).catch((err: unknown) => {
       this.counters["redis-errors"]++;
       this.o.logger.debug({ err, what }, "redis write failed; written again when Redis is back");
     });
-  }
-
-  private openArgs(peerId: string, digest: string): [string, string[], (string | number)[]] {
-    return [
-      OPEN_SCRIPT,
-      [this.key(`s:${peerId}`), this.key(`i:${this.instanceId}:p`)],
-      [this.prefix, peerId, digest, this.instanceId, this.ttlMs],
-    ];
   }
 
   private onLink(up: boolean): void {
@@ -434,30 +386,10 @@ export class RedisRoomDirectory implements RoomDirectory {
     void this.resync();
   }
 
-  /** Redis is back: write this instance's peers and rooms again (it may have restarted empty), replay. */
+  /** Redis is back: this instance's state written again, then healthy. */
   private async resync(): Promise<void> {
     try {
-      await this.heartbeat();
-      const writes: Promise<unknown>[] = [];
-      for (const [peerId, digest] of this.peers) {
-        writes.push(this.link.scripts.run(...this.openArgs(peerId, digest)));
-        for (const room of this.mirror.roomsOf(peerId)) {
-          const keys = [this.key(`r:${roomKeyDigest(room)}`), this.key(`pr:${peerId}`)];
-          const name = this.mirror.nameOf(room, peerId) ?? null;
-          writes.push(
-            this.link.scripts.run(RESTORE_MEMBER_SCRIPT, keys, [
-              peerId,
-              JSON.stringify(name),
-              room,
-              this.ttlMs,
-            ]),
-          );
-        }
-      }
-      await Promise.all(writes);
-      const deferred = this.deferred;
-      this.deferred = [];
-      for (const write of deferred) await write();
+      await this.upkeep.resync();
     } catch (err) {
       this.o.logger.debug({ err }, "resync failed; retried on the next heartbeat");
       return;
@@ -468,51 +400,14 @@ export class RedisRoomDirectory implements RoomDirectory {
     this.o.onHealth?.(true);
   }
 
-  private async heartbeat(): Promise<void> {
-    const t0 = performance.now();
-    await this.link.scripts.run(
-      HEARTBEAT_SCRIPT,
-      [this.key("i"), this.key(`i:${this.instanceId}:p`)],
-      [this.instanceId, this.ttlMs],
-    );
-    this.rttMs = performance.now() - t0;
-  }
-
   private tick(): void {
     if (!this.healthy) {
       if (this.link.up) void this.resync();
       return;
     }
-    void this.heartbeat()
-      .then(() =>
-        this.link.scripts.run(
-          REAP_SCRIPT,
-          [this.key("i")],
-          [this.prefix, (this.o.instanceTimeoutMs ?? 5_000) + this.o.graceMs, this.instanceId],
-        ),
-      )
-      .then((reaped) => {
-        if (typeof reaped === "number") this.counters.reaped += reaped;
-        // TTLs are a third of the way to running out after ~10 s: refreshed every tenth heartbeat.
-        return this.ticks++ % 10 === 0 ? this.refreshTtls() : undefined;
-      })
-      .catch((err: unknown) => {
-        this.counters["redis-errors"]++;
-        this.o.logger.debug({ err }, "heartbeat failed");
-      });
-  }
-
-  /** Every key this instance holds gets its TTL back (a crashed instance's keys simply run out). */
-  private refreshTtls(): Promise<unknown> {
-    const m = this.link.command.multi();
-    for (const peerId of this.peers.keys()) {
-      for (const k of [`s:${peerId}`, `pr:${peerId}`, `q:${peerId}`]) m.pExpire(this.key(k), this.ttlMs);
-    }
-    for (const room of this.subs.rooms()) m.pExpire(this.key(`r:${roomKeyDigest(room)}`), this.ttlMs);
-    return m.execAsPipeline();
-  }
-
-  private key(suffix: string): string {
-    return `${this.prefix}${suffix}`;
+    this.upkeep.tick().catch((err: unknown) => {
+      this.counters["redis-errors"]++;
+      this.o.logger.debug({ err }, "heartbeat failed");
+    });
   }
 }

@@ -3,6 +3,7 @@
  * does not know it (after a restart it knows none). One place that speaks to the command connection.
  */
 import { scriptDigest } from "../crypto/directory-keys.js";
+import type { ScriptCall } from "./redis-key-space.js";
 import type { RedisCommandClient } from "./redis-link.js";
 
 export class RedisScriptRunner {
@@ -10,8 +11,8 @@ export class RedisScriptRunner {
 
   constructor(private readonly client: RedisCommandClient) {}
 
-  /** Runs `script` with `keys` and `args`; rejects when Redis is unreachable or the script fails. */
-  async run(script: string, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
+  /** Runs one script call; rejects when Redis is unreachable or the script fails. */
+  async run({ script, keys, args }: ScriptCall): Promise<unknown> {
     let sha = this.digests.get(script);
     if (sha === undefined) {
       sha = scriptDigest(script);
