@@ -123,11 +123,12 @@ function runBus(input: Uint8Array): void {
 }
 
 /**
- * A live relay: connections 1 and 2 are honest peers "p1"/"p2" in room "r" (peer ids from a counter);
- * connection 3 is the fuzzer's. Each chunk's first byte picks the connection (low 2 bits) and the action
- * (bits 2–4): frame, binary frame, pong, close and reopen, or a clock step of up to 64 s. After each, every
- * transmit must decode as a server message; at the end the honest peers must still reach each other
- * unless the fuzzer's input closed one of them.
+ * A live relay: connections 1 and 2 are honest peers in room "r"; connection 3 is the fuzzer's. Each
+ * chunk's first byte picks the action (bits 2–4): a frame or a binary frame from the fuzzer's connection,
+ * a pong, a close and reopen (of any connection: low 2 bits), or a clock step of up to 64 s (the honest
+ * peers answer the heartbeat). After each, every transmit must decode as a server message. At the end,
+ * unless the input closed one of them, the honest peers are still in their room and an offer from one
+ * still reaches the other: nothing the fuzzer's connection sends can break other peers.
  */
 function runRelay(input: Uint8Array): void {
   let k = 0;
@@ -139,54 +140,65 @@ function runRelay(input: Uint8Array): void {
     limits: { roomsPerConnection: 4, peersPerRoom: 4 },
   });
   let now = 0;
+  const received = new Map<ConnId, string[]>();
   const check = (): void => {
     for (let t = relay.pollTransmit(); t !== undefined; t = relay.pollTransmit()) {
       const d = decodeServerMessage(t.data);
       if (!d.ok) throw new FuzzInvariantError(`relay sent a message outside the schema: ${d.error.message}`);
+      received.get(t.conn)?.push(t.data);
     }
     for (let e = relay.pollEvent(); e !== undefined; e = relay.pollEvent());
   };
   const open = (): ConnId => {
     const c = relay.handleOpen(now);
     if (c === undefined) throw new FuzzInvariantError("relay refused a connection under its limit");
+    received.set(c, []);
     return c;
   };
   const conns: ConnId[] = [open(), open(), open()];
   for (const c of conns.slice(0, 2)) relay.handleMessage(now, c, json({ type: "join", room: "r" }), false);
   check();
+  const peerIdOf = (c: ConnId): string =>
+    (JSON.parse(received.get(c)?.[0] ?? "{}") as { peerId?: string }).peerId ?? "";
   let honestClosed = false;
   for (const chunk of splitChunks(input)) {
     const op = chunk[0] ?? 0;
     const which = (op & 3) % 3;
-    const conn = conns[which] as ConnId;
     const body = chunk.subarray(1);
     switch ((op >> 2) & 7) {
       case 0:
       case 1:
       case 2:
-        relay.handleMessage(now, conn, body, false);
+        relay.handleMessage(now, conns[2] as ConnId, body, false);
         break;
       case 3:
-        relay.handleMessage(now, conn, body, true);
+        relay.handleMessage(now, conns[2] as ConnId, body, true);
         break;
       case 4:
-        relay.handlePong(now, conn);
+        relay.handlePong(now, conns[which] as ConnId);
         break;
       case 5:
-        relay.handleClose(now, conn);
+        relay.handleClose(now, conns[which] as ConnId);
         if (which < 2) honestClosed = true;
         conns[which] = open();
         break;
       default:
         now += ((body[0] ?? 0) << 8) | (body[1] ?? 0);
         relay.handleTimeout(now);
-        if (which < 2) relay.handlePong(now, conn);
+        relay.handlePong(now, conns[0] as ConnId);
+        relay.handlePong(now, conns[1] as ConnId);
     }
     check();
   }
   if (relay.roomSize("r") > 4) throw new FuzzInvariantError("room over its capacity");
-  if (!honestClosed && relay.roomSize("r") < 2 && now < 10_000)
-    throw new FuzzInvariantError("an honest peer lost its room to another connection's input");
+  if (honestClosed) return;
+  const [a, b] = [conns[0] as ConnId, conns[1] as ConnId];
+  const before = received.get(b)?.length ?? 0;
+  relay.handleMessage(now, a, json({ type: "offer", room: "r", to: peerIdOf(b), sdp: "v=0" }), false);
+  check();
+  const got = received.get(b)?.slice(before) ?? [];
+  if (!got.some((m) => m.includes('"type":"offer"')))
+    throw new FuzzInvariantError(`the honest peers no longer reach each other: ${got.join(" ")}`);
 }
 
 export function fuzzTargets(): FuzzTarget[] {
