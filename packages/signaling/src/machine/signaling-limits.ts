@@ -34,7 +34,8 @@ export interface SignalingLimits {
 /**
  * Defaults sized for a few peers per room trickling candidates: 64 KiB fits any real SDP (a browser's
  * offer with a dozen m-lines is ~10 KiB); a burst of 200 covers an offer and ~20 candidates to each of a
- * room's other peers; 256 KiB/s is an offer to each of 16 peers every second, with a 1 MiB burst.
+ * room's other peers; 64 KiB/s is a 10 KiB offer to six peers every second, and the 512 KiB burst an offer
+ * and its candidates to all 16 at once. A connection over either bucket is not read until it refills.
  */
 export const DEFAULT_SIGNALING_LIMITS: SignalingLimits = {
   maxMessageBytes: 64 * 1024,
@@ -42,8 +43,8 @@ export const DEFAULT_SIGNALING_LIMITS: SignalingLimits = {
   peersPerRoom: 16,
   messagesPerSecond: 100,
   messageBurst: 200,
-  bytesPerSecond: 256 * 1024,
-  byteBurst: 1024 * 1024,
+  bytesPerSecond: 64 * 1024,
+  byteBurst: 512 * 1024,
   maxQueuedBytes: 1024 * 1024,
   maxConnections: 10_000,
 };

@@ -3,6 +3,7 @@ import type { SignalingDecodeError } from "../wire/signaling-codec.js";
 import type { SignalingErrorCode } from "../wire/signaling-error-code.js";
 import type { PeerLeftReason } from "../wire/signaling-message.js";
 import type { ConnId } from "./room-table.js";
+import type { Millis } from "./signaling-limits.js";
 
 export interface Transmit {
   readonly conn: ConnId;
@@ -32,6 +33,11 @@ export type SignalingRelayEvent =
       readonly terminate: boolean;
     }
   | { readonly kind: "rejected"; readonly conn: ConnId; readonly error: SignalingDecodeError | RefusedError }
+  /**
+   * The connection is over its budget: stop reading from it until `untilMs` (TCP flow control then holds
+   * the sender back, at no cost to the server), then resume.
+   */
+  | { readonly kind: "throttle"; readonly conn: ConnId; readonly untilMs: Millis }
   | { readonly kind: "joined"; readonly conn: ConnId; readonly peerId: string; readonly room: string }
   | {
       readonly kind: "left";

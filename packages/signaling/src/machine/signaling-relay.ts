@@ -142,6 +142,7 @@ export class SignalingRelay {
     // Charged by message and by byte before anything is decoded: parsing costs by the byte.
     if (!c.bucket.has(now) || !c.byteBucket.has(now, data.byteLength)) {
       this.s.refuse(c, { code: SignalingErrorCode.RateLimited, message: "too many messages: slow down" });
+      this.throttle(now, c);
       return;
     }
     c.bucket.take(now);
@@ -152,6 +153,20 @@ export class SignalingRelay {
       return;
     }
     this.onDecoded(now, c, decoded.value);
+  }
+
+  /**
+   * Over budget: the adapter stops reading the connection until both buckets could take one more frame
+   * of the largest size, so a flooder is held back by TCP flow control rather than read and refused.
+   */
+  private throttle(now: Millis, c: Connection): void {
+    const waitMs = Math.max(
+      c.bucket.msUntil(now, 1),
+      c.byteBucket.msUntil(now, Math.min(this.limits.maxMessageBytes, this.limits.byteBurst)),
+    );
+    if (waitMs > 0 && Number.isFinite(waitMs)) {
+      this.s.events.push({ kind: "throttle", conn: c.conn, untilMs: now + Math.ceil(waitMs) });
+    }
   }
 
   handlePong(_now: Millis, conn: ConnId): void {

@@ -31,6 +31,14 @@ export class TokenBucket {
     return true;
   }
 
+  /** Milliseconds from `now` until `cost` tokens are there (0 if they are; Infinity past the capacity). */
+  msUntil(now: Millis, cost = 1): number {
+    this.refill(now);
+    if (this.tokens >= cost) return 0;
+    if (cost > this.capacity) return Number.POSITIVE_INFINITY;
+    return ((cost - this.tokens) * 1000) / this.ratePerSec;
+  }
+
   /** Whole tokens left at the last `take`. */
   get available(): number {
     return Math.floor(this.tokens);

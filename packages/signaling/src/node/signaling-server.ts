@@ -168,6 +168,20 @@ export async function startSignalingServer(
           log.debug({ conn: e.conn, code: e.code, reason: e.reason }, "closing connection");
           break;
         }
+        case "throttle": {
+          const ws = sockets.get(e.conn);
+          if (ws === undefined || ws.isPaused) break;
+          ws.pause();
+          const resume = setTimeout(
+            () =>
+              guard("resume", () => {
+                if (sockets.get(e.conn) === ws) ws.resume();
+              }),
+            Math.max(0, e.untilMs - now()),
+          );
+          resume.unref();
+          break;
+        }
         case "rejected":
           log.debug({ conn: e.conn, code: e.error.code, type: e.error.offendingType }, "message rejected");
           break;
