@@ -158,7 +158,7 @@ export async function startSignalingServer(
     for (let e = relay.pollEvent(); e !== undefined; e = relay.pollEvent()) {
       switch (e.kind) {
         case "ping":
-          sockets.get(e.conn)?.ping();
+          queuePing(e.conn);
           break;
         case "close": {
           const ws = sockets.get(e.conn);
@@ -194,6 +194,27 @@ export async function startSignalingServer(
       }
     }
     armTimer();
+  };
+
+  /**
+   * A heartbeat pings every connection at once: thousands of socket writes in one tick would stall every
+   * other callback for tens of milliseconds. They go out 200 at a time, one batch per macrotask.
+   */
+  const pings: ConnId[] = [];
+  let pingsScheduled = false;
+  const sendPings = (): void => {
+    pingsScheduled = false;
+    for (const conn of pings.splice(0, 200)) sockets.get(conn)?.ping();
+    if (pings.length > 0) schedulePings();
+  };
+  const schedulePings = (): void => {
+    if (pingsScheduled) return;
+    pingsScheduled = true;
+    setImmediate(() => guard("ping", sendPings));
+  };
+  const queuePing = (conn: ConnId): void => {
+    pings.push(conn);
+    schedulePings();
   };
 
   /**
