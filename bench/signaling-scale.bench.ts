@@ -91,8 +91,7 @@ export default async function (): Promise<void> {
   // Three instances through Redis.
   const redis = await RedisServer.start();
   const three = [];
-  for (let i = 0; i < 3; i++)
-    three.push(await InstanceProcess.start(["--redis", redis.url]));
+  for (let i = 0; i < 3; i++) three.push(await InstanceProcess.start(["--redis", redis.url]));
   const redisPid = Number(
     execFileSync("redis-cli", ["-p", String(redis.port), "info", "server"])
       .toString()
