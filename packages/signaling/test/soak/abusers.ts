@@ -29,7 +29,8 @@ const huge = Buffer.alloc(2 * 1024 * 1024, 0x61);
 
 function open(): Promise<WebSocket> {
   return new Promise((resolve) => {
-    const ws = new WebSocket(url, { perMessageDeflate: false });
+    // An all-zero mask: the abuser spends nothing masking its floods (an attacker would not either).
+    const ws = new WebSocket(url, { perMessageDeflate: false, generateMask: (mask) => mask.fill(0) });
     ws.on("error", () => {});
     ws.once("open", () => resolve(ws));
     ws.once("close", () => {
