@@ -1,8 +1,27 @@
-/** What the SignalingRelay machine hands its adapter: transmits, events, close codes, counters. */
+/**
+ * What the SignalingRelay machine hands its adapter (transmits, events, close codes, counters), and what it
+ * keeps per connection.
+ */
 import type { SignalingDecodeError } from "../wire/signaling-codec.js";
-import type { SignalingErrorCode } from "../wire/signaling-error-code.js";
+import { SignalingErrorCode } from "../wire/signaling-error-code.js";
 import type { PeerLeftReason } from "../wire/signaling-message.js";
+import type { PeerSession } from "./peer-session.js";
 import type { ConnId } from "./room-table.js";
+import type { TokenBucket } from "./token-bucket.js";
+
+/** One client connection as the relay keeps it. */
+export interface RelayConnection {
+  readonly conn: ConnId;
+  /** Its peer id and resume secret, from its hello on. */
+  session: PeerSession | undefined;
+  /** It presented the token (or none is configured). */
+  authenticated: boolean;
+  name: string | null;
+  readonly rooms: Set<string>;
+  /** Its message rate limit. */
+  readonly bucket: TokenBucket;
+  awaitingPong: boolean;
+}
 
 export interface Transmit {
   readonly conn: ConnId;
@@ -53,3 +72,19 @@ export type SignalingRelayCounter =
   | "resumed"
   | "heartbeat-timeouts"
   | "connections-refused";
+
+/** Every counter of a relay at zero. */
+export function newSignalingRelayCounters(): Record<SignalingRelayCounter, number> {
+  const counters: Partial<Record<SignalingRelayCounter, number>> = {};
+  for (const code of Object.values(SignalingErrorCode)) counters[code] = 0;
+  for (const k of [
+    "relayed",
+    "joins",
+    "leaves",
+    "resumed",
+    "heartbeat-timeouts",
+    "connections-refused",
+  ] as const)
+    counters[k] = 0;
+  return counters as Record<SignalingRelayCounter, number>;
+}

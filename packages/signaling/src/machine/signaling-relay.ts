@@ -27,7 +27,9 @@ import { type ConnId, RoomTable } from "./room-table.js";
 import { UsageError } from "./signaling-error.js";
 import { type Millis, resolveSignalingLimits, type SignalingLimits } from "./signaling-limits.js";
 import {
+  newSignalingRelayCounters,
   type RefusedError,
+  type RelayConnection,
   SignalingCloseCode,
   type SignalingRelayCounter,
   type SignalingRelayEvent,
@@ -49,21 +51,11 @@ export interface SignalingRelayConfig {
   readonly authorize?: (token: string) => boolean;
 }
 
-interface Connection {
-  readonly conn: ConnId;
-  session: PeerSession | undefined;
-  authenticated: boolean;
-  name: string | null;
-  readonly rooms: Set<string>;
-  readonly bucket: TokenBucket;
-  awaitingPong: boolean;
-}
-
 export class SignalingRelay {
   readonly limits: SignalingLimits;
   readonly heartbeatMs: number;
   readonly counters: Record<SignalingRelayCounter, number>;
-  private readonly conns = new Map<ConnId, Connection>();
+  private readonly conns = new Map<ConnId, RelayConnection>();
   private readonly rooms = new RoomTable();
   private readonly sessions: PeerSessions;
   private readonly transmits: Transmit[] = [];
@@ -78,12 +70,7 @@ export class SignalingRelay {
     const graceMs = config.resumeGraceMs ?? 60_000;
     if (!(graceMs >= 0)) throw new UsageError("resumeGraceMs must be >= 0");
     this.sessions = new PeerSessions(graceMs, this.limits.maxConnections, config.random, config.secretEquals);
-    const counters: Partial<Record<SignalingRelayCounter, number>> = {};
-    for (const code of Object.values(SignalingErrorCode)) counters[code] = 0;
-    for (const k of ["relayed", "joins", "leaves", "resumed", "heartbeat-timeouts", "connections-refused"]) {
-      counters[k as SignalingRelayCounter] = 0;
-    }
-    this.counters = counters as Record<SignalingRelayCounter, number>;
+    this.counters = newSignalingRelayCounters();
   }
 
   get connectionCount(): number {
@@ -214,7 +201,7 @@ export class SignalingRelay {
     return expiry === undefined ? this.nextHeartbeatAt : Math.min(expiry, this.nextHeartbeatAt);
   }
 
-  private onHello(c: Connection, msg: HelloMessage): void {
+  private onHello(c: RelayConnection, msg: HelloMessage): void {
     if (c.session !== undefined) {
       this.refuse(c, {
         code: SignalingErrorCode.UnexpectedHello,
@@ -253,7 +240,7 @@ export class SignalingRelay {
    * connection inherits its rooms silently — the other peers see no leave and no join — and the old one
    * is closed with 4000.
    */
-  private takeOver(oldConn: ConnId, c: Connection): PeerSession {
+  private takeOver(oldConn: ConnId, c: RelayConnection): PeerSession {
     const old = this.conns.get(oldConn);
     const session = old?.session;
     if (old === undefined || session === undefined) return this.sessions.create(c.conn);
@@ -275,7 +262,7 @@ export class SignalingRelay {
     return this.sessions.resume(session.peerId, c.conn);
   }
 
-  private welcome(c: Connection, session: PeerSession, resumed: boolean, id: string | undefined): void {
+  private welcome(c: RelayConnection, session: PeerSession, resumed: boolean, id: string | undefined): void {
     c.session = session;
     this.send(c.conn, {
       type: "welcome",
@@ -289,7 +276,7 @@ export class SignalingRelay {
     });
   }
 
-  private onMessage(c: Connection, msg: Exclude<ClientMessage, HelloMessage>): void {
+  private onMessage(c: RelayConnection, msg: Exclude<ClientMessage, HelloMessage>): void {
     const peerId = c.session?.peerId;
     if (peerId === undefined) return;
     const idPart = msg.id !== undefined ? { id: msg.id } : {};
@@ -325,7 +312,7 @@ export class SignalingRelay {
   }
 
   private onJoin(
-    c: Connection,
+    c: RelayConnection,
     peerId: string,
     msg: JoinMessage,
     refuse: (code: SignalingErrorCode, m: string) => void,
@@ -370,7 +357,7 @@ export class SignalingRelay {
   }
 
   /** Removes the connection from one room and tells the room. */
-  private leave(c: Connection, peerId: string, room: string, reason: PeerLeftReason): void {
+  private leave(c: RelayConnection, peerId: string, room: string, reason: PeerLeftReason): void {
     c.rooms.delete(room);
     if (!this.rooms.remove(room, peerId)) return;
     const announce = encodeServerMessage({ type: "peer-left", room, peerId, reason });
@@ -392,7 +379,7 @@ export class SignalingRelay {
     if (this.conns.size === 0) this.nextHeartbeatAt = undefined;
   }
 
-  private refuse(c: Connection, error: SignalingDecodeError | RefusedError): void {
+  private refuse(c: RelayConnection, error: SignalingDecodeError | RefusedError): void {
     this.counters[error.code]++;
     this.events.push({ kind: "rejected", conn: c.conn, error });
     this.send(c.conn, {
