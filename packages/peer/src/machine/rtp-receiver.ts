@@ -61,9 +61,12 @@ export function repairedCodecOf(
   return undefined;
 }
 
-/** The packets of one codec of the stream, reassembled by its payload format. */
+/**
+ * The packets of one codec of the stream, reassembled by its payload format. One per codec name, not per
+ * payload type: a renegotiation that renumbers the codec, or two H.264 payload types, keep one sequence.
+ */
 interface CodecLane {
-  readonly codec: ReceiveCodec;
+  readonly name: MediaCodecName;
   jitter: JitterBuffer<DepacketizedFrame>;
 }
 
@@ -92,8 +95,8 @@ const RETRANSMITTED = { retransmitted: true } as const;
  * The receive side of one remote stream: RFC 3550 statistics, a NACK generator for gaps (RFC 4585), and
  * per codec the stream uses a jitter buffer that reassembles frames in order with that codec's payload
  * format and asks for keyframes when one cannot be completed. Each packet goes to the codec of its payload
- * type; a packet of a payload type not negotiated is dropped and counted. Sans-IO: packets and timeouts
- * in, frames / NACKs / PLIs out.
+ * type among those negotiated now (`setCodecs` after a renegotiation); a packet of a payload type not
+ * negotiated is dropped and counted. Sans-IO: packets and timeouts in, frames / NACKs / PLIs out.
  */
 export class RtpReceiver {
   readonly counters: RtpReceiverCounters = {
@@ -107,12 +110,14 @@ export class RtpReceiver {
     unknownPayloadType: 0,
   };
   readonly stats: ReceiverStats;
-  private readonly nack: NackGenerator | undefined;
+  private nack: NackGenerator | undefined;
   private readonly out: RtpReceiverOutput[] = [];
-  /** One per codec received so far, in the order they first came (at most one per negotiated codec). */
+  /** The section's codecs as last negotiated. */
+  private codecs: readonly ReceiveCodec[];
+  /** One per codec received so far, in the order they first came (at most one per codec name). */
   private readonly lanes: CodecLane[] = [];
-  /** The lane of the last original (not retransmitted) packet: the codec the sender uses now. */
-  private active: CodecLane | undefined;
+  /** The codec and lane of the last original (not retransmitted) packet: what the sender uses now. */
+  private active: { codec: ReceiveCodec; lane: CodecLane } | undefined;
 
   constructor(
     readonly config: RtpReceiverConfig,
@@ -122,10 +127,20 @@ export class RtpReceiver {
     if (first === undefined) throw new UsageError(`RtpReceiver for mid ${config.mid}: no codec`);
     // One clock per SSRC for the jitter statistics: every video codec's is 90 kHz, and audio is Opus alone.
     this.stats = new ReceiverStats({ ssrc: config.ssrc, clockRate: first.clockRate });
-    const video = config.kind === "video";
-    this.nack = config.codecs.some((c) => c.nack)
-      ? new NackGenerator({ maxAgeMs: video ? 450 : 180 })
-      : undefined;
+    this.codecs = config.codecs;
+    this.setCodecs(config.codecs);
+  }
+
+  /**
+   * The section was negotiated again: its codecs now (payload types may be renumbered; the lanes, one per
+   * codec name, carry on). Ignored when none is left that we can reassemble.
+   */
+  setCodecs(codecs: readonly ReceiveCodec[]): void {
+    if (codecs.length === 0) return;
+    this.codecs = codecs;
+    this.active = undefined;
+    if (!this.nack && codecs.some((c) => c.nack))
+      this.nack = new NackGenerator({ maxAgeMs: this.config.kind === "video" ? 450 : 180 });
   }
 
   /**
@@ -133,7 +148,7 @@ export class RtpReceiver {
    * any (what getStats reports as the inbound stream's codec).
    */
   get codec(): ReceiveCodec {
-    return this.active?.codec ?? (this.config.codecs[0] as ReceiveCodec);
+    return this.active?.codec ?? (this.codecs[0] as ReceiveCodec);
   }
 
   /** An RTP packet on this stream's SSRC (already unprotected). */
@@ -143,7 +158,7 @@ export class RtpReceiver {
 
   /** An RTX packet repairing this stream (RFC 4588 §4): unwrapped to the original of the codec it repairs. */
   handleRtx(now: number, rtx: RtpPacket): boolean {
-    const repaired = repairedCodecOf(this.config.codecs, rtx.payloadType);
+    const repaired = repairedCodecOf(this.codecs, rtx.payloadType);
     if (!repaired) return false;
     const original = decodeRtxPacket(rtx, { ssrc: this.config.ssrc, payloadType: repaired.payloadType });
     if (!original.ok) return false;
@@ -156,7 +171,7 @@ export class RtpReceiver {
     const active = this.active;
     const lane =
       active !== undefined && active.codec.payloadType === packet.payloadType
-        ? active
+        ? active.lane
         : this.laneFor(packet.payloadType, retransmitted);
     if (lane === undefined) {
       this.counters.unknownPayloadType++;
@@ -177,27 +192,28 @@ export class RtpReceiver {
    * not a loss to wait for. Only an original packet moves the active codec.
    */
   private laneFor(payloadType: number, retransmitted: boolean): CodecLane | undefined {
-    const codec = receiveCodecOf(this.config.codecs, payloadType);
+    const codec = receiveCodecOf(this.codecs, payloadType);
     if (codec === undefined) return undefined;
     let lane: CodecLane | undefined;
     for (let i = 0; i < this.lanes.length; i++) {
       const l = this.lanes[i] as CodecLane;
-      if (l.codec === codec) lane = l;
+      if (l.name === codec.codec) lane = l;
     }
+    const previous = this.active?.lane;
     if (lane === undefined) {
-      lane = { codec, jitter: this.jitterBuffer(codec) };
+      lane = { name: codec.codec, jitter: this.jitterBuffer(codec.codec) };
       this.lanes.push(lane);
-    } else if (!retransmitted && lane.jitter.size === 0) {
-      lane.jitter = this.jitterBuffer(codec);
+    } else if (!retransmitted && previous !== undefined && previous !== lane && lane.jitter.size === 0) {
+      lane.jitter = this.jitterBuffer(codec.codec);
     }
-    if (!retransmitted) this.active = lane;
+    if (!retransmitted) this.active = { codec, lane };
     return lane;
   }
 
-  private jitterBuffer(codec: ReceiveCodec): JitterBuffer<DepacketizedFrame> {
+  private jitterBuffer(codec: MediaCodecName): JitterBuffer<DepacketizedFrame> {
     const video = this.config.kind === "video";
     return new JitterBuffer({
-      format: payloadFormatFor(codec.codec, this.random),
+      format: payloadFormatFor(codec, this.random),
       maxLatencyMs: video ? 500 : 200,
       maxPackets: video ? 1024 : 64,
       // Payloads are views of fresh SRTP output (or of an RTX packet's): nothing rewrites them.
@@ -240,7 +256,7 @@ export class RtpReceiver {
         this.out.push({ kind: "frame", frame: f });
       }
       for (let e = lane.jitter.pollEvent(); e; e = lane.jitter.pollEvent()) {
-        if (e.kind === "keyframe-request" && lane.codec.pli) {
+        if (e.kind === "keyframe-request" && this.codec.pli) {
           this.counters.pliSent++;
           this.out.push({ kind: "keyframe-request" });
         }

@@ -41,6 +41,11 @@ export class SsrcRouter {
     const mids = new Set(receive.map((t) => t.mid));
     for (const [ssrc, r] of this.receivers) if (!mids.has(r.config.mid)) this.receivers.delete(ssrc);
     for (const [ssrc, r] of this.rtxToReceiver) if (!mids.has(r.config.mid)) this.rtxToReceiver.delete(ssrc);
+    // The receivers kept take the section's codecs as negotiated now (payload types may have changed).
+    for (const r of this.receivers.values()) {
+      const t = receive.find((x) => x.mid === r.config.mid);
+      if (t) r.setCodecs(t.codecs);
+    }
     for (const t of receive) for (const s of t.ssrcs) this.addReceiver(t, s.ssrc, s.rtxSsrc);
   }
 

@@ -136,4 +136,20 @@ describe("RtpReceiver: each packet reassembled by its payload type among the sec
     expect(frames(r)).toEqual([first, au, again]);
     expect(r.counters.pliSent).toBe(0);
   });
+
+  it("a renegotiation that renumbers the codec continues the stream (a browser's re-answer with Tern's payload types)", () => {
+    const VP8_120: ReceiveCodec = { ...VP8, payloadType: 120, rtxPayloadType: 124 };
+    const r = new RtpReceiver({ mid: "0", kind: "video", ssrc: SSRC, codecs: [VP8_120] }, random);
+    const s = new Sender();
+    const vp8 = new Vp8PayloadFormat();
+    const key = vp8Key(1500, 6);
+    for (const p of s.frame(vp8, 120, key, 0)) r.handlePacket(0, p);
+    r.setCodecs([VP8, H264]);
+    // A delta frame (bit 0 of the first octet set) right after: the same VP8 sequence, no keyframe needed.
+    const delta = new Uint8Array(900).fill(0x31);
+    for (const p of s.frame(vp8, 96, delta, 3000)) r.handlePacket(1, p);
+    expect(frames(r)).toEqual([key, delta]);
+    expect(r.codec).toBe(VP8);
+    expect(r.counters.unknownPayloadType).toBe(0);
+  });
 });

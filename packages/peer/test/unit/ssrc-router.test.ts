@@ -64,4 +64,20 @@ describe("SsrcRouter", () => {
     expect(r.learn(packet(2001, 103))).toBe(media);
     expect(r.learn(packet(3000, 100))).toBeUndefined(); // no codec of the section
   });
+
+  it("a renegotiation hands the section's codecs as negotiated now to the receivers it keeps", () => {
+    const r = new SsrcRouter(random, () => {});
+    r.configure([video]);
+    const media = r.media(1000);
+    r.configure([
+      {
+        ...video,
+        codecs: [
+          { codec: "VP8", payloadType: 120, clockRate: 90000, rtxPayloadType: 124, nack: true, pli: true },
+        ],
+      },
+    ]);
+    expect(r.media(1000)).toBe(media);
+    expect(media?.codec.payloadType).toBe(120);
+  });
 });
