@@ -117,7 +117,8 @@ export class RtpReceiver {
   /** One per codec received so far, in the order they first came (at most one per codec name). */
   private readonly lanes: CodecLane[] = [];
   /** The codec and lane of the last original (not retransmitted) packet: what the sender uses now. */
-  private active: { codec: ReceiveCodec; lane: CodecLane } | undefined;
+  private activeCodec: ReceiveCodec | undefined;
+  private activeLane: CodecLane | undefined;
 
   constructor(
     readonly config: RtpReceiverConfig,
@@ -138,7 +139,7 @@ export class RtpReceiver {
   setCodecs(codecs: readonly ReceiveCodec[]): void {
     if (codecs.length === 0) return;
     this.codecs = codecs;
-    this.active = undefined;
+    this.activeCodec = undefined;
     if (!this.nack && codecs.some((c) => c.nack))
       this.nack = new NackGenerator({ maxAgeMs: this.config.kind === "video" ? 450 : 180 });
   }
@@ -148,7 +149,7 @@ export class RtpReceiver {
    * any (what getStats reports as the inbound stream's codec).
    */
   get codec(): ReceiveCodec {
-    return this.active?.codec ?? (this.codecs[0] as ReceiveCodec);
+    return this.activeCodec ?? (this.codecs[0] as ReceiveCodec);
   }
 
   /** An RTP packet on this stream's SSRC (already unprotected). */
@@ -168,10 +169,9 @@ export class RtpReceiver {
   }
 
   private receive(now: number, packet: RtpPacket, retransmitted: boolean): void {
-    const active = this.active;
     const lane =
-      active !== undefined && active.codec.payloadType === packet.payloadType
-        ? active.lane
+      this.activeCodec?.payloadType === packet.payloadType
+        ? this.activeLane
         : this.laneFor(packet.payloadType, retransmitted);
     if (lane === undefined) {
       this.counters.unknownPayloadType++;
@@ -199,14 +199,17 @@ export class RtpReceiver {
       const l = this.lanes[i] as CodecLane;
       if (l.name === codec.codec) lane = l;
     }
-    const previous = this.active?.lane;
+    const previous = this.activeCodec === undefined ? undefined : this.activeLane;
     if (lane === undefined) {
       lane = { name: codec.codec, jitter: this.jitterBuffer(codec.codec) };
       this.lanes.push(lane);
     } else if (!retransmitted && previous !== undefined && previous !== lane && lane.jitter.size === 0) {
       lane.jitter = this.jitterBuffer(codec.codec);
     }
-    if (!retransmitted) this.active = { codec, lane };
+    if (!retransmitted) {
+      this.activeCodec = codec;
+      this.activeLane = lane;
+    }
     return lane;
   }
 
