@@ -15,7 +15,9 @@ import { loadavg } from "node:os";
 import { createInterface } from "node:readline";
 import { InstanceProcess } from "../packages/signaling/test/redis/instance-process.js";
 import { RedisServer } from "../packages/signaling/test/redis/redis-server.js";
-import { writeReport } from "./report.js";
+import { startEnvironment } from "./harness/environment.js";
+import { writeReport } from "./harness/report.js";
+import { spread } from "./harness/spread.js";
 
 const CLIENTS = 2000;
 const ROOMS = 1000;
@@ -77,8 +79,8 @@ async function runLoad(
   return { ...result, cpuPercent, redisCpuPercent };
 }
 
-export default async function (): Promise<void> {
-  const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"]).toString().trim();
+async function main(): Promise<void> {
+  const env = startEnvironment();
   const loadBefore = loadavg()
     .map((x) => x.toFixed(2))
     .join(" ");
@@ -109,39 +111,61 @@ export default async function (): Promise<void> {
     .join(" ");
 
   const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
-  writeReport({
-    name: "signaling-scale",
-    unit: "ms / % of a core",
-    better: "lower",
-    subject: "3 instances + Redis",
-    baselines: ["1 instance, in memory"],
-    rows: [
-      {
-        case: "relay latency p50 (ms)",
-        values: { "3 instances + Redis": scaled.p50, "1 instance, in memory": alone.p50 },
-      },
-      {
-        case: "relay latency p99 (ms)",
-        values: { "3 instances + Redis": scaled.p99, "1 instance, in memory": alone.p99 },
-      },
-      {
-        case: "relay latency max (ms)",
-        values: { "3 instances + Redis": scaled.max, "1 instance, in memory": alone.max },
-      },
-      {
-        case: "server CPU (% of one core, instances summed)",
-        values: {
-          "3 instances + Redis": sum(scaled.cpuPercent),
-          "1 instance, in memory": sum(alone.cpuPercent),
+  const one = (x: number) => spread([x]);
+  const S = "3 instances + Redis";
+  const A = "1 instance, in memory";
+  writeReport(
+    {
+      name: "signaling-scale",
+      title: `${CLIENTS} clients in ${ROOMS} rooms, each pair's offer/answer relayed across instances through Redis, against one instance alone`,
+      unit: "ms",
+      better: "lower",
+      subject: S,
+      baselines: [A],
+      rows: [
+        { case: "relay latency p50", values: { [S]: one(scaled.p50), [A]: one(alone.p50) } },
+        { case: "relay latency p99", values: { [S]: one(scaled.p99), [A]: one(alone.p99) }, headline: true },
+        { case: "relay latency max", values: { [S]: one(scaled.max), [A]: one(alone.max) } },
+        {
+          case: "server CPU, instances summed",
+          unit: "% of one core",
+          values: { [S]: one(sum(scaled.cpuPercent)), [A]: one(sum(alone.cpuPercent)) },
+        },
+        { case: "Redis CPU", unit: "% of one core", values: { [S]: one(scaled.redisCpuPercent) } },
+      ],
+      config: {
+        [S]: {
+          clients: CLIENTS,
+          rooms: ROOMS,
+          periodMs: PERIOD_MS,
+          sdpBytes: 2048,
+          instances: 3,
+          redis: true,
+        },
+        [A]: {
+          clients: CLIENTS,
+          rooms: ROOMS,
+          periodMs: PERIOD_MS,
+          sdpBytes: 2048,
+          instances: 1,
+          redis: false,
         },
       },
-      { case: "Redis CPU (% of one core)", values: { "3 instances + Redis": scaled.redisCpuPercent } },
-    ],
-    notes: [
-      `commit ${commit}; ${CLIENTS} clients, ${ROOMS} rooms, one offer/answer per pair every ${PERIOD_MS} ms (${Math.round((2 * ROOMS * 1000) / PERIOD_MS)} relayed messages/s, 2 KB SDPs), ${MEASURE_MS / 1000} s measured after ${WARMUP_MS / 1000} s`,
-      `3 instances: ${scaled.count} messages measured, per-instance CPU ${scaled.cpuPercent.map((c) => c.toFixed(1)).join(" / ")} %, ${scaled.errors} errors; every message crossed instances through Redis`,
-      `1 instance: ${alone.count} messages measured, ${alone.errors} errors`,
-      `load average (1/5/15 min) before ${loadBefore}, after ${loadAfter}, on ${execFileSync("nproc").toString().trim()} cores shared with other work`,
-    ],
-  });
+      method: {
+        rounds: 1,
+        warmUpMs: WARMUP_MS,
+        measuredMs: MEASURE_MS,
+        processes: "each instance, redis-server and the load generator in its own process, 127.0.0.1 only",
+      },
+      notes: [
+        `${Math.round((2 * ROOMS * 1000) / PERIOD_MS)} relayed messages/s, 2 KB SDPs; one round (a p99 over ${MEASURE_MS / 1000} s of messages), so min = median = max`,
+        `3 instances: ${scaled.count} messages measured, per-instance CPU ${scaled.cpuPercent.map((c) => c.toFixed(1)).join(" / ")} %, ${scaled.errors} errors; every message crossed instances through Redis`,
+        `1 instance: ${alone.count} messages measured, ${alone.errors} errors`,
+        `load average (1/5/15 min) before ${loadBefore}, after ${loadAfter}`,
+      ],
+    },
+    env(),
+  );
 }
+
+await main();
