@@ -105,12 +105,27 @@ export class RedisLink {
       else this.subscriberUp = up;
       if (before !== this.up && !this.closing) this.opts.onHealth(this.up);
     };
+    // Every socket change of the command connection: the Redis behind the next socket may know no script.
+    const forget = (): void => {
+      if (which === "command") this.scripts.forget();
+    };
     client.on("error", (err: unknown) => {
       this.opts.logger.debug({ err, which }, "redis connection error");
+      forget();
       set(false);
     });
-    client.on("reconnecting", () => set(false));
-    client.on("end", () => set(false));
-    client.on("ready", () => set(true));
+    client.on("reconnecting", () => {
+      forget();
+      set(false);
+    });
+    client.on("end", () => {
+      forget();
+      set(false);
+    });
+    client.on("connect", forget);
+    client.on("ready", () => {
+      forget();
+      set(true);
+    });
   }
 }

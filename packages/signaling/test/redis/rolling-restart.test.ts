@@ -77,6 +77,8 @@ describe("rolling restart", () => {
         c.on("disconnected", (d) => log.push(`disconnected ${d.code} ${d.reason}`));
         c.on("rejoin-failed", (r, e) => log.push(`rejoin-failed ${r} ${e.code}`));
         c.on("server-error", (e) => log.push(`server-error ${e.code} ${e.message}`));
+        // What came in, in order, with its backlog id: a message out of order shows here.
+        c.on("signal", (m) => log.push(`${m.type} seq=${m.seq}`));
       }
       const ida = (await a.connect()).peerId;
       const idb = (await b.connect()).peerId;
@@ -91,7 +93,10 @@ describe("rolling restart", () => {
           room,
           remotePeerId: other,
           polite: isPolite(self, other),
-          onError: (e) => errors.push(e),
+          onError: (e) => {
+            errors.push(e);
+            trace.get(client)?.push(`error ${String(e)} in ${pc.signalingState}`);
+          },
         });
         cleanup.add(neg, (n) => n.close());
         return { client, pc, neg, errors };
@@ -163,6 +168,7 @@ describe("rolling restart", () => {
               String(e).includes("addIceCandidate without a remote description")
             ),
         );
+        if (unexpected.length > 0) console.error(JSON.stringify([describeSide(x), describeSide(y)], null, 1));
         expect(unexpected).toEqual([]);
       }
       // Same peer ids throughout: every client resumed.
