@@ -28,9 +28,10 @@ afterAll(() => redis.stop());
 const cleanup = new Cleanup();
 afterEach(() => cleanup.run());
 
-type Client = ReturnType<typeof createClient>;
+const client = () => createClient({ url: redis.url, RESP: 3 });
+type Client = ReturnType<typeof client>;
 const connect = async (): Promise<Client> => {
-  const c = createClient({ url: redis.url, RESP: 3 });
+  const c = client();
   // A test connection open while Redis is killed reports the lost socket here (its commands reject).
   c.on("error", () => {});
   await c.connect();
