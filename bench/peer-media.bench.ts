@@ -16,8 +16,9 @@ import { SrtpContext } from "@tern/dtls-srtp";
 import { type RunningStunServer, startStunServer } from "@tern/ice";
 import { LocalTrack, PeerConnection, type RemoteTrack } from "@tern/peer";
 import type { RtpPacket } from "@tern/rtp";
+import { withTimeout } from "@tern/test-support";
 import type { RTCPeerConnection } from "werift";
-import { CandidateGate, newWerift, ternConnected, weriftConnected, withTimeout } from "./peer-setup.bench.js";
+import { CandidateGate, newWerift, ternConnected, weriftConnected } from "./peer-setup.bench.js";
 import { median, writeReport } from "./report.js";
 
 const SECONDS = Number(process.env.MEDIA_SECONDS ?? 4);

@@ -15,6 +15,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { type RunningStunServer, startStunServer } from "@tern/ice";
 import { LocalTrack, PeerConnection } from "@tern/peer";
+import { withTimeout } from "@tern/test-support";
 import nodeDataChannel from "node-datachannel";
 import { RTCPeerConnection, useOPUS, useVP8 } from "werift";
 import { median, writeReport } from "./report.js";
@@ -31,16 +32,6 @@ export interface ConnectedPair {
   /** Tern only: ms from createOffer to the offer (it waits for the certificate if not ready) and to both ICE connected. */
   readonly phases?: { readonly offerMs: number; readonly iceMs: number };
   close(): Promise<void>;
-}
-
-export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    p.finally(() => clearTimeout(timer)),
-    new Promise<T>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
-    }),
-  ]);
 }
 
 /** Holds candidates for a peer until it has a remote description, then passes them on in order. */

@@ -9,7 +9,15 @@ export { type MediaCodecName, mediaCodecName } from "./machine/payload-formats.j
 export { RtpReceiver, type RtpReceiverConfig } from "./machine/rtp-receiver.js";
 export { RtpSender, type RtpSenderConfig } from "./machine/rtp-sender.js";
 export { type LocalStream, planStreams, type StreamPlan } from "./machine/stream-plan.js";
-export { type EncodedFrame, LocalTrack, RemoteTrack } from "./node/media-track.js";
+export { CodecMismatchError } from "./node/codec-mismatch-error.js";
+export type { IceCandidateErrorInit } from "./node/ice-events.js";
+export {
+  type EncodedFrame,
+  LocalTrack,
+  type MediaStreamTrackLike,
+  type MediaStreamTrackState,
+  RemoteTrack,
+} from "./node/media-track.js";
 export {
   type IceCandidateInit,
   PeerConnection,
@@ -18,5 +26,9 @@ export {
   type PeerConnectionState,
   type Transceiver,
 } from "./node/peer-connection.js";
+export { RTCError, type RTCErrorDetailType } from "./node/peer-connection-types.js";
 export type { StatsEntry, StatsReport } from "./node/peer-stats.js";
+export type { SenderParameters, TransceiverDirection } from "./node/rtp-transceiver.js";
+export { type RtpCapabilities, type RtpCodec, rtpCapabilities } from "./node/transceiver-checks.js";
 export * from "./sdp/index.js";
+export * from "./w3c/index.js";

@@ -8,9 +8,10 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { withTimeout } from "@tern/test-support";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, describe, expect, it } from "vitest";
-import { startDemo, withTimeout } from "./demo-process.js";
+import { startDemo } from "./demo-process.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 

@@ -10,9 +10,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decodeIvf, decodeOggOpus } from "@tern/rtp";
+import { withTimeout } from "@tern/test-support";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadMediaClip } from "../../src/media/media-clip.js";
-import { startDemo, withTimeout } from "./demo-process.js";
+import { startDemo } from "./demo-process.js";
 
 const clip = loadMediaClip();
 const dirs: string[] = [];

@@ -201,7 +201,7 @@ export class ClientHandshake {
         return this.io.fail("illegal-parameter", "use_srtp answer is not one profile we offered");
       }
       this.ctx.srtpProfile = p;
-    } else if (o.srtpProfiles.length > 0) {
+    } else if (o.srtpProfiles.length > 0 && !o.srtpOptional) {
       return this.io.fail("handshake-failure", "server did not negotiate an SRTP protection profile");
     }
     this.ctx.extendedMasterSecret = findExtension(sh.extensions, "extended_master_secret") !== undefined;

@@ -46,6 +46,12 @@ export interface DtlsOptions {
   readonly namedGroups?: readonly KeyExchangeGroup[];
   /** DTLS-SRTP protection profiles in preference order (RFC 5764); empty or absent: no use_srtp. */
   readonly srtpProfiles?: readonly number[];
+  /**
+   * use_srtp is offered (client) or accepted (server) as usual, but a peer that does not negotiate it does
+   * not fail the handshake: it completes without an SRTP profile (a WebRTC session with only a data
+   * channel, RFC 8261). Default false: with `srtpProfiles`, SRTP is required.
+   */
+  readonly srtpOptional?: boolean;
   /** The peer's certificate must match one of these (SDP a=fingerprint); absent: any certificate. */
   readonly remoteFingerprints?: readonly CertificateFingerprint[];
   /** Server: send a CertificateRequest (mutual auth). Default: true when remoteFingerprints is set. */
@@ -86,6 +92,7 @@ export interface ResolvedOptions {
   /** The ECDHE groups, for DTLS 1.2. */
   readonly namedGroups: readonly EcdheGroup[];
   readonly srtpProfiles: readonly number[];
+  readonly srtpOptional: boolean;
   readonly remoteFingerprints: readonly CertificateFingerprint[] | undefined;
   readonly requestClientCertificate: boolean;
   readonly requireExtendedMasterSecret: boolean;
@@ -150,6 +157,7 @@ export function resolveOptions(o: DtlsOptions): ResolvedOptions {
     cipherSuites: usable,
     namedGroups,
     srtpProfiles,
+    srtpOptional: o.srtpOptional ?? false,
     remoteFingerprints: o.remoteFingerprints,
     requestClientCertificate: o.requestClientCertificate ?? o.remoteFingerprints !== undefined,
     requireExtendedMasterSecret: o.requireExtendedMasterSecret ?? true,

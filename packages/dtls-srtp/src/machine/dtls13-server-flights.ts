@@ -159,7 +159,7 @@ export class ServerHandshake13 {
     if (o.srtpProfiles.length > 0) {
       const useSrtp = findExtension(ch.extensions, "use_srtp");
       srtpProfile = o.srtpProfiles.find((p) => useSrtp?.profiles.includes(p) === true);
-      if (srtpProfile === undefined)
+      if (srtpProfile === undefined && !o.srtpOptional)
         return this.io.fail("handshake-failure", "no SRTP protection profile in common");
     }
     const keyShare = findExtension(ch.extensions, "key_share");

@@ -190,7 +190,8 @@ export class ServerHandshake {
     const useSrtp = findExtension(ch.extensions, "use_srtp");
     if (o.srtpProfiles.length > 0) {
       srtpProfile = o.srtpProfiles.find((p) => useSrtp?.profiles.includes(p) === true);
-      if (srtpProfile === undefined) return fail("handshake-failure", "no SRTP protection profile in common");
+      if (srtpProfile === undefined && !o.srtpOptional)
+        return fail("handshake-failure", "no SRTP protection profile in common");
     }
 
     this.io.peerFlightStarted();

@@ -50,7 +50,7 @@ export class SrtpUsageError extends Error {
 export interface SrtpContextOptions {
   /** Replay window per SSRC, in packets: a power of two in 32..32768 (RFC 3711 §3.3.2 asks ≥ 64). */
   readonly replayWindowPackets?: number;
-  /** SSRCs remembered per direction and per protocol; the oldest is forgotten past this. */
+  /** SSRCs remembered per direction and per protocol; the least recently used is forgotten past this. */
   readonly maxSsrcs?: number;
 }
 
@@ -84,23 +84,37 @@ interface InboundRtpStream {
 }
 
 /**
- * A Map that forgets its oldest entry past `max` (insertion order). The Map is made on the first `add`:
- * a direction or protocol that never sees a packet costs no Map.
+ * A Map that forgets its least recently used entry past `max`. Map iteration order is insertion order,
+ * so `use` moves an entry to the end (delete + set) unless it is already the most recent one: a single
+ * stream costs nothing per packet, and a stream still in use is never the one forgotten. The Map is made
+ * on the first `add`: a direction or protocol that never sees a packet costs no Map.
  */
 class SsrcTable<T> {
   #map: Map<number, T> | undefined;
+  #mostRecent: number | undefined;
   constructor(readonly max: number) {}
+  /** The entry, without marking it used (diagnostics, and input not yet authenticated). */
   get(ssrc: number): T | undefined {
     return this.#map?.get(ssrc);
+  }
+  /** Marks `ssrc` (present) as the most recently used. */
+  use(ssrc: number, value: T): void {
+    if (ssrc === this.#mostRecent) return;
+    const map = this.#map;
+    if (map === undefined) return;
+    map.delete(ssrc);
+    map.set(ssrc, value);
+    this.#mostRecent = ssrc;
   }
   add(ssrc: number, value: T): void {
     this.#map ??= new Map<number, T>();
     const map = this.#map;
     if (map.size >= this.max) {
-      const oldest = map.keys().next();
-      if (!oldest.done) map.delete(oldest.value);
+      const leastRecent = map.keys().next();
+      if (!leastRecent.done) map.delete(leastRecent.value);
     }
     map.set(ssrc, value);
+    this.#mostRecent = ssrc;
   }
   get size(): number {
     return this.#map?.size ?? 0;
@@ -184,6 +198,7 @@ export class SrtpContext {
       stream = { highestIndex: seq, cache: this.#outbound.createRtpStream(ssrc) };
       this.#rtpOut.add(ssrc, stream);
     } else {
+      this.#rtpOut.use(ssrc, stream);
       index = Math.max(seq, estimateIndex(stream.highestIndex, seq));
       if (index >= SRTP_INDEX_LIMIT) {
         throw new SrtpUsageError("index-exhausted", `SSRC ${ssrc} has used all 2^48 SRTP indices: re-key`);
@@ -229,8 +244,9 @@ export class SrtpContext {
     if (stream === undefined) {
       stream = { highestIndex: index, replay: new ReplayWindow(this.#replayWindowPackets), cache };
       this.#rtpIn.add(ssrc, stream);
-    } else if (index > stream.highestIndex) {
-      stream.highestIndex = index;
+    } else {
+      this.#rtpIn.use(ssrc, stream);
+      if (index > stream.highestIndex) stream.highestIndex = index;
     }
     stream.replay.accept(index);
     return { ok: true, value: rtp };
@@ -249,6 +265,8 @@ export class SrtpContext {
     if (stream === undefined) {
       stream = { nextIndex: 0 };
       this.#rtcpOut.add(ssrc, stream);
+    } else {
+      this.#rtcpOut.use(ssrc, stream);
     }
     const index = stream.nextIndex;
     if (index >= SRTCP_INDEX_LIMIT) {
@@ -287,6 +305,7 @@ export class SrtpContext {
     }
     const replay = known ?? new ReplayWindow(this.#replayWindowPackets);
     if (known === undefined) this.#rtcpIn.add(ssrc, replay);
+    else this.#rtcpIn.use(ssrc, replay);
     replay.accept(index);
     return { ok: true, value: rtcp };
   }

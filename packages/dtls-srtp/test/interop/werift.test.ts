@@ -2,6 +2,8 @@
  * Interop with werift 0.25 (TypeScript WebRTC) on 127.0.0.1, Tern in each role: mutual auth with pinned
  * fingerprints, use_srtp, extended master secret; both sides export the same EXTRACTOR-dtls_srtp keys.
  */
+
+import { withTimeout } from "@tern/test-support";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   certificateFromPem,
@@ -33,13 +35,6 @@ afterEach(() => {
 const GCM = SrtpProtectionProfile.SRTP_AEAD_AES_128_GCM;
 const CM80 = SrtpProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80;
 
-function withTimeout<T>(p: Promise<T>, what: string, ms = 8000): Promise<T> {
-  return Promise.race([
-    p,
-    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} timed out`)), ms)),
-  ]);
-}
-
 describe("werift", () => {
   it.each([GCM, CM80])("Tern client ↔ werift server (SRTP profile %i)", async (profile) => {
     const transport = await weriftTransport(undefined);
@@ -59,8 +54,8 @@ describe("werift", () => {
       },
     });
     cleanups.push(() => socket.close());
-    const info = await withTimeout(socket.connected(), "Tern connect");
-    await withTimeout(weriftConnected, "werift connect");
+    const info = await withTimeout(socket.connected(), 8000, "Tern connect");
+    await withTimeout(weriftConnected, 8000, "werift connect");
     expect(info.srtpProfile).toBe(profile);
     expect(info.extendedMasterSecret).toBe(true);
     // werift 0.25 speaks DTLS 1.2 only: Tern offered 1.3 and 1.2 and took the 1.2 answer.
@@ -69,10 +64,10 @@ describe("werift", () => {
     expect(Buffer.from(ours)).toEqual(server.exportKeyingMaterial("EXTRACTOR-dtls_srtp", 60));
     const got = new Promise<Buffer>((resolve) => server.onData.subscribe((d) => resolve(d)));
     socket.send(new TextEncoder().encode("to werift"));
-    expect((await withTimeout(got, "werift data")).toString()).toBe("to werift");
+    expect((await withTimeout(got, 8000, "werift data")).toString()).toBe("to werift");
     const back = new Promise<Uint8Array>((resolve) => socket.once("data", resolve));
     await server.send(Buffer.from("to tern"));
-    expect(Buffer.from(await withTimeout(back, "tern data")).toString()).toBe("to tern");
+    expect(Buffer.from(await withTimeout(back, 8000, "tern data")).toString()).toBe("to tern");
   });
 
   it.each([GCM, CM80])("werift client ↔ Tern server (SRTP profile %i)", async (profile) => {
@@ -93,8 +88,8 @@ describe("werift", () => {
       () => client.close(),
       () => void transport.close(),
     );
-    await withTimeout(client.connect(), "werift connect");
-    const info = await withTimeout(connected, "Tern connect");
+    await withTimeout(client.connect(), 8000, "werift connect");
+    const info = await withTimeout(connected, 8000, "Tern connect");
     expect(info.srtpProfile).toBe(profile);
     expect(info.peerCertificate?.fingerprint).toBe(`sha-256 ${weriftFingerprint.value}`);
     expect(info.version).toBe("DTLS 1.2");
@@ -105,10 +100,10 @@ describe("werift", () => {
     // Application data both ways over the association (the record layer, not only the exporter).
     const atWerift = new Promise<Buffer>((resolve) => client.onData.subscribe((d) => resolve(d)));
     socket.send(new TextEncoder().encode("to the werift client"));
-    expect((await withTimeout(atWerift, "werift data")).toString()).toBe("to the werift client");
+    expect((await withTimeout(atWerift, 8000, "werift data")).toString()).toBe("to the werift client");
     const atTern = new Promise<Uint8Array>((resolve) => socket.once("data", resolve));
     await client.send(Buffer.from("to the Tern server"));
-    expect(Buffer.from(await withTimeout(atTern, "tern data")).toString()).toBe("to the Tern server");
+    expect(Buffer.from(await withTimeout(atTern, 8000, "tern data")).toString()).toBe("to the Tern server");
   });
 
   it("werift client without extended master secret is refused by a Tern server (RFC 7627 §5.3)", async () => {
@@ -124,7 +119,7 @@ describe("werift", () => {
       () => void transport.close(),
     );
     void client.connect().catch(() => undefined);
-    const e = await withTimeout(failed, "Tern refusal");
+    const e = await withTimeout(failed, 8000, "Tern refusal");
     expect(e.message).toMatch(/insufficient-security/);
   });
 });

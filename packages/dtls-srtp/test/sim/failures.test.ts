@@ -108,6 +108,29 @@ describe("failures", () => {
     expect(errorOf(p.events.a)?.alert).toBe(AlertDescription.handshake_failure);
   });
 
+  it("srtpOptional: a peer that does not negotiate use_srtp is no failure, both ways; no profile results", () => {
+    for (const [client, server] of [
+      [{ srtpProfiles: [1], srtpOptional: true }, {}],
+      [{}, { srtpProfiles: [7], srtpOptional: true }],
+      [
+        { srtpProfiles: [1], srtpOptional: true },
+        { srtpProfiles: [7], srtpOptional: true },
+      ],
+    ] as const) {
+      const p = new EndpointPair(
+        { role: "client", certificate: a, ...client },
+        { role: "server", certificate: b, ...server },
+        { seed: 7 },
+      );
+      p.runUntil(p.settled);
+      for (const side of ["a", "b"] as const) {
+        const connected = p.events[side].find((e) => e.kind === "connected");
+        expect(connected?.kind).toBe("connected");
+        expect(connected?.kind === "connected" ? connected.srtpProfile : "none").toBeUndefined();
+      }
+    }
+  });
+
   it("no cipher suite in common", () => {
     const p = new EndpointPair(
       {

@@ -149,6 +149,34 @@ describe.each(PROFILES)("SrtpContext %s", (profile) => {
     expect(bob.remoteRolloverCounter(6)).toBe(0);
   });
 
+  it("forgets the least recently used SSRC, not the first one added (RTP and RTCP, both directions)", () => {
+    const { alice, bob } = pair(profile, { maxSsrcs: 3 });
+    // SSRC 1 is added first but stays in use; 2 and 3 go quiet; 4 and 5 arrive
+    let seq = 100;
+    for (const ssrc of [1, 2, 3, 1, 4, 1, 5]) {
+      expect(bob.unprotect(alice.protect(rtp(seq++, ssrc))).ok).toBe(true);
+      expect(bob.unprotectRtcp(alice.protectRtcp(makeRtcp(ssrc, 1))).ok).toBe(true);
+    }
+    expect(bob.ssrcCounts).toEqual({ rtpOut: 0, rtpIn: 3, rtcpOut: 0, rtcpIn: 3 });
+    expect(bob.remoteRolloverCounter(1)).toBe(0);
+    expect(bob.remoteRolloverCounter(2)).toBeUndefined();
+    expect(bob.remoteRolloverCounter(3)).toBeUndefined();
+    expect(alice.localRolloverCounter(1)).toBe(0);
+    expect(alice.localRolloverCounter(2)).toBeUndefined();
+    // the stream kept in use keeps its replay window: a replay of its first packet is still caught
+    const first = alice.protect(rtp(seq++, 1));
+    expect(bob.unprotect(first).ok).toBe(true);
+    for (const ssrc of [6, 1, 7]) expect(bob.unprotect(alice.protect(rtp(seq++, ssrc))).ok).toBe(true);
+    expect(bob.unprotect(first)).toEqual({ ok: false, error: { code: "replay", at: 0 } });
+    // SRTCP: sender SSRC 1's replay window survived too
+    const c = alice.protectRtcp(makeRtcp(1, 2));
+    expect(bob.unprotectRtcp(c).ok).toBe(true);
+    for (const ssrc of [8, 1, 9])
+      expect(bob.unprotectRtcp(alice.protectRtcp(makeRtcp(ssrc, 1))).ok).toBe(true);
+    expect(bob.unprotectRtcp(c).ok).toBe(false);
+    expect(bob.counters.rtcp.replay).toBe(1);
+  });
+
   it("big packets (own buffer, grown scratch) and inputs at odd offsets round-trip", () => {
     const { alice, bob } = pair(profile);
     const cases = [

@@ -66,6 +66,8 @@ export type IceCounter =
   | "stun-unexpected-class"
   | "stun-non-symmetric-response"
   | "stun-role-conflict-sent"
+  | "stun-reply-larger-than-request"
+  | "stun-replayed-transaction"
   | "data-unknown-source"
   | "data-not-demuxable"
   | "remote-candidate-limit"
@@ -90,6 +92,8 @@ export const ICE_COUNTERS: readonly IceCounter[] = [
   "stun-unexpected-class",
   "stun-non-symmetric-response",
   "stun-role-conflict-sent",
+  "stun-reply-larger-than-request",
+  "stun-replayed-transaction",
   "data-unknown-source",
   "data-not-demuxable",
   "remote-candidate-limit",

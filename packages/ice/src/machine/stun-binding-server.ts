@@ -14,6 +14,10 @@
  * No authentication: a public server for server-reflexive discovery (RFC 8489 §9: usages with no
  * credentials). MESSAGE-INTEGRITY in a request is ignored. Requests without the magic cookie
  * (RFC 3489) do not decode and are dropped as "drop-bad-cookie".
+ *
+ * Answering anyone makes it a reflector for forged source addresses (a 20-byte request gets a 68-byte
+ * answer), so replies are rate-limited per source IP address and in all (`ReplyRateLimit`); what is
+ * over either limit is dropped as "drop-rate-limited".
  */
 import { StunErrorCode, StunErrorReason } from "../wire/error-code.js";
 import { decodeMessageType, readUint16, STUN_HEADER_LENGTH } from "../wire/stun-header.js";
@@ -27,6 +31,7 @@ import {
 } from "../wire/stun-message.js";
 import { type StunAttribute, type StunMessage, StunMethod } from "../wire/stun-message-types.js";
 import type { TransportAddr } from "../wire/transport-address.js";
+import { ReplyRateLimit } from "./reply-rate-limit.js";
 import type { Millis, Transmit } from "./stun-transaction.js";
 
 export interface StunBindingServerConfig {
@@ -36,6 +41,10 @@ export interface StunBindingServerConfig {
   readonly mappedAddress?: boolean;
   /** Bound on queued, not yet polled responses. Default 1024. */
   readonly maxQueuedTransmits?: number;
+  /** Replies a second to one IP address (bursts of twice that). Default 10. */
+  readonly maxRepliesPerSourcePerSecond?: number;
+  /** Replies a second in all (bursts of as many). Default 5000. */
+  readonly maxRepliesPerSecond?: number;
 }
 
 export type StunBindingServerCounter =
@@ -50,7 +59,8 @@ export type StunBindingServerCounter =
   | "drop-malformed"
   | "drop-indication"
   | "drop-response"
-  | "drop-queue-full";
+  | "drop-queue-full"
+  | "drop-rate-limited";
 
 export class StunBindingServer {
   readonly counters: Record<StunBindingServerCounter, number> = {
@@ -66,19 +76,32 @@ export class StunBindingServer {
     "drop-indication": 0,
     "drop-response": 0,
     "drop-queue-full": 0,
+    "drop-rate-limited": 0,
   };
   private readonly software: string;
   private readonly mappedAddress: boolean;
   private readonly maxQueued: number;
   private readonly transmits: Transmit[] = [];
+  private readonly limit: ReplyRateLimit;
+  private now: Millis = 0;
 
   constructor(config: StunBindingServerConfig = {}) {
     this.software = config.software ?? "tern-stun";
     this.mappedAddress = config.mappedAddress ?? true;
     this.maxQueued = config.maxQueuedTransmits ?? 1024;
+    const perSource = config.maxRepliesPerSourcePerSecond ?? 10;
+    const total = config.maxRepliesPerSecond ?? 5000;
+    this.limit = new ReplyRateLimit({
+      perSourcePerSecond: perSource,
+      perSourceBurst: 2 * perSource,
+      totalPerSecond: total,
+      totalBurst: total,
+      maxSources: 10_000,
+    });
   }
 
-  handleDatagram(_now: Millis, from: TransportAddr, data: Uint8Array): void {
+  handleDatagram(now: Millis, from: TransportAddr, data: Uint8Array): void {
+    this.now = now;
     const decoded = decodeStunMessage(data);
     if (!decoded.ok) {
       switch (decoded.error.code) {
@@ -107,8 +130,8 @@ export class StunBindingServer {
 
     const unknown = unknownComprehensionRequired(msg);
     if (unknown.length > 0) {
-      this.counters["error-420"]++;
       this.reply(
+        "error-420",
         from,
         stunErrorResponse(msg, StunErrorCode.UnknownAttribute, reason(420), [
           { type: "unknown-attributes", value: unknown },
@@ -118,17 +141,16 @@ export class StunBindingServer {
       return;
     }
     if (msg.method !== StunMethod.Binding) {
-      this.counters["error-400"]++;
       this.reply(
+        "error-400",
         from,
         stunErrorResponse(msg, StunErrorCode.BadRequest, "Unsupported method", this.softwareAttr()),
       );
       return;
     }
-    this.counters["binding-success"]++;
     const attrs: StunAttribute[] = [{ type: "xor-mapped-address", value: from }];
     if (this.mappedAddress) attrs.push({ type: "mapped-address", value: from });
-    this.reply(from, stunSuccessResponse(msg, [...attrs, ...this.softwareAttr()]));
+    this.reply("binding-success", from, stunSuccessResponse(msg, [...attrs, ...this.softwareAttr()]));
   }
 
   pollTransmit(): Transmit | undefined {
@@ -142,25 +164,38 @@ export class StunBindingServer {
       this.counters["drop-malformed"]++;
       return;
     }
-    this.counters["error-400"]++;
     const req: StunMessage = {
       method,
       class: "request",
       transactionId: data.slice(8, STUN_HEADER_LENGTH),
       attributes: [],
     };
-    this.reply(from, stunErrorResponse(req, StunErrorCode.BadRequest, reason(400), this.softwareAttr()));
+    this.reply(
+      "error-400",
+      from,
+      stunErrorResponse(req, StunErrorCode.BadRequest, reason(400), this.softwareAttr()),
+    );
   }
 
   private softwareAttr(): StunAttribute[] {
     return this.software === "" ? [] : [{ type: "software", value: this.software }];
   }
 
-  private reply(to: TransportAddr, msg: StunMessage): void {
+  /** Queues a reply and counts it as `answered`, unless a rate limit or the queue bound drops it (counted). */
+  private reply(
+    answered: "binding-success" | "error-400" | "error-420",
+    to: TransportAddr,
+    msg: StunMessage,
+  ): void {
+    if (!this.limit.allow(this.now, to.address)) {
+      this.counters["drop-rate-limited"]++;
+      return;
+    }
     if (this.transmits.length >= this.maxQueued) {
       this.counters["drop-queue-full"]++;
       return;
     }
+    this.counters[answered]++;
     this.transmits.push({ to, data: encodeStunMessage(msg, { fingerprint: true }) });
   }
 }

@@ -1,7 +1,5 @@
 import { createSocket, type Socket } from "node:dgram";
-import { lookup } from "node:dns/promises";
 import { EventEmitter } from "node:events";
-import { isIP } from "node:net";
 import { performance } from "node:perf_hooks";
 import type { Logger } from "pino";
 import { addrKey } from "../machine/check-list.js";
@@ -18,22 +16,16 @@ import type {
 } from "../machine/ice-types.js";
 import type { TurnError } from "../machine/turn-error.js";
 import { type Candidate, formatCandidate, parseCandidate } from "../wire/candidate.js";
-import { parseIceServerUrl } from "../wire/ice-server-url.js";
 import type { TransportAddr } from "../wire/transport-address.js";
 import { DeadlineTimer } from "./deadline-timer.js";
 import { type HostAddressOptions, listHostAddresses } from "./host-interfaces.js";
+import { type IceServer, resolveIceServers, StunServerWatch, type TurnServer } from "./ice-servers.js";
 import { createMdnsResolver, type MdnsResolver } from "./mdns-resolver.js";
 import { secureRandom } from "./secure-random.js";
 import { silentLogger } from "./silent-logger.js";
 import { type ConnectTurnOptions, connectTurn, type TurnClient } from "./turn-client.js";
 
-/** One entry of `iceServers`, as in the browser's RTCConfiguration. */
-export interface IceServer {
-  /** `stun:host:port`, `turn:host:port?transport=udp|tcp`, `turns:host:port` (RFC 7064/7065). */
-  readonly urls: string | readonly string[];
-  readonly username?: string;
-  readonly credential?: string;
-}
+export type { IceServer } from "./ice-servers.js";
 
 export interface IceTransportOptions extends Omit<IceAgentConfig, "random"> {
   /** STUN and TURN servers, browser-style. STUN entries add to `stunServers`. */
@@ -65,8 +57,13 @@ export interface IceTransportEvents {
   data: [data: Buffer, from: TransportAddr];
   /** ICE failed (all pairs failed, consent lost, timeout). */
   failed: [error: IceError];
-  /** A STUN/TURN server could not be used (bad URL, wrong credentials, unreachable); gathering goes on. */
-  icecandidateerror: [error: { readonly url: string; readonly error: TurnError | Error }];
+  /**
+   * A STUN/TURN server could not be used (bad URL, wrong credentials, unreachable: a STUN server that never
+   * answered `from` this local address); gathering goes on.
+   */
+  icecandidateerror: [
+    error: { readonly url: string; readonly error: TurnError | Error; readonly from?: TransportAddr },
+  ];
   /** An internal error (a bug in Tern): the transport has closed itself. Only emitted when listened to. */
   error: [error: Error];
 }
@@ -87,6 +84,8 @@ export class IceTransport extends EventEmitter<IceTransportEvents> {
   );
   private closed = false;
   private mdns: MdnsResolver | undefined;
+  /** Which STUN servers answered (an unanswered one is reported when gathering completes). */
+  private stunWatch: StunServerWatch | undefined;
   private readonly ownsMdns: boolean;
   private readonly t0 = performance.now();
   internalErrors = 0;
@@ -130,43 +129,13 @@ export class IceTransport extends EventEmitter<IceTransportEvents> {
    */
   async gather(): Promise<void> {
     const relayOnly = this.opts.iceTransportPolicy === "relay";
-    const servers = this.opts.iceServers ?? [];
-    const stun: TransportAddr[] = [];
-    const turn: {
-      url: string;
-      host: string;
-      port: number;
-      transport: "udp" | "tcp" | "tls";
-      server: IceServer;
-    }[] = [];
-    for (const server of servers) {
-      for (const url of typeof server.urls === "string" ? [server.urls] : server.urls) {
-        const parsed = parseIceServerUrl(url);
-        if (!parsed.ok) {
-          this.emitCandidateError(url, new Error(`bad ICE server URL (${parsed.error.code})`));
-          continue;
-        }
-        const u = parsed.value;
-        if (u.scheme === "turn" || u.scheme === "turns") {
-          if (u.transport === "dtls") {
-            this.emitCandidateError(url, new Error("TURN over DTLS is not supported"));
-            continue;
-          }
-          turn.push({
-            url,
-            host: u.host,
-            port: u.port,
-            transport: u.scheme === "turns" ? "tls" : u.transport,
-            server,
-          });
-        } else if (!relayOnly && !u.secure) {
-          const address = await this.resolve(u.host);
-          if (address) stun.push({ address, port: u.port });
-          else this.emitCandidateError(url, new Error(`cannot resolve ${u.host}`));
-        }
-      }
+    const { stun, turn } = await resolveIceServers(this.opts.iceServers ?? [], relayOnly, (url, err) =>
+      this.emitCandidateError(url, err),
+    );
+    if (stun.length > 0) {
+      this.agent.addStunServers(stun.map((s) => s.address));
+      this.stunWatch = new StunServerWatch(stun);
     }
-    if (stun.length > 0) this.agent.addStunServers(stun);
 
     const bases: TransportAddr[] = [];
     if (!relayOnly) {
@@ -192,20 +161,8 @@ export class IceTransport extends EventEmitter<IceTransportEvents> {
     await Promise.all(turn.map((t, i) => this.allocate(t, holds[i] as () => void)));
   }
 
-  private async resolve(host: string): Promise<string | undefined> {
-    if (isIP(host)) return host;
-    try {
-      return (await lookup(host)).address;
-    } catch {
-      return undefined;
-    }
-  }
-
   /** RFC 8656: one allocation per TURN server; its relayed address becomes a relayed candidate's base. */
-  private async allocate(
-    t: { url: string; host: string; port: number; transport: "udp" | "tcp" | "tls"; server: IceServer },
-    release: () => void,
-  ): Promise<void> {
+  private async allocate(t: TurnServer, release: () => void): Promise<void> {
     try {
       if (t.server.username === undefined || t.server.credential === undefined) {
         throw new Error("a TURN server needs a username and a credential");
@@ -249,9 +206,9 @@ export class IceTransport extends EventEmitter<IceTransportEvents> {
     }
   }
 
-  private emitCandidateError(url: string, error: TurnError | Error): void {
+  private emitCandidateError(url: string, error: TurnError | Error, from?: TransportAddr): void {
     this.log.debug({ url, err: error.message }, "ICE server error");
-    this.emit("icecandidateerror", { url, error });
+    this.emit("icecandidateerror", from ? { url, error, from } : { url, error });
   }
 
   private bind(address: string): Promise<Socket | undefined> {
@@ -276,6 +233,7 @@ export class IceTransport extends EventEmitter<IceTransportEvents> {
             this.guardData(() => this.agent.handleDatagram(this.now(), local, from, data));
             return;
           }
+          this.stunWatch?.heard(from);
           this.guard(() => this.agent.handleDatagram(this.now(), local, from, data));
         });
         socket.on("error", (err) => this.log.debug({ err: err.message }, "socket error"));
@@ -406,6 +364,7 @@ export class IceTransport extends EventEmitter<IceTransportEvents> {
 
   private flush(): void {
     for (let t = this.agent.pollTransmit(); t; t = this.agent.pollTransmit()) {
+      this.stunWatch?.sent(t.from, t.to);
       const key = addrKey(t.from);
       const socket = this.sockets.get(key);
       if (socket) socket.send(t.data, t.to.port, t.to.address);
@@ -421,6 +380,9 @@ export class IceTransport extends EventEmitter<IceTransportEvents> {
         this.emit("candidate", e.candidate);
         break;
       case "gathering-state":
+        if (e.state === "complete")
+          for (const s of this.stunWatch?.takeUnanswered() ?? [])
+            this.emitCandidateError(s.url, new Error("the STUN server did not answer"), s.from);
         this.emit("gatheringstatechange", e.state);
         if (e.state === "complete") this.emit("candidate", null);
         break;

@@ -7,6 +7,7 @@
  * checked pair is on loopback.
  */
 import { once } from "node:events";
+import { withTimeout } from "@tern/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Connection, Candidate as WeriftCandidate } from "werift-ice";
 import { IceTransport } from "../../src/node/ice-transport.js";
@@ -20,15 +21,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stun.close();
 });
-
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  return Promise.race([
-    p,
-    new Promise<T>((_, reject) =>
-      setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms),
-    ),
-  ]);
-}
 
 async function run(ternControlling: boolean): Promise<void> {
   const tern = new IceTransport({

@@ -141,4 +141,43 @@ describe("StunBindingServer (RFC 8489 §6.3)", () => {
     expect(s.pollTransmit()).toBeDefined();
     expect(s.pollTransmit()).toBeUndefined();
   });
+
+  it("is no reflector: replies to one source are limited to 10/s (bursts of 20), drops counted", () => {
+    const s = new StunBindingServer();
+    const victim = { address: "203.0.113.66", port: 53 };
+    let bytesIn = 0;
+    let bytesOut = 0;
+    // one second of a 10,000/s flood of 20-byte requests forging the victim's address
+    for (let i = 0; i < 10_000; i++) {
+      const req = encodeStunMessage({
+        method: StunMethod.Binding,
+        class: "request",
+        transactionId: txid,
+        attributes: [],
+      });
+      bytesIn += req.length;
+      s.handleDatagram(i / 10, { ...victim, port: 1 + (i % 60_000) }, req);
+      for (let t = s.pollTransmit(); t; t = s.pollTransmit()) bytesOut += t.data.length;
+    }
+    expect(s.counters["binding-success"] + s.counters["drop-rate-limited"]).toBe(10_000);
+    expect(s.counters["drop-rate-limited"]).toBeGreaterThan(9_900);
+    expect(10_000 - s.counters["drop-rate-limited"]).toBeLessThanOrEqual(20 + 10);
+    expect(bytesOut).toBeLessThan(bytesIn / 50);
+    // another client is still served
+    s.handleDatagram(1000, client, msg("request"));
+    expect(answer(s).class).toBe("success");
+  });
+
+  it("caps replies in all, whatever the sources: 5000/s by default", () => {
+    const s = new StunBindingServer({ maxRepliesPerSecond: 100 });
+    let replies = 0;
+    for (let i = 0; i < 1000; i++) {
+      s.handleDatagram(i, { address: `10.${(i >> 8) & 255}.${i & 255}.1`, port: 4000 }, msg("request"));
+      for (let t = s.pollTransmit(); t; t = s.pollTransmit()) replies++;
+    }
+    // one second: a burst of 100 and 100 more refilled
+    expect(replies).toBeLessThanOrEqual(201);
+    expect(replies).toBeGreaterThanOrEqual(199);
+    expect(s.counters["drop-rate-limited"]).toBe(1000 - replies);
+  });
 });

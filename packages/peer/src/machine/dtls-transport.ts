@@ -89,13 +89,23 @@ export class DtlsTransport {
     readonly counters: DtlsTransportCounters = { dtlsQueued: 0, dtlsQueueOverflow: 0 },
   ) {}
 
-  /** Starts the handshake in our role, checking the peer against its fingerprints. */
-  start(now: number, role: "client" | "server", remoteFingerprints: readonly CertificateFingerprint[]): void {
+  /**
+   * Starts the handshake in our role, checking the peer against its fingerprints. `srtpOptional`: no media
+   * m= section was negotiated, so a peer that does not negotiate use_srtp does not fail it (SRTP is still
+   * offered, for media added later).
+   */
+  start(
+    now: number,
+    role: "client" | "server",
+    remoteFingerprints: readonly CertificateFingerprint[],
+    srtpOptional = false,
+  ): void {
     if (this.endpoint || this.closed) return;
     this.endpoint = new DtlsEndpoint({
       role,
       certificate: this.o.certificate,
       srtpProfiles: this.o.srtpProfiles ?? DEFAULT_PROFILES,
+      srtpOptional,
       remoteFingerprints,
       requestClientCertificate: true,
       helloVerifyRequest: false,

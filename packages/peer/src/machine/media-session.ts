@@ -1,11 +1,4 @@
-import type {
-  CertificateFingerprint,
-  DtlsCertificate,
-  DtlsEndpoint,
-  DtlsError,
-  SrtpContext,
-  SrtpProfileName,
-} from "@tern/dtls-srtp";
+import type { CertificateFingerprint, DtlsEndpoint, SrtpContext, SrtpProfileName } from "@tern/dtls-srtp";
 import {
   decodeRtcpCompound,
   decodeRtpPacket,
@@ -15,78 +8,18 @@ import {
   type RtcpPacket,
   type RtpPacket,
 } from "@tern/rtp";
-import { DtlsTransport, type DtlsTransportEvent, type DtlsTransportOptions } from "./dtls-transport.js";
-import { Pacer } from "./pacer.js";
+import { DtlsTransport, type DtlsTransportEvent } from "./dtls-transport.js";
+import { MediaSendPath } from "./media-send-path.js";
+import type { MediaSessionCounters, MediaSessionEvent, MediaSessionOptions } from "./media-session-types.js";
+import type { Pacer } from "./pacer.js";
 import { handleRtcpPacket, type RtcpFeedbackTarget } from "./rtcp-feedback.js";
 import { periodicReports } from "./rtcp-reports.js";
 import type { RtpReceiver } from "./rtp-receiver.js";
-import { RtpSender, type RtpSenderConfig } from "./rtp-sender.js";
+import type { RtpSender, RtpSenderConfig } from "./rtp-sender.js";
 import { type ReceiveTemplate, SsrcRouter } from "./ssrc-router.js";
 
+export type { MediaSessionCounters, MediaSessionEvent, MediaSessionOptions } from "./media-session-types.js";
 export type { ReceiveTemplate } from "./ssrc-router.js";
-
-export interface MediaSessionOptions extends Pick<DtlsTransportOptions, "dtlsVersions" | "dtlsGroups"> {
-  readonly certificate: DtlsCertificate;
-  readonly random: (n: number) => Uint8Array;
-  /** RTCP CNAME (RFC 7022) of this endpoint. */
-  readonly cname: string;
-  /** Unix time (ms) at `now` = 0: SR NTP timestamps are wall-clock. */
-  readonly unixMsAtZero: number;
-  /**
-   * DTLS-SRTP profiles in preference order. Default AES_CM_80, GCM-128, GCM-256, AES_CM_32: with node:crypto,
-   * AES-CM + HMAC-SHA1 batches its keystream and costs about a third of GCM per packet (GCM needs one cipher
-   * object per packet; `pnpm bench srtp`). AES_CM_80 is also what Chromium picks as a DTLS server.
-   */
-  readonly srtpProfiles?: readonly number[];
-  /** First DTLS retransmission; default 100 ms (ICE has proved the path; a loopback RTT is µs). */
-  readonly dtlsInitialRetransmitMs?: number;
-  /** SRTP replay window per SSRC (default 1024 for video-heavy sessions). */
-  readonly replayWindowPackets?: number;
-  /** RTCP report interval; default 1000 ms. */
-  readonly rtcpIntervalMs?: number;
-  readonly keyLog?: (line: string) => void;
-  /** Whether anyone wants the raw RTP of `mid` (an `rtp` event per packet); default nobody. */
-  readonly wantsRtp?: (mid: string) => boolean;
-  /**
-   * Pace outgoing media (frames and ready RTP packets of every sender) to at most this many bits per
-   * second (`Pacer`: a token bucket, 10 ms bursts); default: no pacing, packets leave as they are made.
-   * Retransmissions answering a NACK, and RTCP, are not paced.
-   */
-  readonly pacingBitrateBps?: number;
-}
-
-export type MediaSessionEvent =
-  | {
-      readonly kind: "dtls-connected";
-      readonly cipherSuite: string;
-      readonly srtpProfile: SrtpProfileName;
-      readonly remoteFingerprint: string | undefined;
-    }
-  | { readonly kind: "failed"; readonly error: DtlsError | Error }
-  | { readonly kind: "closed" }
-  | { readonly kind: "remote-stream"; readonly mid: string; readonly ssrc: number }
-  | {
-      readonly kind: "frame";
-      readonly mid: string;
-      readonly ssrc: number;
-      readonly data: Uint8Array;
-      readonly isKeyframe: boolean;
-      readonly rtpTimestamp: number;
-    }
-  | { readonly kind: "rtp"; readonly mid: string; readonly packet: RtpPacket }
-  | { readonly kind: "keyframe-request"; readonly mid: string };
-
-export interface MediaSessionCounters {
-  dtlsQueued: number;
-  dtlsQueueOverflow: number;
-  srtpDropped: number;
-  srtcpDropped: number;
-  rtpMalformed: number;
-  rtpUnknownSsrc: number;
-  rtcpMalformed: number;
-  notDemuxable: number;
-  sentBeforeConnected: number;
-}
 
 /**
  * Everything above ICE on one BUNDLE transport, sans-IO: the DTLS handshake (`DtlsTransport`, RFC 5764),
@@ -110,25 +43,26 @@ export class MediaSession {
   srtp: SrtpContext | undefined;
   srtpProfile: SrtpProfileName | undefined;
   cipherSuite: string | undefined;
+  /** The DTLS handshake completed (with or without SRTP keys). */
+  dtlsConnected = false;
   private readonly transmits: Uint8Array[] = [];
   private readonly events: MediaSessionEvent[] = [];
-  readonly senders = new Map<string, RtpSender>();
-  private readonly sendersBySsrc = new Map<number, RtpSender>();
+  private readonly sendPath: MediaSendPath;
   private readonly router: SsrcRouter;
+  /** Whether media m= sections were negotiated: then DTLS must bring SRTP keys (RFC 5764 §4.1). */
+  private mediaNegotiated = true;
+  /** Remote SSRCs that said BYE (RFC 3550 §6.6). */
+  private readonly byes = new Set<number>();
   /** What received RTCP acts on (one object per session, not per packet). */
   private readonly feedbackTarget: RtcpFeedbackTarget;
   private readonly rtcpSsrc: number;
   private nextReportAt: number | undefined;
   private closed = false;
-  /** Outgoing media waits here when pacing is on. */
-  readonly pacer: Pacer | undefined;
-  /** `now` of the frame being packetized (for the pacer, from the packetizer's callback). */
-  private sendingAt = 0;
 
   constructor(private readonly o: MediaSessionOptions) {
     const b = o.random(4);
     this.rtcpSsrc = (((b[0] ?? 0) << 24) | ((b[1] ?? 0) << 16) | ((b[2] ?? 0) << 8) | (b[3] ?? 0)) >>> 0;
-    this.pacer = o.pacingBitrateBps === undefined ? undefined : new Pacer({ bitrateBps: o.pacingBitrateBps });
+    this.sendPath = new MediaSendPath(o.random, o.pacingBitrateBps, (d) => this.transmits.push(d));
     this.dtlsTransport = new DtlsTransport(
       o,
       {
@@ -141,12 +75,23 @@ export class MediaSession {
       this.events.push({ kind: "remote-stream", mid, ssrc }),
     );
     this.feedbackTarget = {
-      senders: this.senders,
-      sendersBySsrc: this.sendersBySsrc,
+      senders: this.sendPath.senders,
+      sendersBySsrc: this.sendPath.sendersBySsrc,
       receivers: this.router.receivers,
-      resend: (rtp) => this.sendProtected(rtp),
+      resend: (rtp) => this.sendPath.sendProtected(rtp),
       keyframeRequested: (mid) => this.events.push({ kind: "keyframe-request", mid }),
+      bye: (ssrcs) => this.handleBye(ssrcs),
     };
+  }
+
+  /** The RTP senders by mid. */
+  get senders(): ReadonlyMap<string, RtpSender> {
+    return this.sendPath.senders;
+  }
+
+  /** Outgoing media waits here when pacing is on. */
+  get pacer(): Pacer | undefined {
+    return this.sendPath.pacer;
   }
 
   /** The DTLS endpoint, once started. */
@@ -166,20 +111,36 @@ export class MediaSession {
     remoteFingerprints: readonly CertificateFingerprint[],
   ): void {
     if (this.closed) return;
-    this.dtlsTransport.start(now, role, remoteFingerprints);
+    this.dtlsTransport.start(now, role, remoteFingerprints, !this.mediaNegotiated);
   }
 
-  /** The negotiated streams (after each offer/answer). Senders are kept across renegotiation by mid. */
-  configure(senders: readonly RtpSenderConfig[], receive: readonly ReceiveTemplate[]): void {
-    for (const cfg of senders) {
-      const existing = this.senders.get(cfg.mid);
-      if (existing && existing.config.ssrc === cfg.ssrc && existing.config.payloadType === cfg.payloadType)
-        continue;
-      const s = new RtpSender(cfg, this.o.random);
-      this.senders.set(cfg.mid, s);
-      this.sendersBySsrc.set(cfg.ssrc, s);
-    }
+  /**
+   * The negotiated streams (after each offer/answer, and when a sender's track changes). Senders and
+   * receivers are kept across renegotiation by mid; those no longer listed are removed (an RTCP BYE goes
+   * out for the senders, RFC 3550 §6.6). `mediaNegotiated` false (a data-only session): DTLS may complete
+   * without an SRTP profile.
+   */
+  configure(
+    senders: readonly RtpSenderConfig[],
+    receive: readonly ReceiveTemplate[],
+    opts: { readonly mediaNegotiated?: boolean } = {},
+  ): void {
+    this.mediaNegotiated = opts.mediaNegotiated ?? true;
+    const removed = this.sendPath.configure(senders);
+    if (removed.length > 0) this.sendRtcp([{ type: "bye", ssrcs: removed, reason: undefined }]);
     this.router.configure(receive);
+  }
+
+  /** W3C RTCRtpEncodingParameters.maxBitrate for the sender of `mid` (a token bucket; undefined: none). */
+  setMaxBitrate(mid: string, bitrateBps: number | undefined): void {
+    this.sendPath.setMaxBitrate(mid, bitrateBps);
+  }
+
+  /** One DTLS record of application data (an SCTP packet, RFC 8261), once DTLS is connected. */
+  sendApplicationData(now: number, data: Uint8Array): boolean {
+    if (this.closed || !this.dtlsConnected) return false;
+    this.dtlsTransport.sendApplicationData(now, data);
+    return true;
   }
 
   // ---- input -------------------------------------------------------------------------------------------
@@ -201,6 +162,14 @@ export class MediaSession {
     else this.handleSrtp(now, data);
   }
 
+  private handleBye(ssrcs: readonly number[]): void {
+    const mine = ssrcs.filter((s) => this.router.receivers.has(s));
+    if (mine.length === 0) return;
+    for (const s of mine) this.byes.add(s);
+    const all = [...this.router.receivers.keys()].every((s) => this.byes.has(s));
+    this.events.push({ kind: "remote-bye", ssrcs: mine, all });
+  }
+
   private handleSrtp(now: number, data: Uint8Array): void {
     const srtp = this.srtp as SrtpContext;
     const clear = srtp.unprotect(data);
@@ -214,6 +183,7 @@ export class MediaSession {
       return;
     }
     const p = decoded.value;
+    if (this.byes.size > 0) this.byes.delete(p.ssrc); // it said BYE, and sends again (a renegotiation)
     let r = this.router.media(p.ssrc);
     const repairs = r ? undefined : this.router.repaired(p.ssrc);
     if (r) {
@@ -264,35 +234,25 @@ export class MediaSession {
       this.sendReports(now);
       this.nextReportAt = now + (this.o.rtcpIntervalMs ?? 1000);
     }
-    if (this.pacer) this.drainPacer(now);
+    this.sendPath.drain(now);
   }
 
   // ---- output ------------------------------------------------------------------------------------------
 
   /** One encoded frame on the stream of `mid`. Returns false (counted) before SRTP keys exist. */
   sendFrame(now: number, mid: string, frame: Uint8Array, rtpTimestamp: number): boolean {
-    const s = this.senders.get(mid);
-    if (!s || !this.srtp) {
-      this.counters.sentBeforeConnected++;
-      return false;
-    }
-    this.sendingAt = now;
-    s.packetizeFrame(now, frame, rtpTimestamp, this.sendMediaBound);
-    if (this.pacer) this.drainPacer(now);
-    return true;
+    if (this.closed) return false;
+    const sent = this.sendPath.sendFrame(now, mid, frame, rtpTimestamp);
+    if (!sent) this.counters.sentBeforeConnected++;
+    return sent;
   }
 
   /** A ready RTP packet on the stream of `mid`. */
   sendRtp(now: number, mid: string, packet: RtpPacket): boolean {
-    const s = this.senders.get(mid);
-    if (!s || !this.srtp) {
-      this.counters.sentBeforeConnected++;
-      return false;
-    }
-    this.sendingAt = now;
-    this.sendMedia(s.sendPacket(now, packet));
-    if (this.pacer) this.drainPacer(now);
-    return true;
+    if (this.closed) return false;
+    const sent = this.sendPath.sendRtp(now, mid, packet);
+    if (!sent) this.counters.sentBeforeConnected++;
+    return sent;
   }
 
   /** Asks the sender of `mid`'s stream(s) for a keyframe (PLI, RFC 4585 §6.3.1). */
@@ -301,24 +261,6 @@ export class MediaSession {
       if (r.config.mid === mid)
         this.sendRtcp([{ type: "pli", senderSsrc: this.rtcpSsrc, mediaSsrc: r.config.ssrc }]);
     }
-  }
-
-  private readonly sendMediaBound = (rtp: Uint8Array): void => this.sendMedia(rtp);
-
-  /** New media: protected at once (SRTP indices in sequence order), then sent or, when pacing, queued. */
-  private sendMedia(rtp: Uint8Array): void {
-    const srtp = (this.srtp as SrtpContext).protect(rtp);
-    if (this.pacer) this.pacer.enqueue(this.sendingAt, srtp);
-    else this.transmits.push(srtp);
-  }
-
-  private drainPacer(now: number): void {
-    const pacer = this.pacer as Pacer;
-    for (let p = pacer.poll(now); p; p = pacer.poll(now)) this.transmits.push(p);
-  }
-
-  private sendProtected(rtp: Uint8Array): void {
-    this.transmits.push((this.srtp as SrtpContext).protect(rtp));
   }
 
   private sendRtcp(packets: readonly RtcpPacket[]): void {
@@ -334,7 +276,7 @@ export class MediaSession {
     const packets = periodicReports(
       now,
       ntp,
-      this.senders.values(),
+      this.sendPath.senders.values(),
       this.receivers.values(),
       this.rtcpSsrc,
       this.o.cname,
@@ -363,23 +305,29 @@ export class MediaSession {
 
   private onDtlsEvent(now: number, e: DtlsTransportEvent): void {
     if (e.kind === "connected") {
-      if (!e.srtp) {
+      if (!e.srtp && this.mediaNegotiated) {
         this.events.push({
           kind: "failed",
-          error: new Error("DTLS connected without an SRTP profile (use_srtp)"),
+          error: new Error("DTLS connected without an SRTP profile (use_srtp) while media is negotiated"),
         });
         return;
       }
-      this.srtp = e.srtp.context;
-      this.srtpProfile = e.srtp.profile;
+      this.dtlsConnected = true;
       this.cipherSuite = e.cipherSuite;
-      this.nextReportAt = now + (this.o.rtcpIntervalMs ?? 1000);
+      if (e.srtp) {
+        this.srtp = e.srtp.context;
+        this.sendPath.srtp = e.srtp.context;
+        this.srtpProfile = e.srtp.profile;
+        this.nextReportAt = now + (this.o.rtcpIntervalMs ?? 1000);
+      }
       this.events.push({
         kind: "dtls-connected",
         cipherSuite: e.cipherSuite,
-        srtpProfile: e.srtp.profile,
+        srtpProfile: e.srtp?.profile,
         remoteFingerprint: e.remoteFingerprint,
       });
+    } else if (e.kind === "application-data") {
+      this.events.push({ kind: "application-data", data: e.data });
     } else if (e.kind === "failed") {
       this.events.push({ kind: "failed", error: e.error });
     } else if (e.kind === "closed") {
@@ -405,7 +353,7 @@ export class MediaSession {
     }
     const report = this.srtp ? this.nextReportAt : undefined;
     if (report !== undefined && (t === undefined || report < t)) t = report;
-    const paced = this.pacer?.pollTimeout();
+    const paced = this.sendPath.pollTimeout();
     if (paced !== undefined && (t === undefined || paced < t)) t = paced;
     return t;
   }
@@ -413,8 +361,8 @@ export class MediaSession {
   /** close_notify to the peer, BYE for our streams; nothing after. */
   close(): void {
     if (this.closed) return;
-    if (this.srtp && this.senders.size > 0) {
-      this.sendRtcp([{ type: "bye", ssrcs: [...this.sendersBySsrc.keys()], reason: undefined }]);
+    if (this.srtp && this.sendPath.senders.size > 0) {
+      this.sendRtcp([{ type: "bye", ssrcs: [...this.sendPath.sendersBySsrc.keys()], reason: undefined }]);
     }
     this.dtlsTransport.close();
     this.closed = true;

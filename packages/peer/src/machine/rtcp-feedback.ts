@@ -11,12 +11,14 @@ export interface RtcpFeedbackTarget {
   resend(rtp: Uint8Array): void;
   /** The remote asked the sender of `mid` for a keyframe (PLI or FIR). */
   keyframeRequested(mid: string): void;
+  /** RFC 3550 §6.6: the peer's streams with these SSRCs ended. */
+  bye(ssrcs: readonly number[]): void;
 }
 
 /**
  * One packet of a received RTCP compound: reports feed the senders' RTT and the receivers' SR clock
  * (RFC 3550 §6.4), NACK is answered from the send history (RFC 4585 §6.2.1), PLI/FIR ask for a keyframe
- * (RFC 4585 §6.3.1, RFC 5104 §4.3.1). Anything else is ignored.
+ * (RFC 4585 §6.3.1, RFC 5104 §4.3.1), BYE ends the peer's streams (RFC 3550 §6.6). Anything else is ignored.
  */
 export function handleRtcpPacket(now: number, p: RtcpPacket, to: RtcpFeedbackTarget): void {
   switch (p.type) {
@@ -45,6 +47,9 @@ export function handleRtcpPacket(now: number, p: RtcpPacket, to: RtcpFeedbackTar
       to.keyframeRequested(s.config.mid);
       break;
     }
+    case "bye":
+      to.bye(p.ssrcs);
+      break;
     default:
       break;
   }

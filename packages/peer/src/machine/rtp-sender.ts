@@ -66,13 +66,18 @@ export class RtpSender {
   constructor(
     readonly config: RtpSenderConfig,
     random: (n: number) => Uint8Array,
+    /**
+     * The sender this one replaces on the same SSRC (a codec change in a renegotiation): its sequence
+     * numbers go on, so the peer's SRTP replay window and jitter buffer see one stream (RFC 3550 §5.1).
+     */
+    previous?: RtpSender,
   ) {
     const seq = random(4);
     this.packetizer = new RtpPacketizer({
       format: payloadFormatFor(config.codec, random),
       ssrc: config.ssrc,
       payloadType: config.payloadType,
-      sequenceNumber: ((seq[0] ?? 0) << 8) | (seq[1] ?? 0),
+      sequenceNumber: previous?.nextSequenceNumber ?? ((seq[0] ?? 0) << 8) | (seq[1] ?? 0),
       maxPacketBytes:
         config.maxPacketBytes - (config.midExtensionId !== undefined ? 8 + config.mid.length : 0),
     });
@@ -93,6 +98,11 @@ export class RtpSender {
       config.midExtensionId !== undefined
         ? encodeHeaderExtension([{ id: config.midExtensionId, data: new TextEncoder().encode(config.mid) }])
         : undefined;
+  }
+
+  /** The sequence number of the next packet. */
+  get nextSequenceNumber(): number {
+    return this.packetizer.nextSequenceNumber;
   }
 
   /**

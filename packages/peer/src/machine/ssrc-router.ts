@@ -29,9 +29,15 @@ export class SsrcRouter {
     private readonly onNewStream: (mid: string, ssrc: number) => void,
   ) {}
 
-  /** The negotiated receive side: receivers for every signaled SSRC now, the rest learned on arrival. */
+  /**
+   * The negotiated receive side: receivers for every signaled SSRC now, the rest learned on arrival.
+   * Receivers of an m= section no longer received on (stopped, rejected, direction changed) are removed.
+   */
   configure(receive: readonly ReceiveTemplate[]): void {
     this.templates = [...receive];
+    const mids = new Set(receive.map((t) => t.mid));
+    for (const [ssrc, r] of this.receivers) if (!mids.has(r.config.mid)) this.receivers.delete(ssrc);
+    for (const [ssrc, r] of this.rtxToReceiver) if (!mids.has(r.config.mid)) this.rtxToReceiver.delete(ssrc);
     for (const t of receive) for (const s of t.ssrcs) this.addReceiver(t, s.ssrc, s.rtxSsrc);
   }
 

@@ -16,6 +16,11 @@ export interface LocalStream {
 export interface StreamPlan {
   readonly senders: readonly RtpSenderConfig[];
   readonly receivers: readonly ReceiveTemplate[];
+  /**
+   * Streams we would send whose codec the m= section did not negotiate (an H.264 track on a VP8-only
+   * line): no sender is made for them — frames in one codec are never sent under another's payload type.
+   */
+  readonly mismatched: readonly { readonly mid: string; readonly codec: MediaCodecName }[];
 }
 
 function pick(
@@ -35,8 +40,9 @@ function feedback(c: NegotiatedCodec, type: string, parameter?: string): boolean
 
 /**
  * From the negotiated view of each m= section (RFC 8829 §5.3 / §5.10) to the streams the media session
- * runs: a sender where we send and have a track, a receive template where we receive. The first codec of
- * the answer we can packetize is used (RFC 3264 §6.1: the answerer's preference), RTX where negotiated.
+ * runs: a sender where we send and have a track, a receive template where we receive. A sender uses the
+ * track's codec when the m= section negotiated it (else none: `mismatched`); without a stated codec, the
+ * first of the answer we can packetize (RFC 3264 §6.1: the answerer's preference). RTX where negotiated.
  */
 export function planStreams(
   negotiated: readonly NegotiatedMedia[],
@@ -45,6 +51,7 @@ export function planStreams(
 ): StreamPlan {
   const senders: RtpSenderConfig[] = [];
   const receivers: ReceiveTemplate[] = [];
+  const mismatched: { mid: string; codec: MediaCodecName }[] = [];
   for (const m of negotiated) {
     if (m.rejected || (m.kind !== "audio" && m.kind !== "video")) continue;
     const kind = m.kind;
@@ -53,7 +60,8 @@ export function planStreams(
     const receives = m.direction === "sendrecv" || m.direction === "recvonly";
     const mine = local.find((l) => l.mid === m.mid);
     if (sends && mine) {
-      const chosen = pick(m.codecs, mine.codec) ?? pick(m.codecs, undefined);
+      const chosen = pick(m.codecs, mine.codec);
+      if (!chosen && mine.codec !== undefined) mismatched.push({ mid: m.mid, codec: mine.codec });
       if (chosen) {
         senders.push({
           mid: m.mid,
@@ -93,5 +101,5 @@ export function planStreams(
       });
     }
   }
-  return { senders, receivers };
+  return { senders, receivers, mismatched };
 }

@@ -1,44 +1,40 @@
-import type { EventEmitter } from "node:events";
 import type { CertificateFingerprint, DtlsCertificate } from "@tern/dtls-srtp";
 import {
+  type Candidate,
   DeadlineTimer,
-  formatCandidate,
   generateIceCredentials,
-  type IceConnectionState,
   type IceCredentials,
-  type IceGatheringState,
   IceTransport,
   secureRandom,
   silentLogger,
+  UsageError,
 } from "@tern/ice";
 import type { Logger } from "pino";
 import { type PeerConnectionState, peerConnectionState } from "../machine/connection-state.js";
 import { MediaSession } from "../machine/media-session.js";
-import type { LocalTransport } from "../sdp/index.js";
+import type { LocalTransport, RemoteTransport } from "../sdp/index.js";
+import { iceCandidateErrorOf, localCandidateLine } from "./ice-events.js";
 import { localTransport } from "./local-parameters.js";
-import type { PeerConnectionConfig, PeerConnectionEvents, Transceiver } from "./peer-connection-types.js";
+import type { BundleTransportHost, PeerConnectionConfig } from "./peer-connection-types.js";
+import { deliverMediaEvent } from "./stream-wiring.js";
 
 /**
- * What the transport reads and writes on its peer connection: the transceivers, the public states and
- * timings, and the events (emitted there, in the order the transport sees them).
+ * Server-reflexive gathering is time-boxed: a STUN request is sent 4 times (0, 0.5, 1.5, 3.5 s) and given
+ * up 2 s after the last (RFC 8489 §6.2.1 with Rc 4, Rm 4), so an unreachable STUN server holds gathering
+ * 5.5 s, not RFC 8489's default 39.5 s.
  */
-export interface BundleTransportHost {
-  readonly transceivers: readonly Transceiver[];
-  connectionState: PeerConnectionState;
-  iceConnectionState: IceConnectionState;
-  iceGatheringState: IceGatheringState;
-  readonly timings: { iceConnected?: number; dtlsConnected?: number };
-  emit: EventEmitter<PeerConnectionEvents>["emit"];
-}
+const STUN_TIMING = { stunRtoMs: 500, stunRc: 4, stunRm: 4 } as const;
+
+/** RTCP BYE on every remote stream ends the connection after this long without anything else from the peer. */
+const BYE_GRACE_MS = 500;
 
 /**
  * The one transport every m= section shares (RFC 8843 BUNDLE, max-bundle): an `IceTransport` below, the
  * sans-IO `MediaSession` (DTLS-SRTP, RTP) above, and the adapter's pump between them — after every input
  * drain `pollTransmit()` / `pollEvent()`, then arm one timer at `pollTimeout()` — and the peer connection's
- * state computed from both (W3C webrtc-pc §4.3.3).
+ * state computed from both (W3C webrtc-pc §4.3.3). It starts only when a negotiation accepts an m= section.
  */
 export class BundleTransport {
-  private readonly transceivers: readonly Transceiver[];
   private readonly log: Logger;
   private readonly session0 = performance.now();
   private _certificate: DtlsCertificate | undefined;
@@ -49,29 +45,40 @@ export class BundleTransport {
   readonly localCandidates: string[] = [];
   private _localGatheringDone = false;
   private gathered = false;
-  /** Our DTLS role, once both descriptions are in (RFC 8842 §5). */
+  /** Our DTLS role, fixed by the first negotiation (RFC 8842 §5). */
   dtlsRole: "client" | "server" | undefined;
   /** The remote a=fingerprint values the peer's certificate must match (RFC 8122 §5). */
-  remoteFingerprints: CertificateFingerprint[] = [];
+  remoteFingerprints: readonly CertificateFingerprint[] = [];
+  /** The remote ICE parameters and candidates while no ICE transport runs yet. */
+  private remote: { credentials: IceCredentials; iceLite: boolean } | undefined;
+  private readonly remoteCandidates: Candidate[] = [];
+  private remoteEnded = false;
   private readonly timer = new DeadlineTimer(
-    () => {
-      this._session?.handleTimeout(this.now());
-      this.flushSession();
-    },
+    () =>
+      this.guard(() => {
+        this._session?.handleTimeout(this.now());
+        this.checkByeGrace();
+        this.flushSession();
+      }),
     () => this.now(),
   );
   private dtlsFailed = false;
+  /** Datagrams dropped because ICE had no selected pair (yet, or any more). */
+  datagramsWithoutPair = 0;
+  /** An error `ice.send` threw that was not "no selected pair": the transport below is broken. */
+  sendError: Error | undefined;
   private _closing = false;
-  private dtlsClosed = false;
+  private remoteClosed = false;
+  /** When every remote stream said BYE: the connection closes at this time unless the peer speaks again. */
+  private byeDeadline: number | undefined;
 
   constructor(
     private readonly host: BundleTransportHost,
-    private readonly config: PeerConnectionConfig,
+    private readonly config: () => PeerConnectionConfig,
     private readonly cname: string,
     certificateReady: Promise<DtlsCertificate>,
   ) {
-    this.transceivers = host.transceivers;
-    this.log = config.logger ?? silentLogger();
+    this.log = config().logger ?? silentLogger();
     this._iceCredentials = generateIceCredentials(secureRandom);
     void certificateReady.then((c) => {
       this._certificate = c;
@@ -103,7 +110,7 @@ export class BundleTransport {
     return performance.now() - this.session0;
   }
 
-  /** Runs `fn` on the media session (if there is one yet), then pumps it. */
+  /** Runs `fn` on the media session (if there is one yet), then pumps it; false when there is none. */
   withSession(fn: (s: MediaSession, now: number) => boolean): boolean {
     const s = this._session;
     if (!s) return false;
@@ -117,72 +124,126 @@ export class BundleTransport {
     return localTransport(this._iceCredentials, cert, this.localCandidates, this._localGatheringDone);
   }
 
-  restartIceCredentials(): void {
+  /** New ICE credentials for the next local offer (applied to ICE when the offer is set). */
+  nextIceCredentials(): IceCredentials {
+    return generateIceCredentials(secureRandom);
+  }
+
+  /** RFC 8445 §9: restart ICE with `credentials` (ours from now on); gathering starts again. */
+  restartIce(credentials: IceCredentials): void {
+    this._iceCredentials = credentials;
     if (this._ice) {
-      this._iceCredentials = this._ice.restart();
+      this._ice.agent.restart(this._ice.now(), credentials);
       this.localCandidates.length = 0;
       this._localGatheringDone = false;
       this.gathered = false;
-    } else this._iceCredentials = generateIceCredentials(secureRandom);
+    }
   }
 
-  ensureIce(role: "controlling" | "controlled", remoteIceLite = false): void {
+  /** The remote side's current ICE ufrag, once a remote description gave one. */
+  get remoteUfrag(): string | undefined {
+    return this.remote?.credentials.ufrag;
+  }
+
+  /** The remote side's ICE credentials and the DTLS fingerprints its certificate must match. */
+  setRemote(t: RemoteTransport, fingerprints: readonly CertificateFingerprint[]): void {
+    this.remoteFingerprints = fingerprints;
+    const credentials = { ufrag: t.iceUfrag, pwd: t.icePwd };
+    const restarted = this.remote !== undefined && this.remote.credentials.ufrag !== t.iceUfrag;
+    this.remote = { credentials, iceLite: t.iceLite };
+    if (restarted) {
+      this.remoteCandidates.length = 0;
+      this.remoteEnded = false;
+    }
+    this._ice?.setRemoteCredentials(credentials);
+    for (const c of t.candidates) this.addRemoteCandidate(c);
+    if (t.endOfCandidates) this.endOfRemoteCandidates();
+  }
+
+  addRemoteCandidate(c: Candidate): void {
+    if (this._ice) void this._ice.addRemoteCandidate(c);
+    else if (this.remoteCandidates.length < 256) this.remoteCandidates.push(c);
+  }
+
+  endOfRemoteCandidates(): void {
+    if (this._ice) this._ice.endOfRemoteCandidates();
+    else this.remoteEnded = true;
+  }
+
+  /** The ICE transport, made on the first negotiation that accepts an m= section; then it gathers. */
+  startIce(role: "controlling" | "controlled"): void {
     if (this._ice) return;
+    const config = this.config();
     const ice = new IceTransport({
       role,
-      remoteIceLite,
+      remoteIceLite: this.remote?.iceLite ?? false,
       localCredentials: this._iceCredentials,
-      ...(this.config.iceServers ? { iceServers: this.config.iceServers } : {}),
-      ...(this.config.iceTransportPolicy ? { iceTransportPolicy: this.config.iceTransportPolicy } : {}),
-      ...(this.config.iceAddresses ? { addresses: this.config.iceAddresses } : {}),
-      ...(this.config.iceInterfaces ? { interfaces: this.config.iceInterfaces } : {}),
-      mdns: this.config.mdns ?? true,
-      ...(this.config.logger ? { logger: this.log.child({ layer: "ice" }) } : {}),
+      ...(config.iceServers ? { iceServers: config.iceServers } : {}),
+      ...(config.iceTransportPolicy ? { iceTransportPolicy: config.iceTransportPolicy } : {}),
+      ...(config.iceAddresses ? { addresses: config.iceAddresses } : {}),
+      ...(config.iceInterfaces ? { interfaces: config.iceInterfaces } : {}),
+      mdns: config.mdns ?? true,
+      ...STUN_TIMING,
+      ...(config.logger ? { logger: this.log.child({ layer: "ice" }) } : {}),
     });
     this._ice = ice;
-    const host = this.host;
-    ice.on("candidate", (c) => {
-      if (c) {
-        const line = `candidate:${formatCandidateLine(c)}`;
-        this.localCandidates.push(line);
-        host.emit("icecandidate", {
-          candidate: {
-            candidate: line,
-            sdpMid: this.firstMid(),
-            sdpMLineIndex: 0,
-            usernameFragment: this._iceCredentials.ufrag,
-          },
-        });
-      } else {
-        this._localGatheringDone = true;
-        host.emit("icecandidate", { candidate: null });
-      }
-    });
-    ice.on("icecandidateerror", (e) =>
-      host.emit("icecandidateerror", { url: e.url, errorText: e.error.message }),
-    );
-    ice.on("gatheringstatechange", (s) => {
-      host.iceGatheringState = s;
-      host.emit("icegatheringstatechange", s);
-    });
-    ice.on("connectionstatechange", (s) => {
-      host.iceConnectionState = s;
-      if ((s === "connected" || s === "completed") && host.timings.iceConnected === undefined)
-        host.timings.iceConnected = this.now();
-      host.emit("iceconnectionstatechange", s);
-      this.updateConnectionState();
-    });
-    ice.on("selectedpair", () => this.maybeStartDtls());
-    ice.on("data", (d) => {
-      const s = this._session ?? this.createSession();
-      if (!s) return;
-      s.handleDatagram(this.now(), new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
-      this.flushSession();
-    });
+    this.wire(ice);
+    if (this.remote) ice.setRemoteCredentials(this.remote.credentials);
+    for (const c of this.remoteCandidates.splice(0)) void ice.addRemoteCandidate(c);
+    if (this.remoteEnded) ice.endOfRemoteCandidates();
   }
 
-  private firstMid(): string {
-    return this.transceivers[0]?.mid ?? "0";
+  private wire(ice: IceTransport): void {
+    const host = this.host;
+    ice.on("candidate", (c) =>
+      this.guard(() => {
+        if (c) {
+          const line = localCandidateLine(c);
+          this.localCandidates.push(line);
+          host.emit("icecandidate", {
+            candidate: {
+              candidate: line,
+              sdpMid: host.transportMid,
+              sdpMLineIndex: 0,
+              usernameFragment: this._iceCredentials.ufrag,
+            },
+          });
+        } else {
+          this._localGatheringDone = true;
+          host.emit("icecandidate", { candidate: null });
+        }
+      }),
+    );
+    ice.on("icecandidateerror", (e) =>
+      this.guard(() => host.emit("icecandidateerror", iceCandidateErrorOf(e))),
+    );
+    ice.on("gatheringstatechange", (s) =>
+      this.guard(() => {
+        host.iceGatheringState = s;
+        host.emit("icegatheringstatechange", s);
+      }),
+    );
+    ice.on("connectionstatechange", (s) =>
+      this.guard(() => {
+        if (host.connectionState === "closed") return;
+        host.iceConnectionState = s;
+        if ((s === "connected" || s === "completed") && host.timings.iceConnected === undefined)
+          host.timings.iceConnected = this.now();
+        host.emit("iceconnectionstatechange", s);
+        this.updateConnectionState();
+      }),
+    );
+    ice.on("selectedpair", () => this.guard(() => this.maybeStartDtls()));
+    ice.on("data", (d) =>
+      this.guard(() => {
+        const s = this._session ?? this.createSession();
+        if (!s) return;
+        this.byeDeadline = undefined; // the peer is still talking
+        s.handleDatagram(this.now(), new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
+        this.flushSession();
+      }),
+    );
+    ice.on("error", (err) => host.internalError(err));
   }
 
   async gatherOnce(): Promise<void> {
@@ -195,20 +256,19 @@ export class BundleTransport {
     if (this._session) return this._session;
     const cert = this._certificate;
     if (!cert) return undefined;
+    const config = this.config();
     this._session = new MediaSession({
       certificate: cert,
       random: secureRandom,
       cname: this.cname,
       unixMsAtZero: Date.now() - this.now(),
       wantsRtp: (mid) =>
-        (this.transceivers.find((t) => t.mid === mid)?.receiver.track.listenerCount("rtp") ?? 0) > 0,
-      ...(this.config.srtpProfiles ? { srtpProfiles: this.config.srtpProfiles } : {}),
-      ...(this.config.dtlsVersions ? { dtlsVersions: this.config.dtlsVersions } : {}),
-      ...(this.config.dtlsGroups ? { dtlsGroups: this.config.dtlsGroups } : {}),
-      ...(this.config.keyLog ? { keyLog: this.config.keyLog } : {}),
-      ...(this.config.pacingBitrateBps !== undefined
-        ? { pacingBitrateBps: this.config.pacingBitrateBps }
-        : {}),
+        (this.host.transceivers.find((t) => t.mid === mid)?.receiver.track.listenerCount("rtp") ?? 0) > 0,
+      ...(config.srtpProfiles ? { srtpProfiles: config.srtpProfiles } : {}),
+      ...(config.dtlsVersions ? { dtlsVersions: config.dtlsVersions } : {}),
+      ...(config.dtlsGroups ? { dtlsGroups: config.dtlsGroups } : {}),
+      ...(config.keyLog ? { keyLog: config.keyLog } : {}),
+      ...(config.pacingBitrateBps !== undefined ? { pacingBitrateBps: config.pacingBitrateBps } : {}),
     });
     return this._session;
   }
@@ -228,8 +288,11 @@ export class BundleTransport {
     for (let d = s.pollTransmit(); d; d = s.pollTransmit()) {
       try {
         ice?.send(d);
-      } catch {
-        // no selected pair (yet, or any more): the datagram is lost, as on a wire
+      } catch (err) {
+        // No selected pair (yet, or any more): the datagram is lost, as on a wire. Anything else is not a
+        // lost packet but a broken transport (or our bug): it fails the connection, once, and is logged.
+        if (err instanceof UsageError) this.datagramsWithoutPair++;
+        else this.failSend(err);
       }
     }
     for (let e = s.pollEvent(); e; e = s.pollEvent()) {
@@ -245,34 +308,51 @@ export class BundleTransport {
           this.updateConnectionState();
           break;
         case "closed":
-          this.dtlsClosed = true;
+          this.remoteClosed = true;
           this.updateConnectionState();
           break;
-        case "frame": {
-          const t = this.transceivers.find((x) => x.mid === e.mid);
-          t?.receiver.track.pushFrame({
-            data: e.data,
-            isKeyframe: e.isKeyframe,
-            rtpTimestamp: e.rtpTimestamp,
-          });
+        case "remote-bye":
+          if (e.all && this.byeDeadline === undefined) this.byeDeadline = this.now() + BYE_GRACE_MS;
           break;
-        }
-        case "rtp": {
-          const t = this.transceivers.find((x) => x.mid === e.mid);
-          t?.receiver.track.emit("rtp", e.packet);
-          break;
-        }
+        case "frame":
+        case "rtp":
         case "keyframe-request":
-          this.transceivers.find((x) => x.mid === e.mid)?.sender.track?.emit("keyframerequest");
+          deliverMediaEvent(this.host.transceivers, e);
           break;
         case "remote-stream":
+        case "application-data":
           break;
       }
     }
     this.armTimer();
   }
 
-  /** Closing, first half: the media session closes (DTLS close_notify goes out) and the timer stops. */
+  /** A remote description arrived: a BYE on every stream was a renegotiation, not a goodbye. */
+  peerSpoke(): void {
+    this.byeDeadline = undefined;
+  }
+
+  private checkByeGrace(): void {
+    if (this.byeDeadline === undefined || this.now() < this.byeDeadline) return;
+    this.byeDeadline = undefined;
+    this.log.debug("every remote stream said BYE and the peer went quiet: closed");
+    this.remoteClosed = true;
+    this.updateConnectionState();
+  }
+
+  /** Every m= section was rejected: the transport stops (nothing to carry), states back to new. */
+  async stopIce(): Promise<void> {
+    const ice = this._ice;
+    if (!ice) return;
+    this._ice = undefined;
+    this.gathered = false;
+    this.localCandidates.length = 0;
+    this._localGatheringDone = false;
+    ice.removeAllListeners();
+    await ice.close();
+  }
+
+  /** Closing, first half: the media session closes (DTLS close_notify and BYE go out), the timer stops. */
   closeSession(): void {
     this._closing = true; // the transports winding down must not pass through "connecting" on the way out
     this._session?.close();
@@ -280,15 +360,30 @@ export class BundleTransport {
     this.timer.clear();
   }
 
-  /** Closing, second half: the ICE transport closes, then the connection is "closed". */
+  /**
+   * Closing, second half: the ICE transport closes — after the datagrams just handed to its sockets have
+   * left (a socket closed in the same tick drops a send still resolving its address: the peer would never
+   * see our close_notify).
+   */
   async closeTransport(): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
     await this._ice?.close();
-    this.setConnectionState("closed");
+  }
+
+  private failSend(err: unknown): void {
+    if (this.sendError) return;
+    this.sendError = err instanceof Error ? err : new Error(String(err));
+    this.log.error({ err: this.sendError }, "sending on the ICE transport failed; the connection fails");
+    this.updateConnectionState();
   }
 
   private armTimer(): void {
     if (this.host.connectionState === "closed") this.timer.clear();
-    else this.timer.arm(this._session?.pollTimeout());
+    else {
+      const t = this._session?.pollTimeout();
+      const bye = this.byeDeadline;
+      this.timer.arm(bye !== undefined && (t === undefined || bye < t) ? bye : t);
+    }
   }
 
   private updateConnectionState(): void {
@@ -297,11 +392,25 @@ export class BundleTransport {
       peerConnectionState({
         ice: this.host.iceConnectionState,
         dtlsStarted: this._session?.dtls !== undefined,
-        dtlsConnected: this._session?.srtp !== undefined,
-        dtlsFailed: this.dtlsFailed,
-        dtlsClosed: this.dtlsClosed,
+        dtlsConnected: this._session?.dtlsConnected === true,
+        dtlsFailed: this.dtlsFailed || this.sendError !== undefined,
+        dtlsClosed: this.remoteClosed,
       }),
     );
+  }
+
+  /** The transport was stopped (all rejected): the connection is "new" again. */
+  resetStates(): void {
+    if (this.host.connectionState === "closed") return;
+    if (this.host.iceConnectionState !== "new") {
+      this.host.iceConnectionState = "new";
+      this.host.emit("iceconnectionstatechange", "new");
+    }
+    if (this.host.iceGatheringState !== "new") {
+      this.host.iceGatheringState = "new";
+      this.host.emit("icegatheringstatechange", "new");
+    }
+    this.setConnectionState("new");
   }
 
   private setConnectionState(s: PeerConnectionState): void {
@@ -309,8 +418,13 @@ export class BundleTransport {
     this.host.connectionState = s;
     this.host.emit("connectionstatechange", s);
   }
-}
 
-function formatCandidateLine(c: Parameters<typeof formatCandidate>[0]): string {
-  return formatCandidate(c).slice("candidate:".length);
+  /** Every socket and timer callback runs through here: what it catches is our bug. */
+  guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.host.internalError(err);
+    }
+  }
 }

@@ -1,16 +1,25 @@
 import { parseSessionDescription, type SessionDescription } from "../sdp/index.js";
-import { domError } from "./peer-connection-types.js";
+import { RTCError } from "./peer-connection-types.js";
 
 /** The parsed models of the last few session descriptions, by text (at most 4). */
 export class DescriptionCache {
   private readonly parsed = new Map<string, SessionDescription>();
 
-  /** Parses a description once: the same text comes back for createAnswer, negotiation, renegotiation. */
+  /**
+   * Parses a description once: the same text comes back for createAnswer, negotiation, renegotiation.
+   * Throws RTCError "sdp-syntax-error" (webrtc-pc §4.4.1.6) with the line number of the bad line.
+   */
   parse(sdp: string): SessionDescription {
     const cached = this.parsed.get(sdp);
     if (cached) return cached;
     const p = parseSessionDescription(sdp);
-    if (!p.ok) throw domError("InvalidAccessError", `bad SDP: ${p.error.code} at ${p.error.at}`);
+    if (!p.ok) {
+      const line = typeof sdp === "string" ? sdp.slice(0, p.error.at).split(/\r\n|\r|\n/).length : 0;
+      throw new RTCError(
+        { errorDetail: "sdp-syntax-error", sdpLineNumber: line },
+        `bad SDP: ${p.error.code} at line ${line}`,
+      );
+    }
     this.remember(sdp, p.value);
     return p.value;
   }

@@ -5,8 +5,8 @@ import {
   generateCertificate,
 } from "@tern/dtls-srtp";
 import { type IceCredentials, secureRandomU32 } from "@tern/ice";
-import type { LocalTransceiver, LocalTransport, SessionDescription } from "../sdp/index.js";
-import { domError, type Transceiver } from "./peer-connection-types.js";
+import type { LocalTransport } from "../sdp/index.js";
+import { domError } from "./peer-connection-types.js";
 
 /**
  * The parameters of our local descriptions (RFC 8829 §5.2–5.3: what createOffer/createAnswer put in),
@@ -50,34 +50,4 @@ export function fingerprintOf(cert: DtlsCertificate): CertificateFingerprint {
   const leaf = cert.chain[0];
   if (!leaf) throw domError("InvalidStateError", "certificate without a leaf");
   return certificateFingerprint(leaf, "sha-256");
-}
-
-export function localSender(t: Transceiver, cname: string) {
-  return {
-    ssrc: t.sender.ssrc,
-    rtxSsrc: t.sender.rtxSsrc,
-    cname,
-    streamIds: [cname],
-    trackId: t.sender.track?.id ?? t.mid,
-  };
-}
-
-export function localTransceiver(t: Transceiver, cname: string): LocalTransceiver {
-  return {
-    mid: t.mid,
-    kind: t.kind,
-    direction: t.direction,
-    ...(t.sender.track ? { sender: localSender(t, cname) } : {}),
-    stopped: t.stopped,
-  };
-}
-
-/** The mid whose m= section carries the transport: the first of the BUNDLE group we take part in. */
-export function transportMid(desc: SessionDescription): string | undefined {
-  const group = desc.groups.find((g) => g.semantics === "BUNDLE");
-  for (const mid of group?.mids ?? []) {
-    const s = desc.media.find((m) => m.mid === mid);
-    if (s && s.port !== 0) return mid;
-  }
-  return undefined;
 }

@@ -2,16 +2,23 @@ import type { DtlsCertificate, DtlsVersion, KeyExchangeGroup } from "@tern/dtls-
 import type { HostAddressOptions, IceConnectionState, IceGatheringState, IceServer } from "@tern/ice";
 import type { Logger } from "pino";
 import type { PeerConnectionState } from "../machine/connection-state.js";
-import type { Direction, SignalingState } from "../sdp/index.js";
-import type { LocalTrack, RemoteTrack } from "./media-track.js";
+import type { SignalingState } from "../sdp/index.js";
+import type { IceCandidateErrorInit } from "./ice-events.js";
+import type { RemoteTrack } from "./media-track.js";
+import type { Transceiver } from "./rtp-transceiver.js";
 
 export type { PeerConnectionState } from "../machine/connection-state.js";
+export type { IceCandidateInit } from "../sdp/index.js";
+export type { IceCandidateErrorInit } from "./ice-events.js";
+export type { Transceiver } from "./rtp-transceiver.js";
 
 export interface PeerConnectionConfig {
   readonly iceServers?: readonly IceServer[];
   readonly iceTransportPolicy?: "all" | "relay";
   /** Tern always bundles everything on one transport ("max-bundle"); browsers' "balanced" offers are accepted. */
-  readonly bundlePolicy?: "max-bundle";
+  readonly bundlePolicy?: "balanced" | "max-compat" | "max-bundle";
+  /** Tern always multiplexes RTCP with RTP (RFC 5761): "require". */
+  readonly rtcpMuxPolicy?: "require";
   /** Our DTLS certificates (the first is used); default: one self-signed ECDSA P-256 certificate per process. */
   readonly certificates?: readonly DtlsCertificate[];
   /** Local addresses to gather on (default: every interface, see `iceInterfaces`). */
@@ -19,7 +26,7 @@ export interface PeerConnectionConfig {
   readonly iceInterfaces?: HostAddressOptions;
   /** Resolve remote `.local` candidates (default true). */
   readonly mdns?: boolean;
-  /** Our a=setup when answering an actpass offer: "active" (default: we are the DTLS client) or "passive". */
+  /** Our a=setup when answering the first actpass offer: "active" (default: we are the DTLS client) or "passive". */
   readonly answerSetup?: "active" | "passive";
   /** DTLS-SRTP profiles in preference order (RFC 5764 codes). */
   readonly srtpProfiles?: readonly number[];
@@ -37,35 +44,68 @@ export interface PeerConnectionConfig {
   readonly logger?: Logger;
 }
 
-export interface IceCandidateInit {
+/** A local candidate as the icecandidate event carries it (RTCIceCandidateInit with every field set). */
+export interface LocalIceCandidate {
   readonly candidate: string;
-  readonly sdpMid?: string | null;
-  readonly sdpMLineIndex?: number | null;
-  readonly usernameFragment?: string | null;
-}
-
-export interface Transceiver {
-  readonly mid: string;
-  readonly kind: "audio" | "video";
-  direction: Direction;
-  currentDirection: Direction | undefined;
-  readonly sender: { track: LocalTrack | undefined; readonly ssrc: number; readonly rtxSsrc: number };
-  readonly receiver: { readonly track: RemoteTrack };
-  stopped: boolean;
+  readonly sdpMid: string | null;
+  readonly sdpMLineIndex: number | null;
+  readonly usernameFragment: string | null;
 }
 
 export interface PeerConnectionEvents {
-  icecandidate: [event: { candidate: IceCandidateInit | null }];
-  icecandidateerror: [event: { url: string; errorText: string }];
+  icecandidate: [event: { candidate: LocalIceCandidate | null }];
+  icecandidateerror: [event: IceCandidateErrorInit];
   track: [event: { track: RemoteTrack; transceiver: Transceiver; streams: readonly string[] }];
   connectionstatechange: [state: PeerConnectionState];
   iceconnectionstatechange: [state: IceConnectionState];
   icegatheringstatechange: [state: IceGatheringState];
   signalingstatechange: [state: SignalingState];
   negotiationneeded: [];
+  /** A bug in Tern caught by a guard (the connection closed itself). Only emitted when listened to. */
+  error: [error: Error];
 }
 
 /** W3C webrtc-pc errors are DOMExceptions named after the failure (InvalidStateError, OperationError, …). */
-export function domError(name: string, message: string): Error {
+export function domError(name: string, message: string): DOMException {
   return new DOMException(message, name);
+}
+
+/** W3C webrtc-pc §11.1 RTCErrorDetailType, the values Tern raises. */
+export type RTCErrorDetailType =
+  | "sdp-syntax-error"
+  | "data-channel-failure"
+  | "dtls-failure"
+  | "hardware-encoder-error";
+
+/** W3C webrtc-pc §11.1 RTCError: an OperationError with a detail (a bad SDP line, …). */
+export class RTCError extends DOMException {
+  readonly errorDetail: RTCErrorDetailType;
+  readonly sdpLineNumber: number | null;
+  readonly sctpCauseCode: number | null = null;
+  readonly receivedAlert: number | null = null;
+  readonly sentAlert: number | null = null;
+  readonly httpRequestStatusCode: number | null = null;
+
+  constructor(init: { errorDetail: RTCErrorDetailType; sdpLineNumber?: number }, message = "") {
+    super(message, "OperationError");
+    this.errorDetail = init.errorDetail;
+    this.sdpLineNumber = init.sdpLineNumber ?? null;
+  }
+}
+
+/**
+ * What the transport reads and writes on its peer connection: the transceivers, the public states and
+ * timings, and the events (emitted there, in the order the transport sees them).
+ */
+export interface BundleTransportHost {
+  readonly transceivers: readonly Transceiver[];
+  connectionState: PeerConnectionState;
+  iceConnectionState: IceConnectionState;
+  iceGatheringState: IceGatheringState;
+  readonly timings: { iceConnected?: number; dtlsConnected?: number };
+  /** The mid candidates are signaled for (the first m= section of the BUNDLE group). */
+  readonly transportMid: string | null;
+  emit<K extends keyof PeerConnectionEvents>(event: K, ...args: PeerConnectionEvents[K]): boolean;
+  /** A bug caught by the guard of a socket or timer callback: the connection closes. */
+  internalError(error: unknown): void;
 }

@@ -1,46 +1,31 @@
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
-import { type DtlsCertificate, parseFingerprint } from "@tern/dtls-srtp";
-import { type IceConnectionState, type IceGatheringState, type IceTransport, secureRandom } from "@tern/ice";
+import type { DtlsCertificate } from "@tern/dtls-srtp";
+import type { IceConnectionState, IceGatheringState } from "@tern/ice";
 import type { PeerConnectionState } from "../machine/connection-state.js";
-import type { MediaCodecName } from "../machine/payload-formats.js";
-import { type LocalStream, planStreams } from "../machine/stream-plan.js";
 import {
-  createAnswer,
-  createOffer,
-  createSessionId,
+  checkRemoteCandidate,
   type Direction,
-  dtlsRoleFor,
-  INITIAL_JSEP_STATE,
-  type JsepState,
-  jsepTransition,
-  type LocalSession,
-  negotiatedMedia,
-  remoteTransport,
+  type IceCandidateInit,
+  type NegotiatedDataSection,
   type SdpType,
   type SessionDescriptionInit,
   type SignalingState,
-  writeSessionDescription,
 } from "../sdp/index.js";
-import { withLocalCandidates } from "../sdp/local-candidates.js";
 import { BundleTransport } from "./bundle-transport.js";
 import { DescriptionCache } from "./description-cache.js";
-import {
-  localSender,
-  localTransceiver,
-  processCertificate,
-  randomSsrc,
-  transportMid,
-} from "./local-parameters.js";
-import { type LocalTrack, RemoteTrack } from "./media-track.js";
-import {
-  domError,
-  type IceCandidateInit,
-  type PeerConnectionConfig,
-  type PeerConnectionEvents,
-  type Transceiver,
-} from "./peer-connection-types.js";
+import { processCertificate } from "./local-parameters.js";
+import type { LocalTrack } from "./media-track.js";
+import { isNegotiationNeeded } from "./negotiation-needed.js";
+import { OperationsChain } from "./operations-chain.js";
+import { domError, type PeerConnectionConfig, type PeerConnectionEvents } from "./peer-connection-types.js";
 import { buildStats, type StatsReport } from "./peer-stats.js";
+import type { SenderParameters, Transceiver } from "./rtp-transceiver.js";
+import { SessionDescriptions } from "./session-descriptions.js";
+import type { NegotiationHost } from "./session-negotiation.js";
+import { attachTrack, configureStreams, type WriteCounters } from "./stream-wiring.js";
+import { checkCodecPreferences, checkConfiguration, type RtpCodec } from "./transceiver-checks.js";
+import { TransceiverSet } from "./transceiver-set.js";
 
 export type {
   IceCandidateInit,
@@ -51,58 +36,88 @@ export type {
 } from "./peer-connection-types.js";
 
 /**
- * A WebRTC peer connection with the browser's shape (W3C webrtc-pc), composing @tern/ice (one BUNDLE
- * transport), @tern/dtls-srtp and @tern/rtp through the sans-IO `MediaSession`. Signaling is yours: pass
- * descriptions and candidates as you would between browsers.
+ * A WebRTC peer connection for Node (W3C webrtc-pc semantics, Node-style events), composing @tern/ice (one
+ * BUNDLE transport), @tern/dtls-srtp and @tern/rtp through the sans-IO `MediaSession`. Signaling is yours:
+ * pass descriptions and candidates as between browsers. `RTCPeerConnection` (`@tern/peer`, w3c/) is the
+ * browser-shaped façade over it.
  */
-export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
-  readonly transceivers: Transceiver[] = [];
-  private jsep: JsepState = INITIAL_JSEP_STATE;
-  private readonly certificateReady: Promise<DtlsCertificate>;
-  /** ICE, DTLS-SRTP and the pump between them; it sets our states and emits our transport events. */
-  private readonly bundle: BundleTransport;
-  private readonly descriptions = new DescriptionCache();
-  private readonly sessionId = createSessionId(secureRandom);
-  private sessionVersion = 0;
-  private readonly cname = randomUUID();
-  private pendingRemoteCandidates: (IceCandidateInit | null)[] = [];
-  private midCounter = 0;
-  private restartPending = false;
-  private remoteUfrag: string | undefined;
+export class PeerConnection extends EventEmitter<PeerConnectionEvents> implements NegotiationHost {
+  /** @internal */ readonly set = new TransceiverSet();
+  /** @internal */ readonly certificateReady: Promise<DtlsCertificate>;
+  /** @internal ICE, DTLS-SRTP and the pump between them; it sets our states and emits transport events. */
+  readonly bundle: BundleTransport;
+  /** @internal */ readonly descriptions = new DescriptionCache();
+  /** @internal RTCP CNAME and default stream id of this connection's tracks. */
+  readonly cname = randomUUID();
+  /** The offer/answer side: descriptions, signaling state, rollback, remote candidates. */
+  private readonly sd: SessionDescriptions = new SessionDescriptions(this);
+  /** @internal what the current descriptions negotiated (see session-negotiation.ts) */
+  readonly negotiation: NegotiationHost["negotiation"] = { current: new Map(), data: undefined, media: [] };
+  private readonly ops = new OperationsChain(() => this.updateNegotiationNeeded());
+  private negotiationNeededFlag = false;
+  private _config: PeerConnectionConfig;
+  private closed = false;
+  /** @internal */ readonly counters: WriteCounters & { internalErrors: number } = {
+    writeErrors: 0,
+    internalErrors: 0,
+  };
   connectionState: PeerConnectionState = "new";
   iceConnectionState: IceConnectionState = "new";
   iceGatheringState: IceGatheringState = "new";
   /** Connection set-up times, ms from construction (for stats and benches). */
   readonly timings: { iceConnected?: number; dtlsConnected?: number } = {};
 
-  constructor(readonly config: PeerConnectionConfig = {}) {
+  constructor(config: PeerConnectionConfig = {}) {
     super();
-    const pacing = config.pacingBitrateBps;
-    if (pacing !== undefined && !(pacing >= 8000 && Number.isFinite(pacing))) {
-      throw new RangeError("pacingBitrateBps must be a finite number ≥ 8000");
-    }
+    checkConfiguration(config);
+    this._config = config;
     const given = config.certificates?.[0];
     this.certificateReady = given ? Promise.resolve(given) : processCertificate();
-    this.bundle = new BundleTransport(this, config, this.cname, this.certificateReady);
+    this.bundle = new BundleTransport(this, () => this._config, this.cname, this.certificateReady);
   }
 
+  get config(): PeerConnectionConfig {
+    return this._config;
+  }
   get signalingState(): SignalingState {
-    return this.jsep.signalingState;
+    return this.sd.jsep.signalingState;
   }
   /** As in the browser, with the candidates gathered so far (and a=end-of-candidates once complete). */
   get localDescription(): SessionDescriptionInit | null {
-    const d = this.jsep.pendingLocalDescription ?? this.jsep.currentLocalDescription;
-    return d ? this.withCandidates(d) : null;
+    return this.sd.withCandidates(
+      this.sd.jsep.pendingLocalDescription ?? this.sd.jsep.currentLocalDescription,
+    );
   }
   get remoteDescription(): SessionDescriptionInit | null {
-    return this.jsep.pendingRemoteDescription ?? this.jsep.currentRemoteDescription ?? null;
+    return this.sd.jsep.pendingRemoteDescription ?? this.sd.jsep.currentRemoteDescription ?? null;
   }
   get currentLocalDescription(): SessionDescriptionInit | null {
-    const d = this.jsep.currentLocalDescription;
-    return d ? this.withCandidates(d) : null;
+    return this.sd.withCandidates(this.sd.jsep.currentLocalDescription);
+  }
+  get pendingLocalDescription(): SessionDescriptionInit | null {
+    return this.sd.withCandidates(this.sd.jsep.pendingLocalDescription);
   }
   get currentRemoteDescription(): SessionDescriptionInit | null {
-    return this.jsep.currentRemoteDescription ?? null;
+    return this.sd.jsep.currentRemoteDescription ?? null;
+  }
+  get pendingRemoteDescription(): SessionDescriptionInit | null {
+    return this.sd.jsep.pendingRemoteDescription ?? null;
+  }
+  /** null before a remote description; then whether it says a=ice-options:trickle (RFC 8840). */
+  get canTrickleIceCandidates(): boolean | null {
+    return this.sd.canTrickle;
+  }
+  /** The transceivers (webrtc-pc getTransceivers()), stopped ones until their stop is negotiated. */
+  get transceivers(): readonly Transceiver[] {
+    return this.set.transceivers;
+  }
+  /** The data section the current descriptions negotiated, for the data-channel layer. */
+  get dataSection(): NegotiatedDataSection | undefined {
+    return this.negotiation.data;
+  }
+  /** @internal the mid candidates are signaled for */
+  get transportMid(): string | null {
+    return this.set.slots.find((s) => s.owner !== undefined && !s.rejected)?.mid ?? null;
   }
   /** The negotiated DTLS cipher suite and SRTP profile, once connected. */
   get security(): { cipherSuite: string | undefined; srtpProfile: string | undefined } {
@@ -114,193 +129,177 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
     return this.bundle.ice?.selectedPair;
   }
 
-  // ---- tracks and transceivers -------------------------------------------------------------------------
+  getConfiguration(): PeerConnectionConfig {
+    return { ...this._config };
+  }
+
+  /**
+   * webrtc-pc §4.4.1.1: certificates and bundle/rtcp-mux policies cannot change (InvalidModificationError);
+   * ICE servers and policy apply to the next ICE transport.
+   */
+  setConfiguration(config: PeerConnectionConfig): void {
+    this.assertOpen();
+    checkConfiguration(config, this._config);
+    this._config = { ...this._config, ...config };
+  }
+
+  // ---- tracks and transceivers (webrtc-pc §5.1) --------------------------------------------------------
 
   addTransceiver(
     trackOrKind: LocalTrack | "audio" | "video",
-    init: { direction?: Direction } = {},
+    init: { direction?: Direction; streams?: readonly string[] } = {},
   ): Transceiver {
     this.assertOpen();
     const track = typeof trackOrKind === "string" ? undefined : trackOrKind;
     const kind = typeof trackOrKind === "string" ? trackOrKind : trackOrKind.kind;
-    const t = this.newTransceiver(
-      String(this.midCounter++),
-      kind,
-      init.direction ?? (track ? "sendrecv" : "recvonly"),
-    );
-    if (track) this.attach(t, track);
-    this.emit("negotiationneeded");
+    if (kind !== "audio" && kind !== "video") throw new TypeError(`kind must be audio or video, not ${kind}`);
+    const t = this.set.add(kind, init.direction ?? "sendrecv", false);
+    t.sender.streamIds = init.streams ?? (track ? [this.cname] : []);
+    if (track) attachTrack(t, track, this.bundle, this.counters);
+    this.updateNegotiationNeeded();
     return t;
   }
 
-  /** Attaches `track` to a transceiver of its kind that has none, or adds one (sendrecv). */
-  addTrack(track: LocalTrack): Transceiver {
+  /**
+   * webrtc-pc addTrack: onto a transceiver of its kind that has never sent and has no track, else a new
+   * sendrecv one. `streams`: the MediaStream ids it is announced under (default: one for the connection).
+   */
+  addTrack(track: LocalTrack, streams?: readonly string[]): Transceiver {
     this.assertOpen();
-    const free = this.transceivers.find((t) => t.kind === track.kind && !t.sender.track && !t.stopped);
-    if (free) {
-      this.attach(free, track);
-      if (free.direction === "recvonly") free.direction = "sendrecv";
-      if (free.direction === "inactive") free.direction = "sendonly";
-      this.emit("negotiationneeded");
-      return free;
-    }
-    return this.addTransceiver(track, { direction: "sendrecv" });
-  }
-
-  private newTransceiver(mid: string, kind: "audio" | "video", direction: Direction): Transceiver {
-    const t: Transceiver = {
-      mid,
-      kind,
-      direction,
-      currentDirection: undefined,
-      sender: { track: undefined, ssrc: randomSsrc(), rtxSsrc: randomSsrc() },
-      receiver: { track: new RemoteTrack(kind, mid) },
-      stopped: false,
-    };
-    this.transceivers.push(t);
-    return t;
-  }
-
-  private attach(t: Transceiver, track: LocalTrack): void {
-    t.sender.track = track;
-    const bundle = this.bundle;
-    track.sink = {
-      frame: (data, ts) => bundle.withSession((s, now) => s.sendFrame(now, t.mid, data, ts)),
-      rtp: (packet) => bundle.withSession((s, now) => s.sendRtp(now, t.mid, packet)),
-    };
-  }
-
-  // ---- offer / answer ---------------------------------------------------------------------------------
-
-  async createOffer(options: { iceRestart?: boolean } = {}): Promise<SessionDescriptionInit> {
-    this.assertOpen();
-    const cert = await this.certificateReady;
-    if (options.iceRestart || this.restartPending) this.restartIceCredentials();
-    const desc = createOffer(
-      {
-        session: this.localSession(),
-        transceivers: this.transceivers.map((t) => localTransceiver(t, this.cname)),
-      },
-      { transport: this.bundle.localTransport(cert) },
+    if (this.set.transceivers.some((t) => t.sender.track === track && !t.stopped))
+      throw domError("InvalidAccessError", "the track is already on a sender of this connection");
+    const free = this.set.transceivers.find(
+      (t) => t.kind === track.kind && !t.sender.track && !t.stopping && !t.stopped && !t.usedToSend(),
     );
-    const sdp = writeSessionDescription(desc);
-    this.descriptions.remember(sdp, desc);
-    this.apply(jsepTransition(this.jsep, { kind: "created-offer", sdp }));
-    return { type: "offer", sdp };
+    if (!free) {
+      const t = this.addTransceiver(track, { direction: "sendrecv", ...(streams ? { streams } : {}) });
+      t.addedByAddTrack = true;
+      return t;
+    }
+    free.sender.streamIds = streams ?? [this.cname];
+    attachTrack(free, track, this.bundle, this.counters);
+    if (free.direction === "recvonly") free.direction = "sendrecv";
+    else if (free.direction === "inactive") free.direction = "sendonly";
+    this.updateNegotiationNeeded();
+    return free;
   }
 
-  async createAnswer(): Promise<SessionDescriptionInit> {
+  /** webrtc-pc removeTrack: the sender stops sending; its direction drops "send" (renegotiation). */
+  removeTrack(t: Transceiver): void {
     this.assertOpen();
-    const cert = await this.certificateReady;
-    const remote = this.jsep.pendingRemoteDescription;
-    if (remote?.type !== "offer") throw domError("InvalidStateError", "createAnswer needs a remote offer");
-    const offer = this.descriptions.parse(remote.sdp);
-    const result = createAnswer(offer, {
-      session: this.localSession(),
-      transport: this.bundle.localTransport(cert),
-      setup: this.config.answerSetup ?? "active",
-      transceivers: this.transceivers.map((t) => ({
-        mid: t.mid,
-        direction: t.direction,
-        ...(t.sender.track ? { sender: localSender(t, this.cname) } : {}),
-        stopped: t.stopped,
-      })),
-      defaultDirection: "recvonly",
-    });
-    if (!result.ok) throw domError("OperationError", `cannot answer: ${result.error.message}`);
-    const sdp = writeSessionDescription(result.value);
-    this.descriptions.remember(sdp, result.value);
-    this.apply(jsepTransition(this.jsep, { kind: "created-answer", sdp }));
-    return { type: "answer", sdp };
+    if (!this.set.transceivers.includes(t))
+      throw domError("InvalidAccessError", "not a sender of this connection");
+    if (t.stopping || !t.sender.track) return;
+    attachTrack(t, undefined, this.bundle, this.counters);
+    if (t.direction === "sendrecv") t.direction = "recvonly";
+    else if (t.direction === "sendonly") t.direction = "inactive";
+    this.reconfigure();
+    this.updateNegotiationNeeded();
   }
 
-  async setLocalDescription(desc?: { type?: SdpType; sdp?: string }): Promise<void> {
+  /** webrtc-pc RTCRtpSender.replaceTrack: another track (or none) on the sender, with no renegotiation. */
+  async replaceTrack(t: Transceiver, track: LocalTrack | null): Promise<void> {
     this.assertOpen();
-    let type = desc?.type;
-    let sdp = desc?.sdp;
-    if (!type || (type !== "rollback" && !sdp)) {
-      // Parameterless: create what the state calls for (W3C webrtc-pc §4.4.1.5).
-      const made =
-        this.signalingState === "have-remote-offer" ? await this.createAnswer() : await this.createOffer();
-      type = made.type;
-      sdp = made.sdp;
-    }
-    const r = jsepTransition(
-      this.jsep,
-      type === "rollback" ? { kind: "set-local", type } : { kind: "set-local", type, sdp: sdp as string },
-    );
-    this.apply(r);
-    if (type === "rollback") return;
-    this.bundle.ensureIce(type === "offer" ? "controlling" : "controlled");
-    if (type === "answer") this.negotiated();
-    void this.bundle.gatherOnce();
+    if (track && track.kind !== t.kind) throw new TypeError(`a ${track.kind} track on a ${t.kind} sender`);
+    if (t.stopping) throw domError("InvalidStateError", "the transceiver is stopped");
+    attachTrack(t, track ?? undefined, this.bundle, this.counters);
+    this.reconfigure();
   }
 
-  async setRemoteDescription(desc: { type: SdpType; sdp?: string }): Promise<void> {
+  /** webrtc-pc RTCRtpTransceiver.direction (setter). */
+  setDirection(t: Transceiver, direction: Direction): void {
     this.assertOpen();
-    if (desc.type === "rollback") {
-      this.apply(jsepTransition(this.jsep, { kind: "set-remote", type: "rollback", sdp: "" }));
-      return;
-    }
-    const parsed = this.descriptions.parse(desc.sdp ?? "");
-    const r = jsepTransition(this.jsep, { kind: "set-remote", type: desc.type, sdp: desc.sdp ?? "" });
-    this.apply(r);
-    // The remote transport: credentials, candidates, fingerprints (RFC 8842/8839).
-    const mid = transportMid(parsed);
-    const transport = remoteTransport(parsed, mid);
-    if (!transport.ok) throw domError("InvalidAccessError", transport.error.message);
-    this.bundle.remoteFingerprints = transport.value.fingerprints.flatMap(
-      (f) => parseFingerprint(`${f.algorithm} ${f.value}`) ?? [],
-    );
-    if (this.bundle.remoteFingerprints.length === 0)
-      throw domError("InvalidAccessError", "no usable a=fingerprint");
-    if (desc.type === "offer") {
-      this.bundle.ensureIce("controlled", transport.value.iceLite);
-      for (const section of parsed.media) {
-        if (section.port === 0 || !section.mid || (section.kind !== "audio" && section.kind !== "video"))
-          continue;
-        if (!this.transceivers.some((t) => t.mid === section.mid))
-          this.newTransceiver(section.mid, section.kind, "recvonly");
-      }
-    } else this.bundle.ensureIce("controlling", transport.value.iceLite);
-    const ice = this.bundle.ice as IceTransport;
-    // RFC 8445 §9 / RFC 8839 §4.4.1.1.1: new remote credentials in an offer are an ICE restart: restart ours too.
-    if (
-      desc.type === "offer" &&
-      this.remoteUfrag !== undefined &&
-      this.remoteUfrag !== transport.value.iceUfrag
-    ) {
-      this.restartIceCredentials();
-    }
-    this.remoteUfrag = transport.value.iceUfrag;
-    ice.setRemoteCredentials({ ufrag: transport.value.iceUfrag, pwd: transport.value.icePwd });
-    for (const c of transport.value.candidates) void ice.addRemoteCandidate(c);
-    if (transport.value.endOfCandidates) ice.endOfRemoteCandidates();
-    for (const c of this.pendingRemoteCandidates.splice(0)) void this.addIceCandidate(c);
-    if (desc.type === "answer") this.negotiated();
+    if (t.stopping) throw domError("InvalidStateError", "the transceiver is stopped");
+    if (t.direction === direction) return;
+    t.direction = direction;
+    this.updateNegotiationNeeded();
   }
 
-  async addIceCandidate(init?: IceCandidateInit | null): Promise<void> {
+  /** webrtc-pc RTCRtpTransceiver.stop(): nothing more is sent or received; the stop is negotiated. */
+  stopTransceiver(t: Transceiver): void {
     this.assertOpen();
-    if (!this.remoteDescription) {
-      if (this.pendingRemoteCandidates.length < 256) this.pendingRemoteCandidates.push(init ?? null);
-      return;
+    if (t.stopping) return;
+    t.stopping = true;
+    t.direction = "stopped";
+    t.receiver.track.end();
+    if (t.mid === null) {
+      // Never in an m= section: nothing to negotiate, it is gone.
+      t.stopped = true;
+      t.currentDirection = "stopped";
+      attachTrack(t, undefined, this.bundle, this.counters);
+      this.set.transceivers.splice(this.set.transceivers.indexOf(t), 1);
     }
-    const ice = this.bundle.ice as IceTransport;
-    if (!init || init.candidate === "") {
-      ice.endOfRemoteCandidates();
-      return;
-    }
-    await ice.addRemoteCandidate(init.candidate);
+    this.reconfigure();
+    this.updateNegotiationNeeded();
   }
 
-  /** Marks the next offer as an ICE restart (new credentials). */
+  /** webrtc-pc RTCRtpTransceiver.setCodecPreferences (InvalidModificationError for codecs Tern lacks). */
+  setCodecPreferences(t: Transceiver, codecs: readonly RtpCodec[]): void {
+    t.codecPreferences = checkCodecPreferences(t.kind, codecs);
+  }
+
+  /** webrtc-pc RTCRtpSender.setParameters: `active` and `maxBitrate` of the one encoding. */
+  setSenderParameters(t: Transceiver, parameters: SenderParameters): void {
+    t.sender.parameters = parameters;
+    this.reconfigure();
+  }
+
+  /**
+   * @internal The data-channel layer's hook (createDataChannel): the next offer carries the data m= section
+   * (after the media sections, with a mid kept across renegotiations); fires negotiationneeded once.
+   */
+  requestDataSection(): void {
+    this.assertOpen();
+    if (this.set.data.wanted || this.set.data.mid !== null) return;
+    this.set.data.wanted = true;
+    this.updateNegotiationNeeded();
+  }
+
+  // ---- offer / answer (webrtc-pc §4.4.1.5–6), through the operations chain -----------------------------
+
+  createOffer(options: { iceRestart?: boolean } = {}): Promise<SessionDescriptionInit> {
+    return this.chained(() => this.sd.makeOffer(options));
+  }
+
+  createAnswer(): Promise<SessionDescriptionInit> {
+    return this.chained(() => this.sd.makeAnswer());
+  }
+
+  setLocalDescription(desc?: { type?: SdpType; sdp?: string }): Promise<void> {
+    return this.chained(() => this.sd.applyLocal(desc));
+  }
+
+  setRemoteDescription(desc: { type: SdpType; sdp?: string }): Promise<void> {
+    return this.chained(() => this.sd.applyRemote(desc));
+  }
+
+  /**
+   * webrtc-pc §4.4.1.7: a remote candidate (null or an empty candidate: end of candidates). TypeError for a
+   * string or a candidate that names no m= section; OperationError for one that does not parse (a bad port)
+   * or names a mid, m= line or ufrag the remote description lacks. Before any remote description the
+   * candidate is held (checked once it arrives) — Node signaling may deliver it first.
+   */
+  addIceCandidate(init?: IceCandidateInit | null): Promise<void> {
+    if (typeof init === "string" || (init !== null && init !== undefined && typeof init !== "object"))
+      return Promise.reject(new TypeError("addIceCandidate takes an RTCIceCandidateInit, not a string"));
+    const candidate = init ?? { candidate: "" };
+    const early = checkRemoteCandidate(candidate, undefined);
+    if (!early.ok)
+      return Promise.reject(
+        early.name === "TypeError" ? new TypeError(early.message) : domError(early.name, early.message),
+      );
+    return this.chained(async () => this.sd.applyCandidate(candidate));
+  }
+
+  /** webrtc-pc restartIce(): the next offer restarts ICE (new credentials). */
   restartIce(): void {
-    this.restartPending = true;
-    this.emit("negotiationneeded");
+    this.assertOpen();
+    this.sd.restartPending = true;
+    this.updateNegotiationNeeded();
   }
 
-  async getStats(): Promise<StatsReport> {
+  /** W3C webrtc-stats for the connection, or only what concerns one transceiver's sender or receiver. */
+  async getStats(selector?: { transceiver: Transceiver; side: "sender" | "receiver" }): Promise<StatsReport> {
     return buildStats({
       now: this.bundle.now(),
       session: this.bundle.session,
@@ -308,90 +307,98 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
       certificate: this.bundle.certificate,
       remoteFingerprint: this.bundle.remoteFingerprints[0],
       dtlsRole: this.bundle.dtlsRole,
+      ...(selector?.transceiver.mid
+        ? { selector: { mid: selector.transceiver.mid, side: selector.side } }
+        : {}),
     });
   }
 
-  async close(): Promise<void> {
-    if (this.connectionState === "closed" || this.bundle.closing) return;
+  /**
+   * Closes at once (webrtc-pc §4.4.1.4): every state is closed now, no event follows; DTLS close_notify and
+   * RTCP BYE go out; the returned promise settles when the sockets are closed.
+   */
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.closed = true;
     this.bundle.closeSession();
-    this.apply(jsepTransition(this.jsep, { kind: "close" }));
-    for (const t of this.transceivers) t.receiver.track.end();
-    await this.bundle.closeTransport();
-  }
-
-  // ---- internals ----------------------------------------------------------------------------------------
-
-  private withCandidates(d: SessionDescriptionInit): SessionDescriptionInit {
-    return withLocalCandidates(d, this.bundle.localCandidates, this.bundle.localGatheringDone);
-  }
-
-  private assertOpen(): void {
-    if (this.connectionState === "closed")
-      throw domError("InvalidStateError", "the peer connection is closed");
-  }
-
-  private apply(r: ReturnType<typeof jsepTransition>): void {
-    if (!r.ok) throw domError(r.error.name, r.error.message);
-    const before = this.jsep.signalingState;
-    this.jsep = r.state;
-    if (before !== r.state.signalingState) this.emit("signalingstatechange", r.state.signalingState);
-  }
-
-  private localSession(): LocalSession {
-    return { sessionId: this.sessionId, sessionVersion: this.sessionVersion++ };
-  }
-
-  private restartIceCredentials(): void {
-    this.restartPending = false;
-    this.bundle.restartIceCredentials();
-  }
-
-  /** Both descriptions are in: configure the streams, learn the DTLS role, start DTLS when ICE is ready. */
-  private negotiated(): void {
-    const local = this.jsep.currentLocalDescription;
-    const remote = this.jsep.currentRemoteDescription;
-    if (!local || !remote) return;
-    const l = this.descriptions.parse(local.sdp);
-    const r = this.descriptions.parse(remote.sdp);
-    const weOffered = local.type === "offer";
-    const media = negotiatedMedia(l, r, weOffered ? "offer" : "answer");
-    if (!media.ok) throw domError("OperationError", media.error.message);
-    const localSetup = l.media.find((m) => m.port !== 0)?.setup ?? l.media[0]?.setup;
-    const remoteSetup = r.media.find((m) => m.port !== 0)?.setup ?? r.media[0]?.setup;
-    const role = dtlsRoleFor(localSetup, remoteSetup, weOffered);
-    if (!role.ok) throw domError("OperationError", role.error.message);
-    this.bundle.dtlsRole = role.value;
-    const session = this.bundle.createSession();
-    if (!session) throw domError("OperationError", "certificate not ready");
-    const locals: LocalStream[] = [];
-    for (const t of this.transceivers) {
-      const m = media.value.find((x) => x.mid === t.mid);
-      if (!m) continue;
-      t.currentDirection = m.rejected ? "inactive" : m.direction;
-      if (t.sender.track) {
-        locals.push({
-          mid: t.mid,
-          ssrc: t.sender.ssrc,
-          rtxSsrc: t.sender.rtxSsrc,
-          codec: t.sender.track.codec as MediaCodecName,
-        });
-      }
+    this.sd.close();
+    for (const t of this.set.transceivers) {
+      t.stopped = true;
+      t.stopping = true;
+      t.direction = "stopped";
+      t.currentDirection = "stopped";
+      t.receiver.track.end();
+      attachTrack(t, undefined, this.bundle, this.counters);
     }
-    const plan = planStreams(media.value, locals);
-    session.configure(plan.senders, plan.receivers);
-    for (const rcv of plan.receivers) {
-      const t = this.transceivers.find((x) => x.mid === rcv.mid);
-      if (t && !this.announced.has(t.mid)) {
-        this.announced.add(t.mid);
-        const streams = media.value.find((m) => m.mid === t.mid)?.remoteStreams[0]?.streamIds ?? [];
-        this.emit("track", { track: t.receiver.track, transceiver: t, streams });
-      }
-    }
-    this.bundle.maybeStartDtls();
+    this.iceConnectionState = "closed";
+    this.connectionState = "closed";
+    return this.bundle.closeTransport();
+  }
+
+  // ---- internals -----------------------------------------------------------------------------------------
+
+  private chained<T>(op: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(domError("InvalidStateError", "the peer connection is closed"));
+    return this.ops.chain(async () => {
+      if (this.closed) throw domError("InvalidStateError", "the peer connection is closed");
+      return op();
+    });
+  }
+
+  /** @internal */
+  assertOpen(): void {
+    if (this.closed) throw domError("InvalidStateError", "the peer connection is closed");
+  }
+
+  /** @internal after a transceiver's sender changed: the media session's streams again. */
+  reconfigure(): void {
+    const session = this.bundle.session;
+    if (!session || this.negotiation.media.length === 0) return;
+    configureStreams(
+      session,
+      this.set.transceivers,
+      this.negotiation.media,
+      this.negotiation.data !== undefined,
+    );
     this.bundle.flushSession();
-    // Negotiation is done: the parsed descriptions are not needed until the next one (memory per connection).
-    this.descriptions.clear();
   }
 
-  private readonly announced = new Set<string>();
+  /** webrtc-pc §4.7.3 "update the negotiation-needed flag", and the queued negotiationneeded event. */
+  updateNegotiationNeeded(): void {
+    if (this.closed || this.ops.length > 0 || this.signalingState !== "stable") return;
+    const needed = isNegotiationNeeded({
+      transceivers: this.set.transceivers,
+      data: this.set.data,
+      current: this.negotiation.current,
+      currentDataMid: this.negotiation.data?.mid,
+      restartIcePending: this.sd.restartPending,
+    });
+    if (!needed) {
+      this.negotiationNeededFlag = false;
+      return;
+    }
+    if (this.negotiationNeededFlag) return;
+    this.negotiationNeededFlag = true;
+    setImmediate(() =>
+      this.bundle.guard(() => {
+        if (this.closed || this.ops.length > 0 || this.signalingState !== "stable") return;
+        if (!this.negotiationNeededFlag) return;
+        this.emit("negotiationneeded");
+      }),
+    );
+  }
+
+  /** @internal */
+  clearNegotiationNeeded(): void {
+    this.negotiationNeededFlag = false;
+  }
+
+  /** @internal a bug caught by a guard: counted, logged, the connection closes; `error` if listened to. */
+  internalError(err: unknown): void {
+    this.counters.internalErrors++;
+    const e = err instanceof Error ? err : new Error(String(err));
+    (this._config.logger ?? undefined)?.error({ err: e }, "internal error in the peer connection; closing");
+    void this.close();
+    if (this.listenerCount("error") > 0) this.emit("error", e);
+  }
 }

@@ -16,6 +16,11 @@ export interface StatsInput {
   readonly certificate: DtlsCertificate | undefined;
   readonly remoteFingerprint: CertificateFingerprint | undefined;
   readonly dtlsRole: "client" | "server" | undefined;
+  /** Only what concerns one m= section's sender or receiver (RTCRtpSender/RTCRtpReceiver.getStats). */
+  readonly selector?: { readonly mid: string; readonly side: "sender" | "receiver" };
+  /** Data channels opened and closed (the `peer-connection` entry). */
+  readonly dataChannelsOpened?: number;
+  readonly dataChannelsClosed?: number;
 }
 
 function candidateStats(id: string, type: string, c: Candidate, timestamp: number): StatsEntry {
@@ -36,7 +41,6 @@ function candidateStats(id: string, type: string, c: Candidate, timestamp: numbe
   };
 }
 
-/** W3C webrtc-stats: the report of one Tern peer connection. */
 /** W3C webrtc-stats `codec` for a stream's negotiated payload type. */
 function codecStats(
   id: string,
@@ -59,10 +63,20 @@ function codecStats(
   };
 }
 
+/** W3C webrtc-stats: the report of one Tern peer connection (or of one sender or receiver). */
 export function buildStats(i: StatsInput): StatsReport {
   const ts = performance.timeOrigin + i.now;
   const out: StatsReport = new Map();
   const add = (e: StatsEntry): void => void out.set(e.id, e);
+  if (!i.selector) {
+    add({
+      id: "P",
+      type: "peer-connection",
+      timestamp: ts,
+      dataChannelsOpened: i.dataChannelsOpened ?? 0,
+      dataChannelsClosed: i.dataChannelsClosed ?? 0,
+    });
+  }
   const s = i.session;
   const ice = i.ice;
   const pair = ice?.selectedPair;
@@ -106,7 +120,7 @@ export function buildStats(i: StatsInput): StatsReport {
     timestamp: ts,
     iceState: ice?.connectionState ?? "new",
     iceRole: ice?.role,
-    dtlsState: s?.srtp ? "connected" : s?.dtls ? "connecting" : "new",
+    dtlsState: s?.dtlsConnected ? "connected" : s?.dtls ? "connecting" : "new",
     dtlsRole: i.dtlsRole,
     dtlsCipher: s?.cipherSuite,
     tlsVersion: s?.dtlsTransport.tlsVersion,
@@ -117,8 +131,10 @@ export function buildStats(i: StatsInput): StatsReport {
     ...(i.remoteFingerprint ? { remoteCertificateId: "CF-remote" } : {}),
   });
   if (!s) return out;
+  const sel = i.selector;
   for (const sender of s.senders.values()) {
     const c = sender.config;
+    if (sel && (sel.side !== "sender" || sel.mid !== c.mid)) continue;
     const codecId = `CO-${c.mid}-${c.payloadType}`;
     add(codecStats(codecId, ts, c));
     add({
@@ -157,6 +173,7 @@ export function buildStats(i: StatsInput): StatsReport {
   }
   for (const r of s.receivers.values()) {
     const c = r.config;
+    if (sel && (sel.side !== "receiver" || sel.mid !== c.mid)) continue;
     const st = r.stats.statistics;
     const codecId = `CI-${c.mid}-${c.payloadType}`;
     add(codecStats(codecId, ts, c));

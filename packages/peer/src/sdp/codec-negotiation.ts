@@ -157,10 +157,39 @@ export function offerPayloads(codecs: readonly CodecCapability[]): RtpPayload[] 
   return out;
 }
 
-/** Our header extensions for a kind, with our ids. */
+/**
+ * Our header extensions for a kind. `negotiated` (URI → id) holds the ids the session already uses: a
+ * later offer keeps them (RFC 8829 §5.2.2; Firefox refuses a description that remaps an id), and an
+ * extension new to the session takes our id unless that is taken, else the lowest free one-byte id.
+ */
 export function offerExtmaps(
   kind: RtpMediaKind,
   headerExtensions: readonly HeaderExtensionCapability[],
+  negotiated: ReadonlyMap<string, number> = new Map(),
 ): Extmap[] {
-  return headerExtensions.filter((h) => h.kinds.includes(kind)).map((h) => ({ id: h.id, uri: h.uri }));
+  const taken = new Set(negotiated.values());
+  const out: Extmap[] = [];
+  for (const h of headerExtensions) {
+    if (!h.kinds.includes(kind)) continue;
+    let id = negotiated.get(h.uri);
+    if (id === undefined) {
+      id = taken.has(h.id) ? undefined : h.id;
+      for (let free = 1; id === undefined && free <= 14; free++) if (!taken.has(free)) id = free;
+      if (id === undefined) continue;
+      taken.add(id);
+    }
+    out.push({ id, uri: h.uri });
+  }
+  return out;
+}
+
+/** The header extension ids a description uses, by URI (session and media level; the first one wins). */
+export function extmapIdsOf(desc: {
+  readonly extmaps: readonly Extmap[];
+  readonly media: readonly { readonly extmaps: readonly Extmap[] }[];
+}): Map<string, number> {
+  const ids = new Map<string, number>();
+  for (const e of [...desc.extmaps, ...desc.media.flatMap((m) => m.extmaps)])
+    if (!ids.has(e.uri)) ids.set(e.uri, e.id);
+  return ids;
 }

@@ -7,6 +7,13 @@ import {
 } from "./codec-capabilities.js";
 import { answerExtmaps, answerPayloads, isRtx } from "./codec-negotiation.js";
 import { RTCP_PLACEHOLDER } from "./create-offer.js";
+import {
+  DEFAULT_LOCAL_SCTP,
+  dataSection,
+  isDataSection,
+  isLegacyDataSection,
+  type LocalSctp,
+} from "./data-section.js";
 import { answerSetup } from "./dtls-setup.js";
 import {
   checkLocalSender,
@@ -48,6 +55,11 @@ export interface AnswerOptions {
   readonly transceivers?: readonly AnswerTransceiver[];
   /** The direction wanted for an offered m= section no transceiver names (default sendrecv). */
   readonly defaultDirection?: Direction;
+  /**
+   * Our SCTP parameters for an offered data channel m= section (RFC 8841), which is accepted with them
+   * (default sctp-port 5000, max-message-size 262144); false rejects it.
+   */
+  readonly sctp?: LocalSctp | false;
 }
 
 /** Why an offered m= section is answered with port 0. */
@@ -58,21 +70,25 @@ export type RejectReason =
   | "no-rtcp-mux"
   | "no-common-codec"
   | "not-bundled"
-  | "stopped";
+  | "stopped"
+  | "legacy-sctp";
 
 /** RFC 5764 §8 / RFC 8843 §5: the DTLS-SRTP RTP profiles we answer (with the offer's spelling). */
 const SRTP_PROTOCOL = /^((UDP\/TLS|TCP\/DTLS)\/)?RTP\/SAVPF?$/;
 
 type Decision =
   | { readonly accept: true; readonly kind: RtpMediaKind; readonly payloads: RtpPayload[] }
+  | { readonly accept: true; readonly kind: "application"; readonly sctp: LocalSctp }
   | { readonly accept: false; readonly reason: RejectReason };
 
 /**
  * RFC 8829 §5.3.1: the answer to a remote offer, over one transport. For each offered m= section in
  * order: audio/video over DTLS-SRTP with rtcp-mux and at least one common codec is accepted (offered
  * payload types and extmap ids kept, codecs/RTX/rtcp-fb/extmaps intersected, direction answered per
- * §5.3.1); anything else — data channels, unknown media, m= sections the offer rejected, no common codec —
- * is rejected with port 0 and only its mid. Bundle policies balanced and max-compat are accepted: the
+ * §5.3.1); the first data channel m= section (RFC 8841 `UDP/DTLS/SCTP webrtc-datachannel`) is accepted
+ * with our sctp-port and max-message-size (the offer's other attributes, such as Chromium's trial
+ * `a=sctp-init`, are never echoed); anything else — the legacy `DTLS/SCTP` form, unknown media, m=
+ * sections the offer rejected, no common codec — is rejected with port 0 and only its mid. Bundle policies balanced and max-compat are accepted: the
  * answer bundles the accepted mids of the offer's BUNDLE group onto one transport (without a BUNDLE
  * group only the first accepted m= section is kept). `a=setup:active` unless `setup` says passive.
  * Fails (a value) when an m= section has no mid or the transport lacks ICE credentials or a fingerprint.
@@ -89,7 +105,8 @@ export function createAnswer(
   const decisions: Decision[] = [];
   for (const section of remoteOffer.media) {
     if (section.mid === undefined) return negotiationFail("missing-mid", "every m= section needs a=mid");
-    decisions.push(decide(section, local, capabilities));
+    const dataTaken = decisions.some((d) => d.accept && d.kind === "application");
+    decisions.push(decide(section, local, capabilities, dataTaken));
   }
   // One transport: the offer's BUNDLE group, or (without one) the first accepted m= section alone.
   let owner: string | undefined;
@@ -114,9 +131,9 @@ export function createAnswer(
 
   const media = remoteOffer.media.map((section, i) => {
     const d = decisions[i];
-    return d?.accept === true
-      ? acceptedSection(remoteOffer, section, d, local, capabilities, setup)
-      : rejectedSection(section);
+    if (d?.accept !== true) return rejectedSection(section);
+    if (d.kind === "application") return dataSection(section.mid ?? "", local.transport, setup, d.sctp);
+    return acceptedSection(remoteOffer, section, d, local, capabilities, setup);
   });
   const bundled = (group?.mids ?? []).filter((mid) => acceptedMid(remoteOffer, decisions, mid));
   return negotiationOk({
@@ -140,9 +157,20 @@ function acceptedMid(offer: SessionDescription, decisions: readonly Decision[], 
   return decisions[i]?.accept === true;
 }
 
-function decide(section: MediaSection, local: AnswerOptions, capabilities: LocalCapabilities): Decision {
+function decide(
+  section: MediaSection,
+  local: AnswerOptions,
+  capabilities: LocalCapabilities,
+  dataTaken: boolean,
+): Decision {
   const kind = section.kind;
   if (isRejected(section)) return { accept: false, reason: "offer-rejected" };
+  if (isLegacyDataSection(section)) return { accept: false, reason: "legacy-sctp" };
+  if (isDataSection(section)) {
+    const sctp = local.sctp ?? DEFAULT_LOCAL_SCTP;
+    if (sctp === false || dataTaken) return { accept: false, reason: "unsupported-kind" };
+    return { accept: true, kind: "application", sctp };
+  }
   if (!isRtpMediaKind(kind)) return { accept: false, reason: "unsupported-kind" };
   if (!SRTP_PROTOCOL.test(section.protocol)) return { accept: false, reason: "unsupported-protocol" };
   if (!section.rtcpMux) return { accept: false, reason: "no-rtcp-mux" };

@@ -1,6 +1,7 @@
 import { UsageError } from "@tern/ice";
 import { DEFAULT_CAPABILITIES, isRtpMediaKind, type LocalCapabilities } from "./codec-capabilities.js";
 import { isRtx, offerExtmaps, offerPayloads } from "./codec-negotiation.js";
+import { dataSection, type LocalDataSection, type LocalSctp, rejectedDataSection } from "./data-section.js";
 import {
   checkLocalSender,
   checkLocalTransport,
@@ -14,16 +15,35 @@ import { sends } from "./media-direction.js";
 import { emptyMediaSection, type MediaSection, type SessionDescription } from "./session-description.js";
 import { type LocalSession, nextOrigin } from "./session-origin.js";
 
+/**
+ * An m= line no transceiver owns any more (its transceiver was stopped and removed, or the remote offered
+ * a kind we do not take): written rejected, with its mid, until a new transceiver recycles it (§5.2.2).
+ */
+export interface LocalRejectedLine {
+  readonly kind: "rejected";
+  readonly mid: string;
+  readonly media: string;
+  readonly protocol: string;
+  readonly formats: readonly string[];
+}
+
 /** What the connection tracks between offers. */
 export interface OfferState {
   readonly session: LocalSession;
-  /** In m= line order; a transceiver keeps its m= line once offered (RFC 8829 §5.2.2). */
-  readonly transceivers: readonly LocalTransceiver[];
+  /**
+   * In m= line order; a transceiver keeps its m= line once offered (RFC 8829 §5.2.2). The data channel
+   * m= section (RFC 8841), when there is one, is an entry of kind "application".
+   */
+  readonly transceivers: readonly (LocalTransceiver | LocalDataSection | LocalRejectedLine)[];
 }
 
 export interface OfferOptions {
   readonly transport: LocalTransport;
   readonly capabilities?: LocalCapabilities;
+  /** Our SCTP port and max-message-size for a data m= section (default 5000 / 262144). */
+  readonly sctp?: LocalSctp;
+  /** Header extension ids the session already uses, by URI: kept (RFC 8829 §5.2.2). */
+  readonly extmapIds?: ReadonlyMap<string, number>;
 }
 
 /** RFC 8843 §5 / RFC 8829 §5.1.1: the RTP/SAVPF profile over DTLS-SRTP. */
@@ -39,7 +59,8 @@ export const RTCP_PLACEHOLDER = { name: "rtcp", value: "9 IN IP4 0.0.0.0" } as c
  * carries the same transport (our ICE credentials, fingerprints and candidates) and is in one
  * `a=group:BUNDLE`; `a=setup:actpass`, rtcp-mux and rtcp-rsize, `a=ice-options:trickle`; one m= line per
  * transceiver with its mid, direction, codecs (our payload types, RTX after each video codec), header
- * extensions and, when it sends, msid and ssrc lines (with an FID group for RTX).
+ * extensions and, when it sends, msid and ssrc lines (with an FID group for RTX); and the data channel
+ * m= section (RFC 8841) where the state holds one.
  * Pure: the origin comes from `state.session`, every random value is in the inputs.
  * Throws `UsageError` on a malformed state (duplicate mids, payload type clashes, bad credentials).
  */
@@ -49,13 +70,29 @@ export function createOffer(state: OfferState, options: OfferOptions): SessionDe
   const mids = new Set<string>();
   for (const t of state.transceivers) {
     if (!MID.test(t.mid) || mids.has(t.mid)) throw new UsageError(`bad or duplicate mid ${t.mid}`);
-    if (!isRtpMediaKind(t.kind))
-      throw new UsageError(`transceiver kind must be audio or video, not ${t.kind}`);
-    if (t.sender !== undefined) checkLocalSender(t.sender);
     mids.add(t.mid);
+    if (t.kind === "application" || t.kind === "rejected") continue;
+    if (!isRtpMediaKind(t.kind))
+      throw new UsageError(`transceiver kind must be audio, video or application, not ${t.kind}`);
+    if (t.sender !== undefined) checkLocalSender(t.sender);
   }
-  const media = state.transceivers.map((t) => offerSection(t, options, capabilities));
-  const bundled = state.transceivers.filter((t) => t.stopped !== true).map((t) => t.mid);
+  const media = state.transceivers.map((t) => {
+    if (t.kind === "rejected") {
+      return {
+        ...emptyMediaSection(t.media, 0, t.protocol),
+        formats: t.formats,
+        connection: PLACEHOLDER_CONNECTION,
+        mid: t.mid,
+      };
+    }
+    if (t.kind === "application") {
+      return t.stopped === true
+        ? rejectedDataSection(t.mid)
+        : dataSection(t.mid, options.transport, "actpass", options.sctp);
+    }
+    return offerSection(t, options, capabilities);
+  });
+  const bundled = media.filter((m) => m.port !== 0 || m.bundleOnly).map((m) => m.mid as string);
   return {
     origin: nextOrigin(state.session),
     name: "-",
@@ -84,7 +121,7 @@ function offerSection(
   if (new Set(pts).size !== pts.length || !pts.every((pt) => Number.isInteger(pt) && pt >= 0 && pt <= 127)) {
     throw new UsageError(`payload types clash or are out of range for mid ${t.mid}`);
   }
-  const extmaps = offerExtmaps(t.kind, capabilities.headerExtensions);
+  const extmaps = offerExtmaps(t.kind, capabilities.headerExtensions, options.extmapIds);
   if (new Set(extmaps.map((e) => e.id)).size !== extmaps.length) throw new UsageError("extmap ids clash");
   const base = {
     ...emptyMediaSection(t.kind, 0, RTP_PROTOCOL),

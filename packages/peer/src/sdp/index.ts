@@ -20,6 +20,7 @@ export {
   answerFmtp,
   answerPayloads,
   codecMatches,
+  extmapIdsOf,
   intersectFeedback,
   isRtx,
   offerExtmaps,
@@ -31,7 +32,29 @@ export {
   createAnswer,
   type RejectReason,
 } from "./create-answer.js";
-export { createOffer, type OfferOptions, type OfferState, RTP_PROTOCOL } from "./create-offer.js";
+export {
+  createOffer,
+  type LocalRejectedLine,
+  type OfferOptions,
+  type OfferState,
+  RTP_PROTOCOL,
+} from "./create-offer.js";
+export {
+  DATACHANNEL_FORMAT,
+  DEFAULT_LOCAL_SCTP,
+  DEFAULT_REMOTE_MAX_MESSAGE_SIZE,
+  DEFAULT_SCTP_PORT,
+  dataSection,
+  isDataSection,
+  isLegacyDataSection,
+  LOCAL_MAX_MESSAGE_SIZE,
+  type LocalDataSection,
+  type LocalSctp,
+  type NegotiatedDataSection,
+  negotiatedDataSection,
+  rejectedDataSection,
+  SCTP_PROTOCOL,
+} from "./data-section.js";
 export { answerSetup, type DtlsRole, dtlsRoleFor } from "./dtls-setup.js";
 export {
   formatFormatParameters,
@@ -49,6 +72,7 @@ export {
 } from "./h264-profile-level-id.js";
 export type { LocalSender, LocalTransceiver, LocalTransport } from "./jsep-transceiver.js";
 export { withLocalCandidates } from "./local-candidates.js";
+export { layoutOffer, type MLineSlot, nextMid, type OfferLayout, type OfferLine } from "./m-line-layout.js";
 export {
   answerDirection,
   directionOf,
@@ -66,6 +90,13 @@ export {
   remoteStreams,
 } from "./negotiated-media.js";
 export type { NegotiationError, NegotiationErrorCode, NegotiationResult } from "./negotiation-error.js";
+export {
+  checkRemoteCandidate,
+  type IceCandidateInit,
+  type RemoteCandidateCheck,
+  type RemoteCandidateTarget,
+  remoteCandidateTarget,
+} from "./remote-candidate-check.js";
 export { SDP_LIMITS, type SdpParseErrorCode, type SdpParseResult } from "./sdp-parse-error.js";
 export {
   type Attribute,

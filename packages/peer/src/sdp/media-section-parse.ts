@@ -91,6 +91,8 @@ export function parseMediaSection(
     msids: a.msids,
     ssrcs: ssrcs.value.ssrcs,
     ssrcGroups: ssrcs.value.groups,
+    ...(a.sctpPort === undefined ? {} : { sctpPort: a.sctpPort }),
+    ...(a.maxMessageSize === undefined ? {} : { maxMessageSize: a.maxMessageSize }),
     attributes: a.attributes,
   });
 }

@@ -39,6 +39,8 @@ export interface ScannedAttributes {
   rtcpMux: boolean;
   rtcpRsize: boolean;
   bundleOnly: boolean;
+  sctpPort?: number;
+  maxMessageSize?: number;
   attributes: Attribute[];
   /** Offsets of the lines of each sdp-transform-parsed attribute, in order (for error positions). */
   offsets: Map<string, number[]>;
@@ -64,6 +66,8 @@ const SCANNED: Readonly<Record<SdpLevel, ReadonlySet<string>>> = {
     "rtcp-mux",
     "rtcp-rsize",
     "bundle-only",
+    "sctp-port",
+    "max-message-size",
   ]),
 };
 const FLAGS: ReadonlySet<string> = new Set([
@@ -134,7 +138,9 @@ type ScanErrorCode =
   | "bad-msid"
   | "bad-msid-semantic"
   | "bad-group"
-  | "too-many-candidates";
+  | "too-many-candidates"
+  | "bad-sctp-port"
+  | "bad-max-message-size";
 
 function scanOne(
   out: ScannedAttributes,
@@ -216,6 +222,20 @@ function scanOne(
       if (semantics === undefined || !TOKEN.test(semantics) || out.groups.length >= 16) return "bad-group";
       if (mids.length > SDP_LIMITS.maxMediaSections || !mids.every((m) => MID.test(m))) return "bad-group";
       out.groups.push({ semantics, mids });
+      return undefined;
+    }
+    case "sctp-port": {
+      // RFC 8841 §5.1: sctp-port = 1*5(DIGIT), a port number.
+      const port = /^[0-9]{1,5}$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
+      if (!(port >= 0 && port <= 65535)) return "bad-sctp-port";
+      out.sctpPort = port;
+      return undefined;
+    }
+    case "max-message-size": {
+      // RFC 8841 §6.1: max-message-size = 1*DIGIT, bytes; bounded to a safe integer here.
+      const size = /^[0-9]{1,15}$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
+      if (!Number.isSafeInteger(size)) return "bad-max-message-size";
+      out.maxMessageSize = size;
       return undefined;
     }
     case "candidate":

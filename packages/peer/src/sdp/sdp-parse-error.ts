@@ -43,6 +43,8 @@ export type SdpParseErrorCode =
   | "bad-ice-pwd"
   | "bad-ice-options"
   | "bad-candidate"
+  | "bad-sctp-port"
+  | "bad-max-message-size"
   | "internal";
 
 export type SdpParseResult<T> = Decoded<T, SdpParseErrorCode>;

@@ -89,6 +89,8 @@ function mediaDescription(s: MediaSection): MediaDescription {
 
   const extra = [
     ...s.msids.map((m) => `msid:${m.trackId === undefined ? m.streamId : `${m.streamId} ${m.trackId}`}`),
+    ...(s.sctpPort === undefined ? [] : [`sctp-port:${s.sctpPort}`]),
+    ...(s.maxMessageSize === undefined ? [] : [`max-message-size:${s.maxMessageSize}`]),
     ...s.candidates,
     ...(s.endOfCandidates ? ["end-of-candidates"] : []),
   ];

@@ -6,7 +6,7 @@
  * `negotiated-media.ts` compute the effective values (media level overrides session level).
  *
  * Attributes the model does not name are kept verbatim in `attributes`, in order, so a description
- * re-written from the model keeps them (`a=rtcp`, `a=extmap-allow-mixed`, `a=sctp-port`, `a=rid`, …).
+ * re-written from the model keeps them (`a=rtcp`, `a=extmap-allow-mixed`, `a=sctpmap`, `a=rid`, …).
  */
 
 /** RFC 8866 §6.7 media direction attributes. */
@@ -159,6 +159,10 @@ export interface MediaSection {
   readonly msids: readonly Msid[];
   readonly ssrcs: readonly SsrcAttribute[];
   readonly ssrcGroups: readonly SsrcGroup[];
+  /** RFC 8841 §5 `a=sctp-port:<port>` (the SCTP port of a data m= section). */
+  readonly sctpPort?: number;
+  /** RFC 8841 §6 `a=max-message-size:<bytes>` (0: no limit). */
+  readonly maxMessageSize?: number;
   /** Every other attribute line, verbatim, in order. */
   readonly attributes: readonly Attribute[];
 }

@@ -6,6 +6,7 @@
  * Never throws: the result says what failed, and the cell's artifacts are kept.
  */
 import { rmSync } from "node:fs";
+import { withTimeout } from "@tern/test-support";
 import pino from "pino";
 import { LocalTrack } from "../../src/node/media-track.js";
 import { PeerConnection, type PeerConnectionState } from "../../src/node/peer-connection.js";
@@ -80,16 +81,6 @@ function playClipLooped(track: LocalTrack): () => void {
     Math.round((ticks / 90_000) * 1000),
   );
   return () => clearInterval(timer);
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    p.finally(() => clearTimeout(timer)),
-    new Promise<T>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
-    }),
-  ]);
 }
 
 function ternConnected(pc: PeerConnection): Promise<void> {

@@ -5,21 +5,14 @@
  * with werift's depacketizer (a third implementation). Frames must equal the clip byte for byte.
  */
 import { encodeRtpPacket, OpusPayloadFormat, RtpPacketizer, Vp8PayloadFormat } from "@tern/rtp";
+import { untilCount, withTimeout } from "@tern/test-support";
 import nodeDataChannel from "node-datachannel";
 import { afterAll, describe, expect, it } from "vitest";
 import { dePacketizeRtpPackets, RtpPacket as WeriftRtpPacket } from "werift";
 import { type EncodedFrame, LocalTrack, type RemoteTrack } from "../../src/node/media-track.js";
 import { PeerConnection } from "../../src/node/peer-connection.js";
 import { type ClipFrame, opusClip, vp8Clip } from "./media-fixtures.js";
-import {
-  collect,
-  connectionState,
-  expectSameFrames,
-  gathered,
-  play,
-  untilCount,
-  withTimeout,
-} from "./peer-helpers.js";
+import { collect, connectionState, expectSameFrames, gathered, play } from "./peer-helpers.js";
 
 afterAll(() => nodeDataChannel.cleanup());
 
@@ -170,14 +163,10 @@ describe("interop with node-datachannel on loopback", () => {
         const [tv, ta] = await withTimeout(Promise.all(ternGot), 10_000, "frames at Tern");
         expectSameFrames(tv, video);
         expectSameFrames(ta, audio);
-        await withTimeout(
-          Promise.all([
-            untilCount(ndc.received.video, video.length),
-            untilCount(ndc.received.audio, audio.length),
-          ]),
-          10_000,
-          "frames at node-datachannel",
-        );
+        await Promise.all([
+          untilCount(ndc.received.video, video.length, 10_000, "video frames at node-datachannel"),
+          untilCount(ndc.received.audio, audio.length, 10_000, "audio frames at node-datachannel"),
+        ]);
         expectSameFrames(
           ndc.received.video.map((d) => ({ data: d, isKeyframe: false, rtpTimestamp: 0 })),
           video,

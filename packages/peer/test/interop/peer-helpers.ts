@@ -1,4 +1,6 @@
+import { withTimeout } from "@tern/test-support";
 import { expect } from "vitest";
+import type { BundleTransport } from "../../src/node/bundle-transport.js";
 import { type EncodedFrame, LocalTrack, type RemoteTrack } from "../../src/node/media-track.js";
 import {
   PeerConnection,
@@ -7,14 +9,12 @@ import {
 } from "../../src/node/peer-connection.js";
 import type { ClipFrame } from "./media-fixtures.js";
 
-export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    p.finally(() => clearTimeout(timer)),
-    new Promise<T>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
-    }),
-  ]);
+/**
+ * The peer connection's bundle transport (private there): for tests that inject faults below it or watch
+ * the ICE transport's own events.
+ */
+export function bundleOf(pc: PeerConnection): BundleTransport {
+  return (pc as unknown as { readonly bundle: BundleTransport }).bundle;
 }
 
 export function connectionState(pc: PeerConnection, want: PeerConnectionState): Promise<void> {
@@ -97,11 +97,6 @@ export function expectSameFrames(got: readonly EncodedFrame[], sent: readonly Cl
       `frame ${i}`,
     ).toBe(0);
   }
-}
-
-/** Resolves once `frames` holds `n` entries (filled by another stack's callbacks). */
-export async function untilCount(frames: readonly unknown[], n: number): Promise<void> {
-  while (frames.length < n) await new Promise((r) => setTimeout(r, 10));
 }
 
 /** Resolves when the connection has gathered all its candidates (for peers that take a full SDP). */

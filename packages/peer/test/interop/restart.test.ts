@@ -1,13 +1,16 @@
 /**
- * restartIce() between two Tern peers on loopback: new ICE credentials on both sides, the media keeps
- * flowing across the restart (the old pair carries it until the new generation selects one), and the
- * connection never leaves "connected".
+ * restartIce() between two Tern peers on loopback: new ICE credentials on both sides, the new generation
+ * selects a pair on both sides (checks authenticated with the new passwords succeeded), the media keeps
+ * flowing across the restart (the old pair carries it until then), and the connection never leaves
+ * "connected".
  */
+import type { SelectedPair } from "@tern/ice";
+import { untilCount } from "@tern/test-support";
 import { describe, expect, it } from "vitest";
 import type { EncodedFrame } from "../../src/node/media-track.js";
 import type { PeerConnectionState } from "../../src/node/peer-connection.js";
 import { vp8Clip } from "./media-fixtures.js";
-import { connectedOneWay } from "./peer-helpers.js";
+import { bundleOf, connectedOneWay } from "./peer-helpers.js";
 
 describe("ICE restart between Tern peers", () => {
   it("renegotiates with new credentials while media keeps flowing", async () => {
@@ -27,6 +30,10 @@ describe("ICE restart between Tern peers", () => {
         }
       };
       await sendSome(10);
+      // A pair selected after restartIce() is the new generation's: the old one never selects again.
+      const selectedAfterRestart = { a: [] as SelectedPair[], b: [] as SelectedPair[] };
+      bundleOf(a).ice?.on("selectedpair", (p) => selectedAfterRestart.a.push(p));
+      bundleOf(b).ice?.on("selectedpair", (p) => selectedAfterRestart.b.push(p));
       const before = a.localDescription?.sdp.match(/a=ice-ufrag:(\S+)/)?.[1];
       const bBefore = b.localDescription?.sdp.match(/a=ice-ufrag:(\S+)/)?.[1];
       a.restartIce();
@@ -38,7 +45,11 @@ describe("ICE restart between Tern peers", () => {
       await sendSome(5);
       await a.setRemoteDescription(b.localDescription as never);
       await sendSome(10);
-      await new Promise((r) => setTimeout(r, 200));
+      await Promise.all([
+        untilCount(selectedAfterRestart.a, 1, 10_000, "a pair selected by A's new ICE generation"),
+        untilCount(selectedAfterRestart.b, 1, 10_000, "a pair selected by B's new ICE generation"),
+        untilCount(got, 30, 10_000, "frames at B"),
+      ]);
       const after = a.localDescription?.sdp.match(/a=ice-ufrag:(\S+)/)?.[1];
       const bAfter = b.localDescription?.sdp.match(/a=ice-ufrag:(\S+)/)?.[1];
       expect(after).toBeDefined();

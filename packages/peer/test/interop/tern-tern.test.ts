@@ -2,18 +2,12 @@
  * Two Tern peer connections on loopback, signaling in-process with trickle: audio and video both ways,
  * every frame arrives byte-identical to what was sent.
  */
+import { withTimeout } from "@tern/test-support";
 import { describe, expect, it } from "vitest";
 import { type EncodedFrame, LocalTrack, type RemoteTrack } from "../../src/node/media-track.js";
 import { PeerConnection } from "../../src/node/peer-connection.js";
 import { opusClip, vp8Clip } from "./media-fixtures.js";
-import {
-  collect,
-  connectedOneWay,
-  connectionState,
-  expectSameFrames,
-  play,
-  withTimeout,
-} from "./peer-helpers.js";
+import { collect, connectedOneWay, connectionState, expectSameFrames, play } from "./peer-helpers.js";
 
 function wire(a: PeerConnection, b: PeerConnection): void {
   a.on("icecandidate", (e) => void b.addIceCandidate(e.candidate));

@@ -11,6 +11,7 @@
 
 import { type RunningStunServer, startStunServer } from "@tern/ice";
 import { encodeRtpPacket, OpusPayloadFormat, RtpPacketizer, Vp8PayloadFormat } from "@tern/rtp";
+import { untilCount, withTimeout } from "@tern/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   dePacketizeRtpPackets,
@@ -23,15 +24,7 @@ import {
 import { type EncodedFrame, LocalTrack, type RemoteTrack } from "../../src/node/media-track.js";
 import { PeerConnection } from "../../src/node/peer-connection.js";
 import { type ClipFrame, opusClip, vp8Clip } from "./media-fixtures.js";
-import {
-  collect,
-  connectionState,
-  expectSameFrames,
-  gathered,
-  play,
-  untilCount,
-  withTimeout,
-} from "./peer-helpers.js";
+import { collect, connectionState, expectSameFrames, gathered, play } from "./peer-helpers.js";
 
 let stun: RunningStunServer;
 beforeAll(async () => {
@@ -178,11 +171,10 @@ describe("interop with werift on loopback", () => {
         const [tv, ta] = await withTimeout(Promise.all(ternGot), 10_000, "frames at Tern");
         expectSameFrames(tv, video);
         expectSameFrames(ta, audio);
-        await withTimeout(
-          Promise.all([untilCount(atWerift.video, video.length), untilCount(atWerift.audio, audio.length)]),
-          10_000,
-          "frames at werift",
-        );
+        await Promise.all([
+          untilCount(atWerift.video, video.length, 10_000, "video frames at werift"),
+          untilCount(atWerift.audio, audio.length, 10_000, "audio frames at werift"),
+        ]);
         expectSameFrames(
           atWerift.video.map((d) => ({ data: d, isKeyframe: false, rtpTimestamp: 0 })),
           video,

@@ -78,4 +78,65 @@ describe("MediaSession", () => {
     expect(b.counters.rtpUnknownSsrc).toBe(unknown + 1);
     expect(b.srtp).toBeDefined();
   });
+
+  it("a data-only session (no media negotiated) connects DTLS without an SRTP profile; with media it fails", async () => {
+    const [ca, cb] = await certs;
+    const fp = (c: typeof ca) => certificateFingerprint(c.chain[0] as Uint8Array, "sha-256");
+    for (const mediaNegotiated of [false, true]) {
+      // The client offers no use_srtp extension (as an endpoint with only a data channel may).
+      const a = new MediaSession({ certificate: ca, random, cname: "a", unixMsAtZero: 0, srtpProfiles: [] });
+      const b = new MediaSession({ certificate: cb, random, cname: "b", unixMsAtZero: 0 });
+      for (const s of [a, b]) s.configure([], [], { mediaNegotiated });
+      a.startDtls(0, "client", [fp(cb)]);
+      b.startDtls(0, "server", [fp(ca)]);
+      exchange(a, b, 0);
+      const events = [] as string[];
+      for (let e = b.pollEvent(); e; e = b.pollEvent()) events.push(e.kind);
+      if (mediaNegotiated) {
+        expect(events).toEqual(["failed"]);
+        expect(b.dtlsConnected).toBe(false);
+      } else {
+        expect(events).toEqual(["dtls-connected"]);
+        expect(b.dtlsConnected).toBe(true);
+        expect(b.srtp).toBeUndefined();
+        expect(b.sendApplicationData(1, Uint8Array.of(1, 2, 3))).toBe(true);
+        exchange(a, b, 1);
+        const got = [] as Uint8Array[];
+        for (let e = a.pollEvent(); e; e = a.pollEvent()) if (e.kind === "application-data") got.push(e.data);
+        expect(got).toEqual([Uint8Array.of(1, 2, 3)]);
+      }
+    }
+  });
+
+  it("reports an RTCP BYE on every remote stream (RFC 3550 §6.6) as remote-bye all", async () => {
+    const { a, b, fpA, fpB } = await sessions();
+    const template = {
+      mid: "0",
+      kind: "audio" as const,
+      codec: "opus" as const,
+      payloadType: 111,
+      clockRate: 48000,
+      nack: false,
+      pli: false,
+      ssrcs: [{ ssrc: 1111 }, { ssrc: 2222 }],
+    };
+    b.configure([], [template]);
+    a.startDtls(0, "client", [fpB]);
+    b.startDtls(0, "server", [fpA]);
+    exchange(a, b, 0);
+    for (let e = b.pollEvent(); e; e = b.pollEvent()) void e;
+    const srtp = a.srtp as NonNullable<typeof a.srtp>;
+    const bye = (ssrc: number): Uint8Array =>
+      srtp.protectRtcp(
+        Uint8Array.from([0x81, 203, 0, 1, ssrc >>> 24, (ssrc >>> 16) & 255, (ssrc >>> 8) & 255, ssrc & 255]),
+      );
+    b.handleDatagram(1, bye(1111));
+    b.handleDatagram(2, bye(2222));
+    const byes = [] as unknown[];
+    for (let e = b.pollEvent(); e; e = b.pollEvent()) if (e.kind === "remote-bye") byes.push(e);
+    expect(byes).toEqual([
+      { kind: "remote-bye", ssrcs: [1111], all: false },
+      { kind: "remote-bye", ssrcs: [2222], all: true },
+    ]);
+  });
 });

@@ -7,6 +7,7 @@ import {
   parseSessionDescription,
   remoteTransport,
   type SessionDescription,
+  writeSessionDescription,
 } from "../../src/sdp/index.js";
 import { TERN_B } from "../vectors/sdp-local-params.js";
 
@@ -63,10 +64,16 @@ const video = (mid = "1", extra: readonly string[] = []): SectionSpec => ({
   mid,
   lines: [...VIDEO, ...extra],
 });
-const data = (mid = "2"): SectionSpec => ({
+const data = (mid = "2", lines: readonly string[] = ["a=sctp-port:5000"]): SectionSpec => ({
   m: "application 40004 UDP/DTLS/SCTP webrtc-datachannel",
   mid,
-  lines: ["a=sctp-port:5000"],
+  lines,
+});
+/** The pre-RFC 8841 form (draft-ietf-mmusic-sctp-sdp-05) some old endpoints still write. */
+const legacyData = (mid = "2"): SectionSpec => ({
+  m: "application 40004 DTLS/SCTP 5000",
+  mid,
+  lines: ["a=sctpmap:5000 webrtc-datachannel 1024"],
 });
 
 const LOCAL: AnswerOptions = { session: { sessionId: "77" }, transport: TERN_B };
@@ -82,22 +89,62 @@ const sectionOf = (d: SessionDescription, mid: string): MediaSection | undefined
 const codeOf = (r: NegotiationResult<unknown>): string => (r.ok ? "ok" : r.error.code);
 
 describe("createAnswer (RFC 8829 §5.3.1)", () => {
-  it("accepts audio and video, rejects the data channel with port 0 and only a=mid", () => {
-    const a = answered(offer([audio(), video(), data()]));
-    expect(ports(a)).toEqual([9, 9, 0]);
+  it("accepts audio, video and the data channel (RFC 8841: our sctp-port 5000, max-message-size 262144)", () => {
+    const a = answered(
+      offer([audio(), video(), data("2", ["a=sctp-port:5001", "a=max-message-size:65536"])]),
+    );
+    expect(ports(a)).toEqual([9, 9, 9]);
     const dc = sectionOf(a, "2");
     expect(dc).toMatchObject({
       kind: "application",
       protocol: "UDP/DTLS/SCTP",
       formats: ["webrtc-datachannel"],
+      sctpPort: 5000,
+      maxMessageSize: 262144,
+      iceUfrag: TERN_B.iceUfrag,
+      setup: "active",
     });
     expect(dc?.attributes).toEqual([]);
-    expect(dc?.iceUfrag).toBeUndefined();
-    expect(dc?.fingerprints).toEqual([]);
-    expect(dc?.setup).toBeUndefined();
     expect(dc?.direction).toBeUndefined();
-    expect(dc?.candidates).toEqual([]);
+    expect(dc?.rtcpMux).toBe(false);
+    expect(a.groups).toEqual([{ semantics: "BUNDLE", mids: ["0", "1", "2"] }]);
+  });
+
+  it("never echoes data section attributes it does not know (Chromium's trial a=sctp-init)", () => {
+    const a = answered(
+      offer([data("0", ["a=sctp-port:5000", "a=sctp-init:AQID", "a=x-unknown:1"])], ["a=group:BUNDLE 0"]),
+    );
+    const text = writeSessionDescription(a);
+    expect(text).not.toContain("sctp-init");
+    expect(text).not.toContain("x-unknown");
+    expect(text).toContain("a=sctp-port:5000\r\na=max-message-size:262144");
+  });
+
+  it("a data-only offer is accepted alone, bundled, with our transport", () => {
+    const a = answered(offer([data("0")], ["a=group:BUNDLE 0"]));
+    expect(ports(a)).toEqual([9]);
+    expect(a.groups).toEqual([{ semantics: "BUNDLE", mids: ["0"] }]);
+    expect(sectionOf(a, "0")).toMatchObject({ iceUfrag: TERN_B.iceUfrag, fingerprints: TERN_B.fingerprints });
+  });
+
+  it("rejects the legacy DTLS/SCTP + a=sctpmap form cleanly (port 0, its formats, only a=mid)", () => {
+    const a = answered(offer([audio(), video(), legacyData()]));
+    expect(ports(a)).toEqual([9, 9, 0]);
+    const dc = sectionOf(a, "2");
+    expect(dc).toMatchObject({ kind: "application", protocol: "DTLS/SCTP", formats: ["5000"], port: 0 });
+    expect(dc?.attributes).toEqual([]);
+    expect(dc?.iceUfrag).toBeUndefined();
     expect(a.groups).toEqual([{ semantics: "BUNDLE", mids: ["0", "1"] }]);
+  });
+
+  it("answers a second data section with port 0: one SCTP association per transport", () => {
+    const a = answered(offer([data("0"), data("1")], ["a=group:BUNDLE 0 1"]));
+    expect(ports(a)).toEqual([9, 0]);
+  });
+
+  it("rejects the data section when told to (sctp: false)", () => {
+    const a = answered(offer([audio(), data("1")], ["a=group:BUNDLE 0 1"]), { ...LOCAL, sctp: false });
+    expect(ports(a)).toEqual([9, 0]);
   });
 
   it("puts one transport (our credentials, fingerprint, setup:active) on every accepted m= line", () => {
@@ -203,9 +250,9 @@ describe("createAnswer (RFC 8829 §5.3.1)", () => {
     expect(first.ok && first.value.iceUfrag).toBe("aaaa");
   });
 
-  it("the data channel first in the BUNDLE group: the first accepted mid carries the transport", () => {
+  it("a rejected m= section first in the BUNDLE group: the first accepted mid carries the transport", () => {
     const o = offer(
-      [data("0"), { ...audio("1"), ufrag: "aud1" }, { ...video("2"), ufrag: "vid2" }],
+      [legacyData("0"), { ...audio("1"), ufrag: "aud1" }, { ...video("2"), ufrag: "vid2" }],
       ["a=group:BUNDLE 0 1 2"],
     );
     const a = answered(o);
@@ -266,7 +313,7 @@ describe("createAnswer (RFC 8829 §5.3.1)", () => {
   });
 
   it("with nothing acceptable, answers every m= line rejected and no BUNDLE group", () => {
-    const a = answered(offer([data("0")], ["a=group:BUNDLE 0"]));
+    const a = answered(offer([legacyData("0")], ["a=group:BUNDLE 0"]));
     expect(ports(a)).toEqual([0]);
     expect(a.groups).toEqual([]);
   });

@@ -6,6 +6,7 @@ import {
   dtlsRoleFor,
   effectiveSetup,
   type NegotiatedMedia,
+  negotiatedDataSection,
   negotiatedMedia,
   parseSessionDescription,
   RTP_HEADER_EXTENSION,
@@ -48,6 +49,8 @@ interface Expected {
   readonly candidates: number;
   readonly dropped: number;
   readonly videoSsrc: { ssrc: number; rtxSsrc: number };
+  /** The browser's a=max-message-size on its data m= section. */
+  readonly maxMessageSize: number;
 }
 
 const BROWSERS: readonly Expected[] = [
@@ -69,6 +72,7 @@ const BROWSERS: readonly Expected[] = [
     candidates: 2,
     dropped: 0,
     videoSsrc: { ssrc: 2074034628, rtxSsrc: 1565345562 },
+    maxMessageSize: 262144,
   },
   {
     file: "firefox-153-offer.sdp",
@@ -84,6 +88,7 @@ const BROWSERS: readonly Expected[] = [
     candidates: 4,
     dropped: 4,
     videoSsrc: { ssrc: 3968104232, rtxSsrc: 1235475588 },
+    maxMessageSize: 1073741823,
   },
 ];
 
@@ -94,17 +99,17 @@ describe.each(BROWSERS)("$file answered by Tern", (b) => {
   const answer = result.value;
   const text = writeSessionDescription(answer);
 
-  it("accepts audio and video with the offer's payload types, rejects the data channel", () => {
+  it("accepts audio and video with the offer's payload types, and the data channel (RFC 8841)", () => {
     expect(answer.media.map((m) => [m.kind, m.mid, m.port])).toEqual([
       ["audio", "0", 9],
       ["video", "1", 9],
-      ["application", "2", 0],
+      ["application", "2", 9],
     ]);
     expect(answer.media[0]?.payloads.map((p) => p.payloadType)).toEqual(b.audioPts);
     expect(answer.media[1]?.payloads.map((p) => p.payloadType)).toEqual(b.videoPts);
     expect(answer.media[2]?.attributes).toEqual([]);
-    expect(answer.media[2]?.mid).toBe("2");
-    expect(answer.groups).toEqual([{ semantics: "BUNDLE", mids: ["0", "1"] }]);
+    expect(answer.media[2]).toMatchObject({ mid: "2", sctpPort: 5000, maxMessageSize: 262144 });
+    expect(answer.groups).toEqual([{ semantics: "BUNDLE", mids: ["0", "1", "2"] }]);
   });
 
   it("carries setup:active, our credentials and fingerprint", () => {
@@ -120,12 +125,14 @@ describe.each(BROWSERS)("$file answered by Tern", (b) => {
   it("re-parses to the same model, and sdp-transform reads it", () => {
     expect(parsed(text)).toEqual(answer);
     const t = transformParse(text);
-    expect(t.groups).toEqual([{ type: "BUNDLE", mids: "0 1" }]);
+    expect(t.groups).toEqual([{ type: "BUNDLE", mids: "0 1 2" }]);
     expect(t.media.map((m) => [m.type, m.port, m.mid === undefined ? undefined : String(m.mid)])).toEqual([
       ["audio", 9, "0"],
       ["video", 9, "1"],
-      ["application", 0, "2"],
+      ["application", 9, "2"],
     ]);
+    expect(t.media[2]?.sctpPort).toBe(5000);
+    expect(t.media[2]?.maxMessageSize).toBe(262144);
     expect(t.media[1]?.rtp.map((r) => r.payload)).toEqual(b.videoPts);
     expect(t.media[0]?.setup).toBe("active");
     expect(t.media[0]?.fingerprint).toEqual({ type: "sha-256", hash: TERN_B.fingerprints[0].value });
@@ -142,9 +149,20 @@ describe.each(BROWSERS)("$file answered by Tern", (b) => {
     expect(video?.codecs.map((c) => c.payloadType)).toEqual(b.videoPts.filter((_, i) => i % 2 === 0));
     expect(video?.rtx).toEqual(b.rtx);
     expect(ours.value[0]?.extmaps).toEqual(b.audioExtmaps);
-    expect(ours.value[2]?.rejected).toBe(true);
-    expect(ours.value.map((m) => m.direction)).toEqual(["sendrecv", "sendrecv", "inactive"]);
-    expect(theirs.value.map((m) => m.direction)).toEqual(["sendrecv", "sendrecv", "inactive"]);
+    expect(ours.value[2]?.rejected).toBe(false);
+    expect(ours.value.map((m) => m.direction)).toEqual(["sendrecv", "sendrecv", "sendrecv"]);
+    expect(theirs.value.map((m) => m.direction)).toEqual(["sendrecv", "sendrecv", "sendrecv"]);
+    // The data section both sides see: the browser's SCTP parameters for us, ours for the browser.
+    expect(negotiatedDataSection(answer, offer, "answer")).toEqual({
+      mid: "2",
+      remoteSctpPort: 5000,
+      remoteMaxMessageSize: b.maxMessageSize,
+    });
+    expect(negotiatedDataSection(offer, parsed(text), "offer")).toEqual({
+      mid: "2",
+      remoteSctpPort: 5000,
+      remoteMaxMessageSize: 262144,
+    });
   });
 
   it("gives the two sides opposite DTLS roles (we are the client)", () => {

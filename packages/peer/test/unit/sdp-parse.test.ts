@@ -129,10 +129,9 @@ describe("parse: Chromium 156 offer (test/vectors)", () => {
       { name: "rtcp", value: "9 IN IP4 0.0.0.0" },
       { name: "rtcp-xr", value: "rcvr-rtt=all" },
     ]);
-    expect(d.media[2]?.attributes).toEqual([
-      { name: "sctp-port", value: "5000" },
-      { name: "max-message-size", value: "262144" },
-    ]);
+    expect(d.media[2]?.attributes).toEqual([]);
+    expect(d.media[2]?.sctpPort).toBe(5000);
+    expect(d.media[2]?.maxMessageSize).toBe(262144);
     expect(d.media[2]?.formats).toEqual(["webrtc-datachannel"]);
     expect(d.media[2]?.payloads).toEqual([]);
   });

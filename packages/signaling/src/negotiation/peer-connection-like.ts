@@ -1,9 +1,14 @@
 /**
- * The smallest surface of an `RTCPeerConnection` (W3C webrtc-pc, the RTCPeerConnection interface) that perfect negotiation needs, so
- * the helper works with a browser's, Tern's future one, or a test double.
+ * The smallest surface of an `RTCPeerConnection` (W3C webrtc-pc, the RTCPeerConnection interface) that
+ * perfect negotiation needs, so the helper works with a browser's, Tern's (`RTCPeerConnection` or the
+ * Node-style `PeerConnection` of @tern/peer, under strict TypeScript), or a test double.
  *
  * Events come either DOM-style (`addEventListener`/`removeEventListener`) or Node-style (`on`/`off`);
  * `icecandidate` delivers `{ candidate }`, with `candidate: null` at the end of gathering.
+ *
+ * The listener types are as loose as the real classes declare them — `EventTarget.addEventListener` takes
+ * a listener of `Event`; a typed EventEmitter's `on` takes one of its own event tuple — and `listen` reads
+ * the fields it needs from what arrives.
  */
 import type { IceCandidateInit } from "../wire/signaling-message.js";
 
@@ -45,20 +50,19 @@ interface PeerConnectionCore {
   addIceCandidate(candidate: IceCandidateInit | null): Promise<void>;
 }
 
+/** DOM style: a browser's RTCPeerConnection, Tern's RTCPeerConnection (an EventTarget). */
 export interface DomStylePeerConnection extends PeerConnectionCore {
-  addEventListener<K extends PeerConnectionEvent>(
-    type: K,
-    listener: (event: PeerConnectionEventMap[K]) => void,
-  ): void;
-  removeEventListener<K extends PeerConnectionEvent>(
-    type: K,
-    listener: (event: PeerConnectionEventMap[K]) => void,
-  ): void;
+  addEventListener(type: PeerConnectionEvent, listener: (event: Event) => void): void;
+  removeEventListener(type: PeerConnectionEvent, listener: (event: Event) => void): void;
 }
 
+/**
+ * Node style: Tern's `PeerConnection` (a typed EventEmitter). `never` is the one listener parameter every
+ * typed emitter's listener accepts: `listen` gives each event the shape of `PeerConnectionEventMap`.
+ */
 export interface NodeStylePeerConnection extends PeerConnectionCore {
-  on<K extends PeerConnectionEvent>(type: K, listener: (event: PeerConnectionEventMap[K]) => void): unknown;
-  off<K extends PeerConnectionEvent>(type: K, listener: (event: PeerConnectionEventMap[K]) => void): unknown;
+  on(type: PeerConnectionEvent, listener: (event: never) => void): unknown;
+  off(type: PeerConnectionEvent, listener: (event: never) => void): unknown;
 }
 
 export type PeerConnectionLike = DomStylePeerConnection | NodeStylePeerConnection;
@@ -69,12 +73,14 @@ export function listen<K extends PeerConnectionEvent>(
   type: K,
   listener: (event: PeerConnectionEventMap[K]) => void,
 ): () => void {
+  // What arrives is the event the map describes (a DOM event carries the same fields).
+  const deliver = (event: unknown): void => listener(event as PeerConnectionEventMap[K]);
   if ("addEventListener" in pc) {
-    pc.addEventListener(type, listener);
-    return () => pc.removeEventListener(type, listener);
+    pc.addEventListener(type, deliver);
+    return () => pc.removeEventListener(type, deliver);
   }
-  pc.on(type, listener);
+  pc.on(type, deliver);
   return () => {
-    pc.off(type, listener);
+    pc.off(type, deliver);
   };
 }

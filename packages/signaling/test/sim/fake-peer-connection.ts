@@ -53,17 +53,18 @@ export class FakePeerConnection {
     private readonly opts: { readonly implicitRollback?: boolean } = {},
   ) {}
 
-  addEventListener<K extends keyof PeerConnectionEventMap>(type: K, listener: Listener<K>): void {
+  /** Listeners take the event of `PeerConnectionEventMap` (typed as loosely as a real EventTarget's). */
+  addEventListener(type: keyof PeerConnectionEventMap, listener: (event: never) => void): void {
     let set = this.listeners.get(type);
     if (set === undefined) {
       set = new Set();
       this.listeners.set(type, set);
     }
-    set.add(listener as (e: never) => void);
+    set.add(listener);
   }
 
-  removeEventListener<K extends keyof PeerConnectionEventMap>(type: K, listener: Listener<K>): void {
-    this.listeners.get(type)?.delete(listener as (e: never) => void);
+  removeEventListener(type: keyof PeerConnectionEventMap, listener: (event: never) => void): void {
+    this.listeners.get(type)?.delete(listener);
   }
 
   private dispatch<K extends keyof PeerConnectionEventMap>(type: K, event: PeerConnectionEventMap[K]): void {
