@@ -26,8 +26,16 @@ export type DataChannelsEvent =
   /** The peer began closing the channel (its stream reset). */
   | { readonly kind: "closing"; readonly channel: DataChannelState }
   /** The channel failed (a malformed DCEP message, the transport's failure): `close` follows. */
-  | { readonly kind: "error"; readonly channel: DataChannelState; readonly reason: string }
+  | {
+      readonly kind: "error";
+      readonly channel: DataChannelState;
+      /** W3C RTCErrorDetailType: the channel's own failure, or the association's. */
+      readonly detail: DataChannelErrorDetail;
+      readonly reason: string;
+    }
   | { readonly kind: "close"; readonly channel: DataChannelState };
+
+export type DataChannelErrorDetail = "data-channel-failure" | "sctp-failure";
 
 /**
  * The channels of one association: their ids, the events about them, and their closing (RFC 8831 §6.7):
@@ -95,16 +103,16 @@ export class DataChannelTable {
   /** An error event, then closing through the stream reset. */
   failAndClose(now: number, c: DataChannelState, reason: string): void {
     if (c.readyState === "closed") return;
-    this.#error(c, reason);
+    this.#error(c, reason, "data-channel-failure");
     if (c.readyState === "closing") return;
     c.readyState = "closing";
     this.resetOutgoing(now, c);
   }
 
   /** An error event, then closed (no stream reset: the transport is gone, or the channel never opened). */
-  fail(c: DataChannelState, reason: string): void {
+  fail(c: DataChannelState, reason: string, detail: DataChannelErrorDetail = "data-channel-failure"): void {
     if (c.readyState === "closed") return;
-    this.#error(c, reason);
+    this.#error(c, reason, detail);
     this.finish(c);
   }
 
@@ -116,9 +124,9 @@ export class DataChannelTable {
     if (this.channels.delete(c)) this.events.push({ kind: "close", channel: c });
   }
 
-  #error(c: DataChannelState, reason: string): void {
+  #error(c: DataChannelState, reason: string, detail: DataChannelErrorDetail): void {
     if (c.error !== undefined) return;
     c.error = reason;
-    if (!c.hidden) this.events.push({ kind: "error", channel: c, reason });
+    if (!c.hidden) this.events.push({ kind: "error", channel: c, detail, reason });
   }
 }

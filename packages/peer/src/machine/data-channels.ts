@@ -15,7 +15,7 @@ import { DcepSession, PR_LIMIT } from "./dcep-session.js";
 
 export type { DataChannelInit } from "./data-channel-state.js";
 export { DataChannelState } from "./data-channel-state.js";
-export type { DataChannelsEvent, SctpTransportState } from "./data-channel-table.js";
+export type { DataChannelErrorDetail, DataChannelsEvent, SctpTransportState } from "./data-channel-table.js";
 
 /** SCTP tuning that SDP does not set (see `@tern/sctp`'s README for each). */
 export type SctpTuning = Omit<
@@ -294,7 +294,7 @@ export class DataChannels {
     t.state = "closed";
     t.events.push({ kind: "transport-closed", error });
     for (const c of [...t.channels]) {
-      if (error !== undefined) t.fail(c, error);
+      if (error !== undefined) t.fail(c, error, "sctp-failure");
       else t.finish(c);
     }
   }
