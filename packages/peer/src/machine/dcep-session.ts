@@ -17,9 +17,9 @@ export const PR_LIMIT = 65535;
 /**
  * The Data Channel Establishment Protocol (RFC 8832) on the table's association: our channels send
  * DATA_CHANNEL_OPEN on a stream of our parity and open at once (user messages go ordered until the peer
- * answers, §6); the peer's DATA_CHANNEL_OPEN on a free stream of its parity is answered with
- * DATA_CHANNEL_ACK and announced. A DCEP message that cannot be accepted closes the channel on its stream
- * and no other.
+ * answers, §6); the peer's DATA_CHANNEL_OPEN on a free stream is answered with DATA_CHANNEL_ACK and
+ * announced (of our parity too, as Chromium does: counted). A DCEP message that cannot be accepted (on a
+ * stream in use, malformed) closes the channel on its stream and no other.
  */
 export class DcepSession {
   constructor(private readonly t: DataChannelTable) {}
@@ -67,12 +67,14 @@ export class DcepSession {
       else t.count("dcep-unexpected-ack");
       return;
     }
-    const role = t.role;
-    if (existing !== undefined || role === undefined || !DataChannelIds.isPeers(role, streamId)) {
+    if (existing !== undefined) {
       t.count("dcep-open-refused");
-      this.#reject(now, streamId, existing, `DATA_CHANNEL_OPEN on stream ${streamId}: in use, or our parity`);
+      this.#reject(now, streamId, existing, `DATA_CHANNEL_OPEN on stream ${streamId}, which is in use`);
       return;
     }
+    // RFC 8832 §6 says the peer's ids have the other parity; werift 0.25 picks them by ICE role, so its
+    // ids are ours whenever a=setup is not the default. Chromium accepts any free stream, and so do we.
+    if (t.role !== undefined && !DataChannelIds.isPeers(t.role, streamId)) t.count("dcep-open-our-parity");
     if (streamId >= t.ids.maxChannels) {
       t.count("dcep-open-refused");
       this.#reject(now, streamId, undefined, `DATA_CHANNEL_OPEN on stream ${streamId}: above maxChannels`);

@@ -280,7 +280,7 @@ describe("data channels over DTLS on the simulated network", () => {
     runUntil(net, () => b.of("message").length === 1, { maxSteps: 1000 });
   });
 
-  it("a malformed DCEP message closes that one channel (error, then close), never the others or the association", async () => {
+  it("a malformed DCEP message, or an OPEN on a stream in use, closes that one channel (error, then close), never the others or the association", async () => {
     const { net, a, b } = await connected(10);
     const victim = a.createChannel({ label: "victim" });
     const other = a.createChannel({ label: "other" });
@@ -299,23 +299,34 @@ describe("data channels over DTLS on the simulated network", () => {
         .slice(-2),
     ).toEqual(["error", "close"]);
     expect(b.dc.counters["dcep-malformed"]).toBe(1);
-    // an OPEN of the wrong parity (odd is B's), and a malformed OPEN on an unused stream: refused, streams reset
+    // an OPEN on a stream in use, and a malformed OPEN on an unused stream: refused, their streams reset
     const raw = a.dc.association;
-    raw?.send(net.now(), 3, 50, new Uint8Array([0x03, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]));
+    raw?.send(net.now(), other.id ?? 0, 50, new Uint8Array([0x03, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]));
     raw?.send(net.now(), 8, 50, new Uint8Array([0x07]));
     a.pump(net.now());
     runFor(net, 500);
     expect(b.dc.counters["dcep-open-refused"]).toBe(1);
     expect(b.dc.counters["dcep-malformed"]).toBe(2);
     expect(b.of("remote-channel").length).toBe(2);
-    // B reset those streams (A, playing a broken peer, has no channel there to reset back)
-    expect(a.dc.counters["reset-unknown-stream"]).toBe(2);
-    // the rest is untouched
+    // B reset stream 8 (A, playing a broken peer, has no channel there to reset back) and closed "other"
+    expect(a.dc.counters["reset-unknown-stream"]).toBe(1);
+    expect(b.of("error", ob).map((e) => e.reason)).toEqual([expect.stringMatching(/in use/)]);
+    runUntil(net, () => ob.readyState === "closed" && other.readyState === "closed", { maxSteps: 5000 });
     expect(b.dc.association?.state).toBe("established");
-    a.dc.send(net.now(), other, text("still here"), false);
+    // an OPEN with B's own parity on a free stream is taken (as Chromium does; werift picks ids by ICE role)
+    raw?.send(net.now(), 5, 50, new Uint8Array([0x03, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0x41]));
     a.pump(net.now());
-    runUntil(net, () => b.of("message", ob).length === 1, { maxSteps: 1000 });
-    expect(ob.readyState).toBe("open");
+    runUntil(net, () => b.of("remote-channel").length === 3, { maxSteps: 1000 });
+    expect(b.of("remote-channel")[2]?.channel).toMatchObject({ id: 5, label: "A", readyState: "open" });
+    expect(b.dc.counters["dcep-open-our-parity"]).toBe(1);
+    const third = a.createChannel({ label: "third" });
+    // a channel opened afterwards works
+    runUntil(net, () => b.of("remote-channel").length === 4, { maxSteps: 1000 });
+    const thirdB = b.of("remote-channel")[3]?.channel;
+    if (!thirdB) throw new Error("no channel");
+    a.dc.send(net.now(), third, text("still here"), false);
+    a.pump(net.now());
+    runUntil(net, () => b.of("message", thirdB).length === 1, { maxSteps: 1000 });
   });
 
   it("1,000 channels opened and closed on one association: ids reused, nothing left behind", async () => {
