@@ -58,6 +58,10 @@ export class DataChannels {
   readonly #dcep: DcepSession;
   #maxMessageSize: number | undefined;
   #lastNow = 0;
+  /** What the association negotiated, once connected: I-DATA (RFC 8260), zero checksums (RFC 9653). */
+  features:
+    | { readonly iData: boolean; readonly zeroChecksumSend: boolean; readonly zeroChecksumReceive: boolean }
+    | undefined;
 
   constructor(private readonly o: DataChannelsOptions) {
     this.#t = new DataChannelTable(o.logger);
@@ -317,6 +321,11 @@ export class DataChannels {
     const t = this.#t;
     switch (e.kind) {
       case "connected":
+        this.features = {
+          iData: e.iData,
+          zeroChecksumSend: e.zeroChecksumSend,
+          zeroChecksumReceive: e.zeroChecksumReceive,
+        };
         this.#connected(now, Math.min(e.maxOutboundStreams, e.maxInboundStreams));
         break;
       case "message":

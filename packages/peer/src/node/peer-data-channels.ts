@@ -196,6 +196,7 @@ export class PeerDataChannels {
         retransmissions: a?.counters.retransmissions ?? 0,
         unackData: usage?.inFlightBytes ?? 0,
         queuedBytes: usage?.queuedBytes ?? 0,
+        ...(this.machine.features ?? {}),
       });
     }
     return out;
