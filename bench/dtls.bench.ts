@@ -1,141 +1,144 @@
 /**
- * DTLS handshakes over an in-memory link, each contender in its own process (dtls-handshake.worker.ts):
+ * `pnpm bench dtls`: DTLS handshakes over an in-memory link, each contender in a child process of its
+ * own (dtls/contenders.ts: Tern's DTLS 1.2 and werift's, configured alike, HelloVerifyRequest on both).
  *
- * - Tern DTLS 1.2 vs werift DTLS 1.2: ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, mutual auth, use_srtp
- *   AEAD_AES_128_GCM, extended master secret, and a HelloVerifyRequest on both sides (werift's server
- *   always sends one, so Tern's does too: equal work).
- * - Tern DTLS 1.3 with X25519 and with X25519MLKEM768, each against Tern's own DTLS 1.2 (x25519), all three
- *   without a cookie round trip (the WebRTC setting): TLS_AES_128_GCM_SHA256, same certificates, mutual
- *   auth, use_srtp.
- *
- * Wall time is both endpoints' work (the link delivers at once; werift's is mostly its own polling sleeps),
- * CPU time is process.cpuUsage over both endpoints.
+ * Rows: handshakes per second with IN_FLIGHT handshakes under way at once — werift's client sleeps on
+ * real timers between its flights (a lone werift handshake waits ≈ 500 ms in Flight.transmit before it
+ * looks for the reply), so one at a time its wall time would measure those sleeps; with many in flight
+ * the sleeps overlap and the rate is bound by the work — and process CPU per handshake (both endpoints).
+ * The handshake's cipher suite, curve, SRTP profile and HelloVerifyRequests are read off the wire.
  */
-import { execFileSync } from "node:child_process";
-import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { median, writeReport } from "./report.js";
+import { CONTENDERS, type Handshake } from "./dtls/contenders.js";
+import { type DtlsWireFacts, MemoryLink, newWireFacts } from "./dtls/dtls-link.js";
+import { startEnvironment } from "./harness/environment.js";
+import { configMismatches, writeReport } from "./harness/report.js";
+import { spread } from "./harness/spread.js";
+import { benchEntry, interleavedRounds, quick, StackProcess } from "./harness/stack-process.js";
 
-const HANDSHAKES = 60;
-const WARMUP = 5;
-const here = dirname(fileURLToPath(import.meta.url));
+const ROUNDS = quick() ? 3 : 7;
+const HANDSHAKES_PER_ROUND = quick() ? 64 : 128;
+const IN_FLIGHT = 64;
 
-interface Run {
-  readonly wallMs: number[];
-  readonly cpuMs: number[];
-  readonly mlKem: string;
+interface RoundResult {
+  readonly handshakes: number;
+  readonly wallMs: number;
+  readonly cpuMs: number;
+  readonly failures: number;
+  /** Per handshake: the wire facts of the last one. */
+  readonly wire: DtlsWireFacts;
 }
 
-function contender(name: string): Run {
-  const out = execFileSync(
-    process.execPath,
-    [...process.execArgv, join(here, "dtls-handshake.worker.ts"), name, String(HANDSHAKES), String(WARMUP)],
-    { encoding: "utf8", maxBuffer: 1 << 24 },
-  );
-  return JSON.parse(out.trim().split("\n").pop() ?? "{}") as Run;
+async function round(handshake: Handshake, n: number, inFlight: number): Promise<RoundResult> {
+  let started = 0;
+  let failures = 0;
+  let wire = newWireFacts();
+  const worker = async (): Promise<void> => {
+    while (started < n) {
+      started++;
+      const link = new MemoryLink();
+      try {
+        await handshake(link);
+        wire = link.facts;
+      } catch {
+        failures++;
+      }
+    }
+  };
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: Math.min(inFlight, n) }, worker));
+  const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(c0);
+  return { handshakes: n - failures, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, failures, wire };
 }
 
-const p90 = (xs: readonly number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length * 0.9)] as number;
-const sum = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0);
-
-function commit(): string {
+async function main(): Promise<void> {
+  const env = startEnvironment();
+  const script = fileURLToPath(import.meta.url);
+  const procs = CONTENDERS.map((c) => new StackProcess(script, c.name));
+  let rounds: Record<string, RoundResult[]>;
   try {
-    return execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: here, encoding: "utf8" }).trim();
-  } catch {
-    return "unknown";
+    await Promise.all(procs.map((p) => p.call("prepare")));
+    rounds = await interleavedRounds<RoundResult>(procs, { warmUp: 1, rounds: ROUNDS, command: "round" });
+  } finally {
+    await Promise.all(procs.map((p) => p.stop()));
   }
-}
-
-export default async function (): Promise<void> {
-  const measured = `commit ${commit()}, node ${process.version}`;
-  const ternHvr = contender("tern-1.2-hvr");
-  const werift = contender("werift");
-  const notes12 = [
-    `${HANDSHAKES} sequential handshakes each after ${WARMUP} warm-up, each contender in its own process; ${measured}.`,
-    "ECDHE_ECDSA_AES_128_GCM_SHA256, x25519, mutual auth, use_srtp AEAD_AES_128_GCM, EMS, HelloVerifyRequest on both sides",
-    "(werift's server always sends one); in-memory link (Tern: synchronous pump; werift: setImmediate delivery).",
-    "werift's wall time is mostly its own polling sleeps; the CPU rows (both endpoints) compare the work done.",
-  ];
-  writeReport({
-    name: "dtls-handshake-latency",
-    unit: "ms",
-    better: "lower",
-    subject: "Tern",
-    baselines: ["werift"],
-    rows: [
-      {
-        case: "handshake wall time, median",
-        values: { Tern: median(ternHvr.wallMs), werift: median(werift.wallMs) },
-      },
-      {
-        case: "handshake CPU time, median",
-        values: { Tern: median(ternHvr.cpuMs), werift: median(werift.cpuMs) },
-      },
-      { case: "handshake wall time, p90", values: { Tern: p90(ternHvr.wallMs), werift: p90(werift.wallMs) } },
-    ],
-    notes: notes12,
-  });
-  writeReport({
-    name: "dtls-handshake-rate",
-    unit: "handshakes/s",
-    better: "higher",
-    subject: "Tern",
-    baselines: ["werift"],
-    rows: [
-      {
-        case: "sequential handshakes (wall)",
-        values: {
-          Tern: (1000 * HANDSHAKES) / sum(ternHvr.wallMs),
-          werift: (1000 * HANDSHAKES) / sum(werift.wallMs),
-        },
-      },
-      {
-        case: "handshakes per CPU-second",
-        values: {
-          Tern: (1000 * HANDSHAKES) / sum(ternHvr.cpuMs),
-          werift: (1000 * HANDSHAKES) / sum(werift.cpuMs),
-        },
-      },
-    ],
-    notes: notes12,
-  });
-
-  const v12 = contender("tern-1.2");
-  const x25519 = contender("tern-1.3-x25519");
-  const hybrid = contender("tern-1.3-hybrid");
-  const extraCpu = median(hybrid.cpuMs) - median(x25519.cpuMs);
-  const notes13 = [
-    `${HANDSHAKES} sequential handshakes each after ${WARMUP} warm-up, each contender in its own process; ${measured}.`,
-    "Tern ↔ Tern, mutual auth (ECDSA P-256), use_srtp AEAD_AES_128_GCM, no cookie round trip on any side;",
-    "DTLS 1.3: TLS_AES_128_GCM_SHA256; DTLS 1.2: ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 with x25519.",
-    `ML-KEM-768 from ${hybrid.mlKem}. X25519MLKEM768 costs ${extraCpu.toFixed(2)} ms of CPU more than X25519 per`,
-    "handshake, both endpoints together (goal: under 2 ms).",
-  ];
-  for (const [name, label, run] of [
-    ["dtls13-x25519", "DTLS 1.3 X25519", x25519],
-    ["dtls13-x25519mlkem768", "DTLS 1.3 X25519MLKEM768", hybrid],
-  ] as const) {
-    writeReport({
-      name,
-      unit: "ms",
-      better: "lower",
-      subject: label,
-      baselines: ["DTLS 1.2"],
+  const names = CONTENDERS.map((c) => c.name);
+  const subject = names[0] as string;
+  const config: Record<string, Record<string, unknown>> = {};
+  for (const n of names) {
+    const w = rounds[n]?.at(-1)?.wire;
+    config[n] = {
+      ...(w ?? {}),
+      failures: (rounds[n] ?? []).reduce((k, r) => k + r.failures, 0),
+    };
+  }
+  const bad = configMismatches(config, subject, [
+    "helloVerifyRequests",
+    "cipherSuite",
+    "namedCurve",
+    "srtpProfile",
+  ]);
+  const dropped = new Set(bad.map((b) => b.who));
+  const values = (f: (r: RoundResult) => number) =>
+    Object.fromEntries(
+      names.filter((n) => !dropped.has(n)).map((n) => [n, spread((rounds[n] ?? []).map(f))]),
+    );
+  writeReport(
+    {
+      name: "dtls",
+      title: `DTLS 1.2 handshakes over an in-memory link (setImmediate delivery), ${IN_FLIGHT} in flight, HelloVerifyRequest on both, each stack in its own process`,
+      unit: "handshakes/s",
+      better: "higher",
+      subject,
+      baselines: names.slice(1),
       rows: [
         {
-          case: "handshake CPU time, median",
-          values: { [label]: median(run.cpuMs), "DTLS 1.2": median(v12.cpuMs) },
+          case: `handshakes/s, ${IN_FLIGHT} in flight (wall)`,
+          values: values((r) => (1000 * r.handshakes) / r.wallMs),
+          headline: true,
         },
         {
-          case: "handshake wall time, median",
-          values: { [label]: median(run.wallMs), "DTLS 1.2": median(v12.wallMs) },
-        },
-        {
-          case: "handshake wall time, p90",
-          values: { [label]: p90(run.wallMs), "DTLS 1.2": p90(v12.wallMs) },
+          case: "process CPU per handshake (client + server)",
+          unit: "ms CPU",
+          better: "lower",
+          values: values((r) => r.cpuMs / Math.max(1, r.handshakes)),
         },
       ],
-      notes: notes13,
-    });
-  }
+      config,
+      method: {
+        rounds: ROUNDS,
+        handshakesPerRound: HANDSHAKES_PER_ROUND,
+        inFlight: IN_FLIGHT,
+        warmUpRounds: 1,
+        everyContender:
+          "ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, ECDSA P-256 certificates, mutual auth, use_srtp AEAD_AES_128_GCM, EMS, HelloVerifyRequest, SRTP key export",
+        link: "in memory, each datagram delivered on setImmediate; wire facts read from the datagrams",
+      },
+      notes: [
+        "No one-at-a-time wall-time row: a lone werift handshake waits ≈ 500 ms on its own retransmission sleep, so it measures the sleep.",
+        ...bad.map((b) => `${b.who} dropped from the rows: ${b.why}`),
+      ],
+    },
+    env(),
+  );
 }
+
+await benchEntry(import.meta.url, {
+  main,
+  stack: (name) => {
+    const c = CONTENDERS.find((x) => x.name === name);
+    if (!c) throw new Error(`no DTLS contender ${name}`);
+    let handshake: Handshake | undefined;
+    return {
+      prepare: async () => {
+        handshake = await c.prepare();
+      },
+      round: () => {
+        if (!handshake) throw new Error("prepare first");
+        return round(handshake, HANDSHAKES_PER_ROUND, IN_FLIGHT);
+      },
+    };
+  },
+});

@@ -13,9 +13,12 @@
 import { labDown, labUp, requireLab } from "../packages/ice/test/natlab/lab.js";
 import type { PeerImpl } from "../packages/ice/test/natlab/peer-protocol.js";
 import { runScenario } from "../packages/ice/test/natlab/scenario.js";
-import { median, writeReport } from "./report.js";
+import { startEnvironment } from "./harness/environment.js";
+import { type BenchRow, writeReport } from "./harness/report.js";
+import { spread } from "./harness/spread.js";
+import { benchEntry, quick } from "./harness/stack-process.js";
 
-const RUNS = Number(process.env.ICE_RELAY_BENCH_RUNS ?? 5);
+const RUNS = Number(process.env.ICE_RELAY_BENCH_RUNS ?? (quick() ? 3 : 5));
 
 interface Case {
   readonly name: string;
@@ -57,10 +60,12 @@ async function once(impl: PeerImpl, c: Case): Promise<{ ms: number; types: strin
   return { ms: r.connectMs, types };
 }
 
-export default async function (): Promise<void> {
+async function main(): Promise<void> {
   requireLab();
+  const env = startEnvironment();
   labUp("symmetric", "symmetric");
-  const rows: { case: string; values: Record<string, number> }[] = [];
+  const rows: BenchRow[] = [];
+  const config: Record<string, Record<string, unknown>> = { tern: {}, "node-datachannel": {} };
   const notes: string[] = [];
   try {
     for (const c of CASES) {
@@ -78,15 +83,17 @@ export default async function (): Promise<void> {
           seenTypes[impl]?.add(types);
         }
       }
-      const values: Record<string, number> = {};
+      const values: BenchRow["values"] = Object.fromEntries(
+        c.impls.map((impl) => [impl, spread(times[impl] ?? [])]),
+      );
       for (const impl of c.impls) {
         const xs = times[impl] ?? [];
-        values[impl] = median(xs);
+        config[impl] = { ...config[impl], [c.name]: { selectedLocalTypes: [...(seenTypes[impl] ?? [])] } };
         notes.push(
           `${c.name}, ${impl}: runs ${xs.map((x) => x.toFixed(0)).join(" ")} ms; selected local types a↔b: ${[...(seenTypes[impl] ?? [])].join(", ")}`,
         );
       }
-      rows.push({ case: c.name, values });
+      rows.push({ case: c.name, values, ...(rows.length === 0 ? { headline: true } : {}) });
     }
   } finally {
     labDown();
@@ -94,13 +101,26 @@ export default async function (): Promise<void> {
   notes.push(
     "symmetric NATs on both sides, coturn 4.6 in the lab's public namespace; node-datachannel (libjuice) has no TURN/TCP",
   );
-  writeReport({
-    name: "ice-relay",
-    unit: "ms",
-    better: "lower",
-    subject: "tern",
-    baselines: ["node-datachannel"],
-    rows,
-    notes,
-  });
+  writeReport(
+    {
+      name: "ice-relay",
+      title:
+        "start → ICE connected through coturn between symmetric NATs in the NAT lab (root), each peer its own process",
+      unit: "ms",
+      better: "lower",
+      subject: "tern",
+      baselines: ["node-datachannel"],
+      rows,
+      config,
+      method: {
+        runs: RUNS,
+        warmUpRunsPerCase: 1,
+        lab: "packages/ice/test/natlab, symmetric NATs both sides, coturn",
+      },
+      notes,
+    },
+    env(),
+  );
 }
+
+await benchEntry(import.meta.url, { main });

@@ -1,69 +1,66 @@
 /**
- * @tern/peer: memory per established peer connection, Tern against werift and node-datachannel, with 100
- * and 1,000 connections in one process. What is counted: connected pairs inside one process (both ends
- * ours), each pair two connections, each with one audio and one video transceiver sendrecv, ICE + DTLS
- * done and SRTP keyed (the pairs of peer-setup.bench.ts). Per connection = (RSS or JS heap with N
- * connections − the same before any) / N, both taken after two `global.gc()` and a pause.
+ * `pnpm bench peer-memory`: memory per established peer connection, Tern against werift,
+ * node-datachannel and wrtc (libwebrtc), with N connections in one process. A connection is one end of
+ * a connected pair (both ends in the process, both counted), one audio and one video transceiver
+ * sendrecv, ICE + DTLS done and SRTP keyed: the pairs of peer-setup. Per connection = (usage with N
+ * connections − usage before any) / N, both after gc.
  *
- * Each (stack, N) runs in its own child process started with --expose-gc, so one stack's garbage and
- * native allocations do not land in another's figure. Pairs are set up PARALLEL at a time.
+ * Each (stack, N, round) runs in a fresh child process started with --expose-gc and a fixed young
+ * generation (--min-semi-space-size = --max-semi-space-size = 16 MiB). RSS is taken outside V8's young
+ * generation at both points: V8 commits that garbage space under set-up's allocation and releases it
+ * when a process idles (node-datachannel's, which allocates little JS, gave back ~14 MB between the two
+ * points, so its plain RSS difference came out negative) — it is not connection state either way.
+ * Rows only for what is comparable: RSS for every stack; JS heap and external buffers for the JS stacks
+ * (node-datachannel's and wrtc's connection state is native).
  */
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { getHeapSpaceStatistics } from "node:v8";
-import { type RunningStunServer, startStunServer } from "@tern/ice";
-import { type ConnectedPair, ndcPair, ternPair, weriftPair } from "./peer-setup.bench.js";
-import { type BenchRow, writeReport } from "./report.js";
+import { startStunServer } from "@tern/ice";
+import { startEnvironment } from "./harness/environment.js";
+import { type BenchRow, writeReport } from "./harness/report.js";
+import { spread } from "./harness/spread.js";
+import { benchEntry, quick, StackProcess } from "./harness/stack-process.js";
+import { setupPair } from "./peer-setup.bench.js";
+import type { ConnectedPair } from "./peers/pair-options.js";
 
-const COUNTS = [100, 1000] as const;
-const PARALLEL = 10;
-const CHILD_TIMEOUT_MS = 300_000;
-const STACKS = ["tern", "werift", "node-datachannel"] as const;
+const STACKS = ["tern", "werift", "node-datachannel", "wrtc"] as const;
 type Stack = (typeof STACKS)[number];
+const COUNTS = quick() ? [100] : [100, 1000];
+const ROUNDS = quick() ? 1 : 3;
+const PARALLEL = 10;
+const SEMI_SPACE_MIB = 16;
 
-interface ChildResult {
-  readonly stack: Stack;
+interface Measure {
   readonly connections: number;
   readonly failedPairs: number;
-  readonly rssKiBPerConnection: number;
-  /** (RSS with N − RSS with N/2) / (N/2): without what the first connections cost once (pools, arenas) */
-  readonly rssKiBMarginal: number;
-  readonly heapKiBPerConnection: number;
-  /** Buffers and ArrayBuffers outside the JS heap (in RSS too) */
-  readonly externalKiBPerConnection: number;
-  /**
-   * Growth of V8's young generation (new space, physical) over the run, per connection: V8 grows it under
-   * allocation pressure up to its maximum (2 × 16 MiB semi-spaces) and keeps it after gc — a process cost,
-   * reusable garbage space, not connection state; in RSS.
-   */
-  readonly newSpaceKiBPerConnection: number;
-  readonly rssMiBBefore: number;
-  readonly rssMiBAfter: number;
+  /** RSS outside V8's young generation (new space), per connection. */
+  readonly rssKiB: number;
+  /** How V8's young generation (physical) changed, per connection: garbage space, not connection state. */
+  readonly newSpaceKiB: number;
+  readonly heapKiB: number;
+  readonly externalKiB: number;
   readonly setupSeconds: number;
-  /** /proc/self/status lines (Linux) before and after: VmRSS, RssAnon, Threads */
-  readonly status: readonly [string, string];
-}
-
-function procStatus(): string {
-  try {
-    return readFileSync("/proc/self/status", "utf8")
-      .split("\n")
-      .filter((l) => /^(VmRSS|RssAnon|Threads):/.test(l))
-      .map((l) => l.replace(/\s+/g, " "))
-      .join(", ");
-  } catch {
-    return "";
-  }
+  readonly threadsBefore: string;
+  readonly threadsAfter: string;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-function newSpaceBytes(): number {
-  return getHeapSpaceStatistics().find((s) => s.space_name === "new_space")?.physical_space_size ?? 0;
+function threads(): string {
+  try {
+    return /^Threads:\s*(\d+)/m.exec(readFileSync("/proc/self/status", "utf8"))?.[1] ?? "?";
+  } catch {
+    return "?";
+  }
 }
 
-async function settledMemory(): Promise<NodeJS.MemoryUsage> {
+/** Physical size of V8's young generation (new space): garbage space V8 commits and releases as it likes. */
+function newSpaceBytes(): number {
+  return getHeapSpaceStatistics().find((x) => x.space_name === "new_space")?.physical_space_size ?? 0;
+}
+
+async function settledMemory(): Promise<NodeJS.MemoryUsage & { newSpace: number }> {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error("run with node --expose-gc");
   for (let i = 0; i < 2; i++) {
@@ -71,161 +68,138 @@ async function settledMemory(): Promise<NodeJS.MemoryUsage> {
     await sleep(250);
   }
   gc();
-  return process.memoryUsage();
+  return { ...process.memoryUsage(), newSpace: newSpaceBytes() };
 }
 
-/** In the child: sets up `connections` / 2 pairs of `stack` and prints a ChildResult as JSON. */
-async function child(stack: Stack, connections: number): Promise<void> {
-  let stun: RunningStunServer | undefined;
-  if (stack === "werift") stun = await startStunServer({ host: "127.0.0.1", port: 0 });
-  const make = (): Promise<ConnectedPair> =>
-    stack === "tern" ? ternPair() : stack === "werift" ? weriftPair(stun as RunningStunServer) : ndcPair();
-  // Warm-up: code loaded and compiled, pools created, then gone.
-  for (let i = 0; i < 3; i++) await (await make()).close();
+/** In the child: sets up `connections` / 2 pairs and measures. */
+async function measure(stack: Stack, stunUrl: string, connections: number): Promise<Measure> {
+  const make = (): Promise<ConnectedPair> => setupPair(stack, stunUrl);
+  for (let i = 0; i < 3; i++) await (await make()).close(); // code loaded, pools made, then gone
   const before = await settledMemory();
-  const newSpaceBefore = newSpaceBytes();
-  const statusBefore = procStatus();
+  const threadsBefore = threads();
   const t0 = performance.now();
   const pairs: ConnectedPair[] = [];
   let failedPairs = 0;
   const wanted = connections / 2;
-  let half: { rss: number; connections: number } | undefined;
   while (pairs.length < wanted && failedPairs < wanted) {
-    if (half === undefined && pairs.length >= wanted / 2) {
-      half = { rss: (await settledMemory()).rss, connections: pairs.length * 2 };
-    }
     const batch = Math.min(PARALLEL, wanted - pairs.length);
-    const settled = await Promise.allSettled(Array.from({ length: batch }, make));
-    for (const s of settled) {
+    for (const s of await Promise.allSettled(Array.from({ length: batch }, make))) {
       if (s.status === "fulfilled") pairs.push(s.value);
       else failedPairs++;
     }
   }
   const setupSeconds = (performance.now() - t0) / 1000;
-  await sleep(1000); // timers and first RTCP reports run once
+  await sleep(1500); // timers and the first RTCP reports run once
   const after = await settledMemory();
-  const statusAfter = procStatus();
   const n = pairs.length * 2;
-  const result: ChildResult = {
-    stack,
+  return {
     connections: n,
     failedPairs,
-    rssKiBPerConnection: (after.rss - before.rss) / 1024 / n,
-    rssKiBMarginal: half ? (after.rss - half.rss) / 1024 / (n - half.connections) : Number.NaN,
-    heapKiBPerConnection: (after.heapUsed - before.heapUsed) / 1024 / n,
-    externalKiBPerConnection: (after.external - before.external) / 1024 / n,
-    newSpaceKiBPerConnection: (newSpaceBytes() - newSpaceBefore) / 1024 / n,
-    rssMiBBefore: before.rss / 2 ** 20,
-    rssMiBAfter: after.rss / 2 ** 20,
+    rssKiB: (after.rss - after.newSpace - (before.rss - before.newSpace)) / 1024 / n,
+    newSpaceKiB: (after.newSpace - before.newSpace) / 1024 / n,
+    heapKiB: (after.heapUsed - before.heapUsed) / 1024 / n,
+    externalKiB: (after.external + after.arrayBuffers - before.external - before.arrayBuffers) / 1024 / n,
     setupSeconds,
-    status: [statusBefore, statusAfter],
+    threadsBefore,
+    threadsAfter: threads(),
   };
-  process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
-  process.exit(0);
 }
 
-/** In the parent: one child per (stack, N). */
-function runChild(stack: Stack, connections: number): Promise<ChildResult | string> {
-  return new Promise((resolve) => {
-    const args = [
-      "--expose-gc",
-      "--conditions=tern-source",
-      "--import",
-      "tsx",
-      fileURLToPath(import.meta.url),
-      stack,
-      String(connections),
-    ];
-    const p = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    p.stdout.on("data", (d: Buffer) => {
-      out += d.toString();
-    });
-    p.stderr.on("data", (d: Buffer) => {
-      err += d.toString();
-    });
-    const timer = setTimeout(() => p.kill("SIGKILL"), CHILD_TIMEOUT_MS);
-    p.on("close", (code, signal) => {
-      clearTimeout(timer);
-      const line = out.split("\n").find((l) => l.startsWith("RESULT "));
-      if (line) resolve(JSON.parse(line.slice("RESULT ".length)) as ChildResult);
-      else
-        resolve(
-          signal === "SIGKILL"
-            ? `not finished within ${CHILD_TIMEOUT_MS / 1000} s`
-            : `child exited ${code ?? signal}: ${err.trim().split("\n").slice(-3).join(" / ")}`,
-        );
-    });
-  });
+async function main(): Promise<void> {
+  const env = startEnvironment();
+  const stun = await startStunServer({ host: "127.0.0.1", port: 0 });
+  const stunUrl = `stun:127.0.0.1:${stun.address.port}`;
+  const script = fileURLToPath(import.meta.url);
+  const results = new Map<string, Measure[]>();
+  const errors: string[] = [];
+  try {
+    // Rounds outermost and stacks in turn, so load from elsewhere falls on all alike.
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const n of COUNTS) {
+        for (let i = 0; i < STACKS.length; i++) {
+          const stack = STACKS[(round + i) % STACKS.length] as Stack;
+          const p = new StackProcess(script, stack, [stunUrl], {
+            nodeArgs: [
+              "--expose-gc",
+              `--min-semi-space-size=${SEMI_SPACE_MIB}`,
+              `--max-semi-space-size=${SEMI_SPACE_MIB}`,
+            ],
+          });
+          try {
+            const m = await p.call<Measure>("measure", n, 600_000);
+            results.set(`${stack} ${n}`, [...(results.get(`${stack} ${n}`) ?? []), m]);
+          } catch (e) {
+            errors.push(`${stack} ${n}: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`);
+          } finally {
+            await p.stop();
+          }
+        }
+      }
+    }
+  } finally {
+    await stun.close();
+  }
+  const values = (n: number, f: (m: Measure) => number, stacks: readonly Stack[] = STACKS) =>
+    Object.fromEntries(stacks.map((s) => [s, spread((results.get(`${s} ${n}`) ?? []).map(f))]));
+  // JS heap and external buffers compare only the JS stacks: the native stacks' state is outside both.
+  const js: readonly Stack[] = ["tern", "werift"];
+  const rows: BenchRow[] = COUNTS.flatMap((n, i) => [
+    {
+      case: `RSS outside V8's young generation, per connection, ${n} connections`,
+      values: values(n, (m) => m.rssKiB),
+      headline: i === COUNTS.length - 1,
+    },
+    { case: `JS heap per connection, ${n} connections`, values: values(n, (m) => m.heapKiB, js) },
+    {
+      case: `Buffers/ArrayBuffers outside the heap per connection, ${n} connections`,
+      values: values(n, (m) => m.externalKiB, js),
+    },
+  ]);
+  const config: Record<string, Record<string, unknown>> = {};
+  for (const s of STACKS) {
+    const ms = COUNTS.flatMap((n) => results.get(`${s} ${n}`) ?? []);
+    config[s] = {
+      connectionsMade: ms.map((m) => m.connections),
+      failedPairs: ms.reduce((k, m) => k + m.failedPairs, 0),
+      threadsBeforeAfter: ms.map((m) => `${m.threadsBefore}→${m.threadsAfter}`),
+      setupSeconds: ms.map((m) => Math.round(m.setupSeconds * 10) / 10),
+      youngGenerationChangeKiBPerConnection: ms.map((m) => Math.round(m.newSpaceKiB * 10) / 10),
+    };
+  }
+  writeReport(
+    {
+      name: "peer-memory",
+      title:
+        "memory per established connection (audio + video, ICE + DTLS + SRTP keys), each (stack, N) in a fresh process",
+      unit: "KiB",
+      better: "lower",
+      subject: "tern",
+      baselines: ["werift", "node-datachannel", "wrtc"],
+      rows,
+      config,
+      method: {
+        counts: COUNTS,
+        roundsPerStackAndCount: ROUNDS,
+        pairsSetUpInParallel: PARALLEL,
+        nodeArgs: `--expose-gc --min-semi-space-size=${SEMI_SPACE_MIB} --max-semi-space-size=${SEMI_SPACE_MIB}`,
+        perConnection: "(usage with N connections − usage before any, after 3 warm-up pairs) / N, after gc",
+        rss: "RSS less V8's young generation (physical new space) at both points: V8 commits and releases that garbage space on its own (a process with little JS allocation gives it back while idle), which is not connection state",
+      },
+      notes: [
+        "JS heap and external rows only for Tern and werift: node-datachannel's and wrtc's connection state is native (in RSS only).",
+        ...errors.map((e) => `not measured: ${e}`),
+      ],
+    },
+    env(),
+  );
 }
 
-export default async function (): Promise<void> {
-  const results = new Map<string, ChildResult | string>();
-  for (const connections of COUNTS) {
-    for (const stack of STACKS) results.set(`${stack} ${connections}`, await runChild(stack, connections));
-  }
-  const value = (stack: Stack, n: number, f: (r: ChildResult) => number): number => {
-    const r = results.get(`${stack} ${n}`);
-    return r === undefined || typeof r === "string" ? Number.NaN : f(r);
-  };
-  const rows: BenchRow[] = [];
-  for (const n of COUNTS) {
-    rows.push({
-      case: `RSS per connection, ${n} connections`,
-      values: Object.fromEntries(STACKS.map((s) => [s, value(s, n, (r) => r.rssKiBPerConnection)])),
-    });
-    rows.push({
-      case: `RSS per connection less V8 young-generation growth, ${n} connections`,
-      values: Object.fromEntries(
-        STACKS.map((s) => [s, value(s, n, (r) => r.rssKiBPerConnection - r.newSpaceKiBPerConnection)]),
-      ),
-    });
-    rows.push({
-      case: `RSS per connection, marginal from ${n / 2} to ${n}`,
-      values: Object.fromEntries(STACKS.map((s) => [s, value(s, n, (r) => r.rssKiBMarginal)])),
-    });
-    rows.push({
-      case: `JS heap per connection, ${n} connections`,
-      values: Object.fromEntries(STACKS.map((s) => [s, value(s, n, (r) => r.heapKiBPerConnection)])),
-    });
-    rows.push({
-      case: `Buffers/ArrayBuffers (external) per connection, ${n} connections`,
-      values: Object.fromEntries(STACKS.map((s) => [s, value(s, n, (r) => r.externalKiBPerConnection)])),
-    });
-  }
-  const describe = (key: string): string => {
-    const r = results.get(key);
-    if (r === undefined) return `${key}: not run`;
-    if (typeof r === "string") return `${key}: ${r}`;
-    return `${key}: ${r.connections} connected (${r.failedPairs} pairs failed), set up in ${r.setupSeconds.toFixed(1)} s; before ${r.status[0]}; after ${r.status[1]}`;
-  };
-  writeReport({
-    name: "peer-memory",
-    unit: "KiB",
-    better: "lower",
-    subject: "tern",
-    baselines: ["werift", "node-datachannel"],
-    rows,
-    notes: [
-      "a connection = one end of a connected pair in the same process (both ends counted), one audio + one",
-      "video transceiver sendrecv, ICE + DTLS + SRTP keys; (usage with N − usage before) / N after gc;",
-      `one child process (--expose-gc) per stack and N; pairs set up ${PARALLEL} at a time.`,
-      "node-datachannel's JS heap is only its JS wrappers: its state is native (in RSS).",
-      "V8's young generation (new space) grows under the allocation of set-up up to its maximum (32 MiB) and",
-      "keeps that size after gc: with 100 connections that one-time growth is most of the per-connection RSS;",
-      `young-generation growth per connection: ${COUNTS.map((n) => STACKS.map((s) => `${s} ${n}: ${value(s, n, (r) => r.newSpaceKiBPerConnection).toFixed(1)}`).join(", ")).join("; ")} KiB.`,
-      ...[...results.keys()].map(describe),
-    ],
-  });
-}
-
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const stack = process.argv[2] as Stack;
-  const n = Number(process.argv[3]);
-  if (!STACKS.includes(stack) || !Number.isInteger(n) || n < 2) {
-    console.error(`usage: peer-memory.bench.ts <${STACKS.join("|")}> <connections>`);
-    process.exit(2);
-  }
-  await child(stack, n);
-}
+await benchEntry(import.meta.url, {
+  main,
+  stack: (name, args) => {
+    if (!(STACKS as readonly string[]).includes(name) || !args[0])
+      throw new Error("usage: stack <stack> <stun url>");
+    const stunUrl = args[0];
+    return { measure: (n: unknown) => measure(name as Stack, stunUrl, Number(n)) };
+  },
+});

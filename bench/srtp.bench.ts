@@ -2,19 +2,24 @@
  * `pnpm bench srtp`: SRTP protect / unprotect throughput, packets per CPU-second (process.cpuUsage, so GC
  * threads count), 12-byte header + 160 B or 1200 B payload, one SSRC with consecutive sequence numbers.
  *
- * Contenders, all in this run:
+ * Contenders, all in this run, each in a child process of its own, rounds interleaved:
  * - Tern: `SrtpContext.protect` / `unprotect` (packages/dtls-srtp).
  * - werift 0.25: `SrtpSession.encrypt(payload, header)` / `decrypt(buf)` — its real call shape.
  * - node:crypto naive: per packet one `createCipheriv("aes-128-ctr")` + one `createHmac("sha1")`
  *   (AES-CM), or one `aes-128-gcm` cipher (AEAD), and `Buffer.concat` — what a straightforward port does.
  *
- * Each figure is the median of ROUNDS rounds of PACKETS packets; unprotect inputs are made before the
- * timed loop (fresh indices every round, so replay protection never rejects them).
+ * Each figure is the spread over ROUNDS rounds (after one warm-up) of PACKETS packets; unprotect inputs
+ * are made before the timed loop (fresh indices every round, so replay protection never rejects them).
+ * Every contender gets the same packets (bytes) and the same keys.
  */
 import { createCipheriv, createDecipheriv, createHmac, timingSafeEqual } from "node:crypto";
 import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
 import { deriveSrtpSessionKeys, SrtpContext, type SrtpProfileName } from "@tern/dtls-srtp";
-import { type BenchRow, median, writeReport } from "./report.js";
+import { startEnvironment } from "./harness/environment.js";
+import { type BenchRow, writeReport } from "./harness/report.js";
+import { spread } from "./harness/spread.js";
+import { benchEntry, interleavedRounds, quick, StackProcess } from "./harness/stack-process.js";
 
 interface WeriftRtpHeader {
   sequenceNumber: number;
@@ -36,7 +41,7 @@ interface WeriftModule {
 const werift = createRequire(import.meta.url)("werift") as WeriftModule;
 
 const PACKETS = 20_000;
-const ROUNDS = 7;
+const ROUNDS = quick() ? 3 : 7;
 const SSRC = 0x11223344;
 
 const PROFILES: readonly { name: SrtpProfileName; label: string; code: number }[] = [
@@ -59,31 +64,6 @@ function rtpPacket(seq: number, payload: Buffer, ssrc = SSRC): Buffer {
   b.writeUInt32BE(ssrc, 8);
   payload.copy(b, 12);
   return b;
-}
-
-interface Contender {
-  readonly name: string;
-  /** Untimed, before each round (round 0 is a warm-up that is not counted). */
-  readonly prepare: (round: number) => void;
-  readonly run: (i: number) => void;
-}
-
-/**
- * Packets per CPU-second of each contender's `run(i)` for i in [0, PACKETS). Rounds are interleaved
- * (A B C, A B C, …) so that load from elsewhere on the machine hits every contender alike.
- */
-function measure(contenders: readonly Contender[]): Record<string, number> {
-  const rates = new Map<string, number[]>(contenders.map((c) => [c.name, []]));
-  for (let round = 0; round <= ROUNDS; round++) {
-    for (const c of contenders) {
-      c.prepare(round);
-      const t = process.cpuUsage();
-      for (let i = 0; i < PACKETS; i++) c.run(i);
-      const used = process.cpuUsage(t);
-      if (round > 0) rates.get(c.name)?.push(PACKETS / ((used.user + used.system) / 1e6));
-    }
-  }
-  return Object.fromEntries([...rates].map(([name, r]) => [name, median(r)]));
 }
 
 /** The straightforward node:crypto SRTP: one cipher object (and one HMAC) per packet. */
@@ -156,16 +136,60 @@ function naive(profile: SrtpProfileName, masterKey: Buffer, masterSalt: Buffer) 
   };
 }
 
-/** AES-CM protect, 1200 B, 8 SSRCs round-robin: the per-SSRC keystream windows must not thrash. */
-function multiSsrcRow(): BenchRow {
-  const profile = PROFILES[0]!;
+interface CaseSpec {
+  readonly id: string;
+  readonly label: string;
+  readonly profile: (typeof PROFILES)[number];
+  readonly payload: number;
+  readonly op: "protect" | "unprotect";
+  /** SSRCs round-robin (8: the per-SSRC keystream windows must not thrash). */
+  readonly ssrcs: 1 | 8;
+}
+
+const CASES: readonly CaseSpec[] = [
+  ...PROFILES.flatMap((profile) =>
+    [160, 1200].flatMap((payload) =>
+      (["protect", "unprotect"] as const).map((op) => ({
+        id: `${profile.code}-${payload}-${op}`,
+        label: `${profile.label} ${op} ${payload} B`,
+        profile,
+        payload,
+        op,
+        ssrcs: 1 as const,
+      })),
+    ),
+  ),
+  {
+    id: "cm-1200-protect-8ssrc",
+    label: "AES_CM_128_HMAC_SHA1_80 protect 1200 B, 8 SSRCs interleaved",
+    profile: PROFILES[0] as (typeof PROFILES)[number],
+    payload: 1200,
+    op: "protect",
+    ssrcs: 8,
+  },
+];
+
+const CONTENDERS = ["Tern", "werift", "node:crypto naive"] as const;
+type Contender = (typeof CONTENDERS)[number];
+
+/** One contender's work for one case: `prepare` untimed before each round, `run(i)` per packet. */
+interface CaseWork {
+  prepare(): void;
+  run(i: number): void;
+  failures(): number;
+}
+
+function caseWork(who: Contender, c: CaseSpec): CaseWork {
+  const profile = c.profile;
   const masterKey = filled(16, 1);
-  const masterSalt = filled(14, 2);
-  const payload = filled(1200, 5);
-  const plain = Array.from({ length: PACKETS }, (_, i) => rtpPacket(i >>> 3, payload, SSRC + (i & 7)));
+  const masterSalt = filled(profile.name === "SRTP_AEAD_AES_128_GCM" ? 12 : 14, 2);
   const keys = { masterKey, masterSalt };
-  let tern = SrtpContext.fromMasterKeys(profile.name, { local: keys, remote: keys });
-  const config = {
+  const payload = filled(c.payload, 5);
+  const plain = Array.from({ length: PACKETS }, (_, i) =>
+    c.ssrcs === 8 ? rtpPacket(i >>> 3, payload, SSRC + (i & 7)) : rtpPacket(i, payload),
+  );
+  const newTern = () => SrtpContext.fromMasterKeys(profile.name, { local: keys, remote: keys });
+  const weriftConfig = {
     keys: {
       localMasterKey: masterKey,
       localMasterSalt: masterSalt,
@@ -174,142 +198,155 @@ function multiSsrcRow(): BenchRow {
     },
     profile: profile.code,
   };
-  let session = new werift.SrtpSession(config);
-  const headers = plain.map((p) => werift.RtpHeader.deSerialize(p));
-  const payloads = plain.map((p) => p.subarray(12));
-  const textbook = naive(profile.name, masterKey, masterSalt);
-  const values = measure([
-    {
-      name: "Tern",
-      prepare: () => {
-        tern = SrtpContext.fromMasterKeys(profile.name, { local: keys, remote: keys });
-      },
-      run: (i) => tern.protect(plain[i]!),
-    },
-    {
-      name: "werift",
-      prepare: () => {
-        session = new werift.SrtpSession(config);
-      },
-      run: (i) => session.encrypt(payloads[i]!, headers[i]!),
-    },
-    { name: "node:crypto naive", prepare: () => {}, run: (i) => textbook.protect(plain[i]!, 0) },
-  ]);
-  return { case: `${profile.label} protect 1200 B, 8 SSRCs interleaved`, values };
-}
-
-export default async function (): Promise<void> {
-  const rows: BenchRow[] = [];
-  for (const profile of PROFILES) {
-    const masterKey = filled(16, 1);
-    const masterSalt = filled(profile.name === "SRTP_AEAD_AES_128_GCM" ? 12 : 14, 2);
-    for (const payloadLength of [160, 1200]) {
-      const payload = filled(payloadLength, 5);
-      // one set of plain packets reused by protect; its seqs never repeat within a round
-      const plain = Array.from({ length: PACKETS }, (_, i) => rtpPacket(i, payload));
-      const newTern = () =>
-        SrtpContext.fromMasterKeys(profile.name, {
-          local: { masterKey, masterSalt },
-          remote: { masterKey, masterSalt },
-        });
-      const weriftConfig = {
-        keys: {
-          localMasterKey: masterKey,
-          localMasterSalt: masterSalt,
-          remoteMasterKey: masterKey,
-          remoteMasterSalt: masterSalt,
+  let failures = 0;
+  if (c.op === "protect") {
+    // the same plain packets every round (a sender never rejects a repeated index)
+    if (who === "Tern") {
+      let ctx = newTern();
+      return {
+        prepare: () => {
+          ctx = newTern();
         },
-        profile: profile.code,
+        run: (i) => void ctx.protect(plain[i]!),
+        failures: () => 0,
       };
-
-      // protect: the same plain packets every round (a sender never rejects a repeated index)
-      let ternOut = newTern();
-      let weriftOut = new werift.SrtpSession(weriftConfig);
+    }
+    if (who === "werift") {
       const headers = plain.map((p) => werift.RtpHeader.deSerialize(p));
       const payloads = plain.map((p) => p.subarray(12));
-      const textbook = naive(profile.name, masterKey, masterSalt);
-      const protect = measure([
-        {
-          name: "Tern",
-          prepare: () => {
-            ternOut = newTern();
-          },
-          run: (i) => ternOut.protect(plain[i]!),
+      let session = new werift.SrtpSession(weriftConfig);
+      return {
+        prepare: () => {
+          session = new werift.SrtpSession(weriftConfig);
         },
-        {
-          name: "werift",
-          prepare: () => {
-            weriftOut = new werift.SrtpSession(weriftConfig);
-          },
-          run: (i) => weriftOut.encrypt(payloads[i]!, headers[i]!),
-        },
-        { name: "node:crypto naive", prepare: () => {}, run: (i) => textbook.protect(plain[i]!, 0) },
-      ]);
-      rows.push({ case: `${profile.label} protect ${payloadLength} B`, values: protect });
-
-      // unprotect: inputs made before each round by one long-lived sender per contender (fresh indices
-      // every round; the ROC wraps in sequence), so replay protection never rejects them
-      const senders = () => {
-        const sender = newTern();
-        let seq = 0;
-        return (): Buffer[] =>
-          Array.from({ length: PACKETS }, () => Buffer.from(sender.protect(rtpPacket(seq++, payload))));
+        run: (i) => void session.encrypt(payloads[i]!, headers[i]!),
+        failures: () => 0,
       };
-      const ternIn = newTern();
-      const weriftIn = new werift.SrtpSession(weriftConfig);
-      const forTern = senders();
-      const forWerift = senders();
-      let ternInputs: Buffer[] = [];
-      let weriftInputs: Buffer[] = [];
-      let naiveInputs: Buffer[] = [];
-      let failures = 0;
-      const unprotect = measure([
-        {
-          name: "Tern",
-          prepare: () => {
-            ternInputs = forTern();
-          },
-          run: (i) => {
-            if (!ternIn.unprotect(ternInputs[i]!).ok) failures++;
-          },
-        },
-        {
-          name: "werift",
-          prepare: () => {
-            weriftInputs = forWerift();
-          },
-          run: (i) => weriftIn.decrypt(weriftInputs[i]!),
-        },
-        {
-          // a fixed ROC (0) is all the naive receiver tracks: inputs from a fresh sender every round
-          name: "node:crypto naive",
-          prepare: () => {
-            const s = newTern();
-            naiveInputs = plain.map((p) => Buffer.from(s.protect(p)));
-          },
-          run: (i) => {
-            if (textbook.unprotect(naiveInputs[i]!, 0) === undefined) failures++;
-          },
-        },
-      ]);
-      if (failures > 0) throw new Error(`${failures} packets failed to unprotect in the benchmark`);
-      rows.push({ case: `${profile.label} unprotect ${payloadLength} B`, values: unprotect });
     }
+    const textbook = naive(profile.name, masterKey, masterSalt);
+    return { prepare: () => undefined, run: (i) => void textbook.protect(plain[i]!, 0), failures: () => 0 };
   }
-  rows.push(multiSsrcRow());
-  writeReport({
-    name: "srtp",
-    unit: "packets/CPU-s",
-    better: "higher",
-    subject: "Tern",
-    baselines: ["werift", "node:crypto naive"],
-    rows,
-    notes: [
-      `${PACKETS} packets per round, median of ${ROUNDS} interleaved rounds, one SSRC, consecutive sequence numbers.`,
-      "Tern AES-CM: keystream for a window of upcoming indices per SSRC from one aes-128-ecb update(), XOR over",
-      "32-bit words, HMAC-SHA1 from two crypto.hash(…, 'binary') calls, outputs carved from 64 KiB slabs: no",
-      "per-packet native object or off-heap Buffer. GCM needs one node:crypto cipher object per packet and",
-      "node returns three Buffers from it (update, final, getAuthTag): that is the floor Tern sits on.",
-    ],
-  });
+  // unprotect: inputs made before each round by one long-lived sender (fresh indices every round; the ROC
+  // wraps in sequence), so replay protection never rejects them
+  const sender = newTern();
+  let seq = 0;
+  const fresh = (): Buffer[] =>
+    Array.from({ length: PACKETS }, () => Buffer.from(sender.protect(rtpPacket(seq++, payload))));
+  let inputs: Buffer[] = [];
+  if (who === "Tern") {
+    const rx = newTern();
+    return {
+      prepare: () => {
+        inputs = fresh();
+      },
+      run: (i) => {
+        if (!rx.unprotect(inputs[i]!).ok) failures++;
+      },
+      failures: () => failures,
+    };
+  }
+  if (who === "werift") {
+    const rx = new werift.SrtpSession(weriftConfig);
+    return {
+      prepare: () => {
+        inputs = fresh();
+      },
+      run: (i) => void rx.decrypt(inputs[i]!),
+      failures: () => 0,
+    };
+  }
+  // a fixed ROC (0) is all the naive receiver tracks: inputs from a fresh sender every round
+  const textbook = naive(profile.name, masterKey, masterSalt);
+  return {
+    prepare: () => {
+      const s = newTern();
+      inputs = plain.map((p) => Buffer.from(s.protect(p)));
+    },
+    run: (i) => {
+      if (textbook.unprotect(inputs[i]!, 0) === undefined) failures++;
+    },
+    failures: () => failures,
+  };
 }
+
+function stackCommands(who: Contender) {
+  const works = new Map<string, CaseWork>();
+  return {
+    /** One round of a case: packets per CPU-second. */
+    round: (arg: unknown): number => {
+      const c = CASES.find((x) => x.id === arg);
+      if (!c) throw new Error(`no case ${String(arg)}`);
+      const w = works.get(c.id) ?? caseWork(who, c);
+      works.set(c.id, w);
+      w.prepare();
+      const t = process.cpuUsage();
+      for (let i = 0; i < PACKETS; i++) w.run(i);
+      const used = process.cpuUsage(t);
+      if (w.failures() > 0) throw new Error(`${w.failures()} packets failed to unprotect`);
+      return PACKETS / ((used.user + used.system) / 1e6);
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const env = startEnvironment();
+  const script = fileURLToPath(import.meta.url);
+  const procs = CONTENDERS.map((c) => new StackProcess(script, c));
+  const rows: BenchRow[] = [];
+  try {
+    for (const c of CASES) {
+      const r = await interleavedRounds<number>(procs, {
+        warmUp: 1,
+        rounds: ROUNDS,
+        command: "round",
+        arg: c.id,
+      });
+      rows.push({
+        case: c.label,
+        values: Object.fromEntries(CONTENDERS.map((n) => [n, spread(r[n] ?? [])])),
+        ...(c.id === "1-1200-protect" || c.id === "7-1200-protect" ? { headline: true } : {}),
+      });
+    }
+  } finally {
+    await Promise.all(procs.map((p) => p.stop()));
+  }
+  writeReport(
+    {
+      name: "srtp",
+      title:
+        "SRTP protect / unprotect, packets per CPU-second, AES-CM and GCM, 160 B and 1200 B, same keys and packets",
+      unit: "packets/CPU-s",
+      better: "higher",
+      subject: "Tern",
+      baselines: ["werift", "node:crypto naive"],
+      rows,
+      config: {
+        Tern: { call: "SrtpContext.protect(rtp) / unprotect(srtp)" },
+        werift: { call: "SrtpSession.encrypt(payload, header) / decrypt(buf)" },
+        "node:crypto naive": { call: "per packet createCipheriv (+ createHmac for AES-CM), Buffer.concat" },
+      },
+      method: {
+        packetsPerRound: PACKETS,
+        rounds: ROUNDS,
+        warmUpRounds: 1,
+        processes: "one child process per contender, rounds interleaved",
+        packets: "12-byte header + payload, one SSRC, consecutive sequence numbers (one case: 8 SSRCs)",
+      },
+      notes: [
+        "Tern AES-CM: keystream for a window of upcoming indices per SSRC from one aes-128-ecb update(), XOR over",
+        "32-bit words, HMAC-SHA1 from two crypto.hash(…, 'binary') calls, outputs carved from 64 KiB slabs: no",
+        "per-packet native object or off-heap Buffer. GCM needs one node:crypto cipher object per packet and",
+        "node returns three Buffers from it (update, final, getAuthTag): that is the floor Tern sits on.",
+      ],
+    },
+    env(),
+  );
+}
+
+await benchEntry(import.meta.url, {
+  main,
+  stack: (name) => {
+    if (!(CONTENDERS as readonly string[]).includes(name)) throw new Error(`no contender ${name}`);
+    return stackCommands(name as Contender);
+  },
+});

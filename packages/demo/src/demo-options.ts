@@ -14,6 +14,8 @@ export interface DemoOptions {
   readonly outDir: string | undefined;
   readonly room: string | undefined;
   readonly logLevel: string;
+  /** `--redis [url]`: two signaling instances sharing rooms through Redis ("" = start a local one). */
+  readonly redis: string | undefined;
   readonly help: boolean;
 }
 
@@ -36,6 +38,8 @@ Tern signaling server on 127.0.0.1), checks every frame, and exits 0 only if all
   --port <n>              signaling/HTTP port (default: a free one)
   --out <dir>             where recv.ivf and recv.ogg go (default: a new temp dir)
   --room <name>           signaling room (default: demo-<random>)
+  --redis [url]           two signaling instances sharing rooms through Redis, the sender on one and
+                          the receiver on the other; without a URL a local redis-server is started
   --log-level <level>     pino level: trace, debug, info, warn, error, silent (default info)
   -h, --help`;
 
@@ -58,7 +62,18 @@ function numberIn(text: string | undefined, min: number, max: number): number | 
 export function parseDemoOptions(argv: readonly string[]): DemoOptionsParsed {
   let parsed: ReturnType<typeof parse>;
   try {
-    parsed = parse(argv);
+    // `--redis` takes an optional URL: `--redis redis://…`, `--redis=redis://…`, or `--redis` alone.
+    const args: string[] = [];
+    for (let i = 0; i < argv.length; i++) {
+      const a = argv[i] as string;
+      const next = argv[i + 1];
+      if (a === "--redis") {
+        const url = next !== undefined && /^rediss?:\/\//.test(next) ? next : "";
+        if (url !== "") i++;
+        args.push(`--redis=${url}`);
+      } else args.push(a);
+    }
+    parsed = parse(args);
   } catch (err) {
     return bad(err instanceof Error ? err.message : String(err));
   }
@@ -89,6 +104,10 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptionsParsed {
   }
   const relayOnly = v["relay-only"] ?? false;
   if (relayOnly && (v.turn ?? []).length === 0) return bad("--relay-only needs a --turn server");
+  const redis = v.redis;
+  if (redis !== undefined && redis !== "" && !/^rediss?:\/\/[^\s]+$/.test(redis))
+    return bad("--redis wants a redis:// URL, or nothing to start a local redis-server");
+  if (redis !== undefined && v.browser) return bad("--redis and --browser do not go together");
   const room = v.room;
   if (room !== undefined && !/^[\w.-]{1,64}$/.test(room)) return bad("--room wants 1..64 of [A-Za-z0-9_.-]");
   return {
@@ -105,6 +124,7 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptionsParsed {
       outDir: v.out,
       room,
       logLevel,
+      redis,
       help: v.help ?? false,
     },
   };
@@ -130,6 +150,7 @@ function parse(argv: readonly string[]) {
       out: { type: "string" },
       room: { type: "string" },
       "log-level": { type: "string" },
+      redis: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });

@@ -1,6 +1,8 @@
 /**
  * Two Tern ICE agents on this machine find each other and exchange datagrams — the path every later layer
- * (DTLS, SRTP, media) rides on. Run with `pnpm demo` from the repository root.
+ * (DTLS, SRTP, media) rides on. Installed: `npx tsx node_modules/@tern/ice/examples/loopback.ts`; in this
+ * repository: `node --conditions=tern-source --import tsx packages/ice/examples/loopback.ts`. Logs are pino
+ * JSON lines (`LOG_LEVEL=debug` for more; pipe them through `pino-pretty` to read them).
  *
  * A STUN server on 127.0.0.1 gives each agent a server-reflexive candidate; candidates are trickled between
  * the agents in-process (a real application sends them through signaling); the controlling agent nominates
@@ -10,10 +12,7 @@
 import { type Candidate, formatCandidate, IceTransport, startStunServer } from "@tern/ice";
 import pino from "pino";
 
-const log = pino(
-  { level: process.env.LOG_LEVEL ?? "info" },
-  process.stdout.isTTY ? pino.transport({ target: "pino-pretty", options: { colorize: true } }) : undefined,
-);
+const log = pino({ level: process.env.LOG_LEVEL ?? "info" });
 
 const stun = await startStunServer({ host: "127.0.0.1", port: 0, logger: log.child({ name: "stun" }) });
 const opts = { addresses: ["127.0.0.1"], stunServers: [stun.address], mdns: false } as const;

@@ -57,3 +57,10 @@ export {
 export { type RtpCapabilities, type RtpCodec, rtpCapabilities } from "./node/transceiver-checks.js";
 export * from "./sdp/index.js";
 export * from "./w3c/index.js";
+export {
+  ConnectionWorkers,
+  type ConnectionWorkersEvents,
+  type ConnectionWorkersOptions,
+} from "./workers/connection-workers.js";
+export { type ConnectionHandler, serveConnections } from "./workers/serve-connections.js";
+export { SignalingPort, type SignalingPortEvents } from "./workers/signaling-port.js";

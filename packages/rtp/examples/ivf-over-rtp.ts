@@ -1,8 +1,10 @@
 /**
  * Reads an IVF (VP8) file, sends it as RTP over a lossy in-memory "network" with NACK/RTX repair, and
- * writes what the receiver reassembled to a new IVF file.
+ * writes what the receiver reassembled to a new IVF file. Its input by default is `clip.ivf` beside it (a
+ * copy of test/vectors/clip.ivf: 1 s of VP8, 160×120 at 15 fps; see test/vectors/README.md).
  *
- *   node --conditions=tern-source --import tsx packages/rtp/examples/ivf-over-rtp.ts [in.ivf] [out.ivf]
+ *   npx tsx node_modules/@tern/rtp/examples/ivf-over-rtp.ts [in.ivf] [out.ivf]     (installed)
+ *   node --conditions=tern-source --import tsx packages/rtp/examples/ivf-over-rtp.ts  (in the repository)
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -23,9 +25,9 @@ import {
   RtpPacketizer,
   rtpToIvfTimestamp,
   Vp8PayloadFormat,
-} from "../src/index.js";
+} from "@tern/rtp";
 
-const input = process.argv[2] ?? new URL("../test/vectors/clip.ivf", import.meta.url).pathname;
+const input = process.argv[2] ?? new URL("./clip.ivf", import.meta.url).pathname;
 const output = process.argv[3] ?? join(tmpdir(), "tern-rtp-example.ivf");
 
 const file = decodeIvf(new Uint8Array(readFileSync(input)));

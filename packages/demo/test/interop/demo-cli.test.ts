@@ -85,6 +85,20 @@ describe("pnpm demo (two Node peers, separate processes)", () => {
     expect(JSON.parse(first ?? "null")).toMatchObject({ level: 30 });
   }, 90_000);
 
+  it("with --redis, sender and receiver on two signaling instances sharing the room through Redis", async () => {
+    if (!existsSync("/usr/bin/redis-server"))
+      throw new Error("redis-server is missing: install it with `apt-get install -y redis-server`");
+    const dir = outDir();
+    const r = await run(["--duration", "2", "--redis", "--out", dir]);
+    expect(r.code, `stdout:\n${r.stdout}\nstderr:\n${r.stderr.slice(-6000)}`).toBe(0);
+    expect(r.stdout).toContain("RESULT: media arrived intact (exit 0)");
+    const up = r.stderr.split("\n").find((l) => l.includes("two signaling instances up, through Redis"));
+    const entry = JSON.parse(up ?? "null") as { sender: string; receiver: string; redis: string };
+    expect(entry.redis).toMatch(/^redis:\/\/127\.0\.0\.1:\d+$/);
+    expect(entry.sender).not.toBe(entry.receiver);
+    expectLoopedClip(recvVideo(dir), clip.video.frames, 60);
+  }, 90_000);
+
   it("with --loss 5, drops RTP at the receiver and NACK/RTX still deliver every video frame", async () => {
     const dir = outDir();
     const r = await run(["--duration", "3", "--loss", "5", "--loss-seed", "12345", "--out", dir]);

@@ -66,6 +66,20 @@ describe("parseDemoOptions", () => {
     });
   });
 
+  it("--redis takes an optional URL", () => {
+    const redis = (argv: string[]): string | undefined => {
+      const r = parseDemoOptions(argv);
+      return r.ok ? r.value.redis : "refused";
+    };
+    expect(redis([])).toBeUndefined();
+    expect(redis(["--redis"])).toBe("");
+    expect(redis(["--redis", "--duration", "2"])).toBe("");
+    expect(redis(["--redis", "redis://127.0.0.1:6379"])).toBe("redis://127.0.0.1:6379");
+    expect(redis(["--redis=redis://h:1/2"])).toBe("redis://h:1/2");
+    expect(redis(["--redis=http://x"])).toBe("refused");
+    expect(redis(["--redis", "--browser"])).toBe("refused");
+  });
+
   it("refuses bad values with a message, never a throw", () => {
     for (const argv of [
       ["--duration", "0"],

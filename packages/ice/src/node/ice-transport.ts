@@ -1,11 +1,9 @@
-import { createSocket, type Socket } from "node:dgram";
+import { createSocket, type RemoteInfo, type Socket } from "node:dgram";
 import { EventEmitter } from "node:events";
 import { performance } from "node:perf_hooks";
 import type { Logger } from "pino";
 import { addrKey } from "../machine/check-list.js";
 import { IceAgent } from "../machine/ice-agent.js";
-import type { IceAgentConfig } from "../machine/ice-agent-config.js";
-import type { IceError } from "../machine/ice-error.js";
 import type {
   IceConnectionState,
   IceCredentials,
@@ -18,55 +16,16 @@ import type { TurnError } from "../machine/turn-error.js";
 import { type Candidate, formatCandidate, parseCandidate } from "../wire/candidate.js";
 import type { TransportAddr } from "../wire/transport-address.js";
 import { DeadlineTimer } from "./deadline-timer.js";
-import { type HostAddressOptions, listHostAddresses } from "./host-interfaces.js";
-import { type IceServer, resolveIceServers, StunServerWatch, type TurnServer } from "./ice-servers.js";
+import { listHostAddresses } from "./host-interfaces.js";
+import { resolveIceServers, StunServerWatch, type TurnServer } from "./ice-servers.js";
+import type { IceTransportEvents, IceTransportOptions } from "./ice-transport-options.js";
 import { createMdnsResolver, type MdnsResolver } from "./mdns-resolver.js";
 import { secureRandom } from "./secure-random.js";
 import { silentLogger } from "./silent-logger.js";
-import { type ConnectTurnOptions, connectTurn, type TurnClient } from "./turn-client.js";
+import { connectTurn, type TurnClient } from "./turn-client.js";
 
 export type { IceServer } from "./ice-servers.js";
-
-export interface IceTransportOptions extends Omit<IceAgentConfig, "random"> {
-  /** STUN and TURN servers, browser-style. STUN entries add to `stunServers`. */
-  readonly iceServers?: readonly IceServer[];
-  /** "relay": only relayed candidates (no host, no server-reflexive). Default "all". */
-  readonly iceTransportPolicy?: "all" | "relay";
-  /** TLS options for `turns:` servers (a test CA, SNI). */
-  readonly turnTls?: ConnectTurnOptions["tls"];
-  /** Addresses to bind (port 0 each). Default: every interface from `listHostAddresses(interfaces)`. */
-  readonly addresses?: readonly string[];
-  /** Which interfaces to gather from when `addresses` is not given. */
-  readonly interfaces?: HostAddressOptions;
-  /** A pino logger; silent by default. */
-  readonly logger?: Logger;
-  /** Resolve remote `<uuid>.local` candidates with mDNS (default true); or an existing resolver. */
-  readonly mdns?: boolean | MdnsResolver;
-  /** How long one mDNS name may take before the candidate is dropped. Default 3000 ms. */
-  readonly mdnsTimeoutMs?: number;
-}
-
-export interface IceTransportEvents {
-  /** A local candidate to signal (trickle); `null` when gathering is complete (end-of-candidates). */
-  candidate: [candidate: Candidate | null];
-  gatheringstatechange: [state: IceGatheringState];
-  connectionstatechange: [state: IceConnectionState];
-  selectedpair: [pair: SelectedPair];
-  rolechange: [role: IceRole];
-  /** A non-STUN datagram from the peer (DTLS, RTP/RTCP). */
-  data: [data: Buffer, from: TransportAddr];
-  /** ICE failed (all pairs failed, consent lost, timeout). */
-  failed: [error: IceError];
-  /**
-   * A STUN/TURN server could not be used (bad URL, wrong credentials, unreachable: a STUN server that never
-   * answered `from` this local address); gathering goes on.
-   */
-  icecandidateerror: [
-    error: { readonly url: string; readonly error: TurnError | Error; readonly from?: TransportAddr },
-  ];
-  /** An internal error (a bug in Tern): the transport has closed itself. Only emitted when listened to. */
-  error: [error: Error];
-}
+export type { IceTransportEvents, IceTransportOptions } from "./ice-transport-options.js";
 
 /**
  * The node:dgram adapter of the ICE agent: one UDP socket per host address, one timer, the monotonic
@@ -182,16 +141,8 @@ export class IceTransport extends EventEmitter<IceTransportEvents> {
       const relayed = client.relayedAddress;
       const key = addrKey(relayed);
       this.relays.set(key, client);
-      client.on("data", (data, peer) =>
-        this.guard(() =>
-          this.agent.handleDatagram(
-            this.now(),
-            relayed,
-            peer,
-            new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
-          ),
-        ),
-      );
+      // One listener per allocation; each datagram goes through `receive`, like a host socket's.
+      client.on("data", (data, peer) => this.receive(relayed, data, peer));
       client.on("failed", (error) => {
         this.relays.delete(key);
         this.emitCandidateError(t.url, error);
@@ -224,18 +175,7 @@ export class IceTransport extends EventEmitter<IceTransportEvents> {
         socket.off("error", onError);
         const a = socket.address();
         const local: TransportAddr = { address: a.address, port: a.port };
-        socket.on("message", (msg, rinfo) => {
-          const data = new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength);
-          const from = { address: rinfo.address, port: rinfo.port };
-          if ((msg[0] ?? 0) > 3) {
-            // Not STUN (RFC 7983): the hot path of media. It can only raise a `data` event (or be counted):
-            // no transmit, no timer change, so skip the full drain.
-            this.guardData(() => this.agent.handleDatagram(this.now(), local, from, data));
-            return;
-          }
-          this.stunWatch?.heard(from);
-          this.guard(() => this.agent.handleDatagram(this.now(), local, from, data));
-        });
+        socket.on("message", (msg, rinfo) => this.receive(local, msg, rinfo));
         socket.on("error", (err) => this.log.debug({ err: err.message }, "socket error"));
         resolve(socket);
       });
@@ -333,33 +273,52 @@ export class IceTransport extends EventEmitter<IceTransportEvents> {
   }
 
   /** Runs `fn` against the agent, then drains transmits and events and re-arms the timer. */
+  /**
+   * One datagram from a host socket or a TURN allocation (`local` is its base), under the guard. No
+   * closure per datagram: this is the media path. A non-STUN datagram (RFC 7983) can only raise a `data`
+   * event or be counted — no transmit, no timer change — so only the events are drained.
+   */
+  private receive(local: TransportAddr, msg: Buffer, peer: RemoteInfo | TransportAddr): void {
+    if (this.closed) return;
+    try {
+      const data = new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength);
+      const from = { address: peer.address, port: peer.port };
+      if ((data[0] ?? 0) > 3) {
+        this.agent.handleDatagram(this.now(), local, from, data);
+        for (let e = this.agent.pollEvent(); e; e = this.agent.pollEvent()) this.dispatch(e);
+        return;
+      }
+      this.stunWatch?.heard(from);
+      this.agent.handleDatagram(this.now(), local, from, data);
+      this.flush();
+    } catch (err) {
+      this.internalError(err);
+    }
+  }
+
+  /** Runs `fn` against the agent, then drains transmits and events and re-arms the timer. */
   private guard(fn: () => void): void {
     if (this.closed) return;
     try {
       fn();
       this.flush();
     } catch (err) {
-      this.internalErrors++;
       const e = err instanceof Error ? err : new Error(String(err));
-      if (e.name === "UsageError") throw e;
-      this.log.error({ err: e }, "internal error in ICE; closing");
-      void this.close();
-      if (this.listenerCount("error") > 0) this.emit("error", e);
+      if (e.name === "UsageError") {
+        this.internalErrors++;
+        throw e;
+      }
+      this.internalError(e);
     }
   }
 
-  private guardData(fn: () => void): void {
-    if (this.closed) return;
-    try {
-      fn();
-      for (let e = this.agent.pollEvent(); e; e = this.agent.pollEvent()) this.dispatch(e);
-    } catch (err) {
-      this.internalErrors++;
-      this.log.error({ err }, "internal error in ICE; closing");
-      void this.close();
-      if (this.listenerCount("error") > 0)
-        this.emit("error", err instanceof Error ? err : new Error(String(err)));
-    }
+  /** A bug of ours caught by the guard: counted, logged, the transport closed, `error` if listened to. */
+  private internalError(err: unknown): void {
+    this.internalErrors++;
+    const e = err instanceof Error ? err : new Error(String(err));
+    this.log.error({ err: e }, "internal error in ICE; closing");
+    void this.close();
+    if (this.listenerCount("error") > 0) this.emit("error", e);
   }
 
   private flush(): void {
@@ -397,7 +356,8 @@ export class IceTransport extends EventEmitter<IceTransportEvents> {
         this.emit("rolechange", e.role);
         break;
       case "data":
-        this.emit("data", Buffer.from(e.data.buffer, e.data.byteOffset, e.data.byteLength), e.from);
+        if (this.opts.onData) this.opts.onData(e.data, e.from);
+        else this.emit("data", Buffer.from(e.data.buffer, e.data.byteOffset, e.data.byteLength), e.from);
         break;
       case "failed":
         this.emit("failed", e.error);

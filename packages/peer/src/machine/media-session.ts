@@ -367,10 +367,11 @@ export class MediaSession {
 
   pollTimeout(): number | undefined {
     if (this.closed) return undefined;
-    // Runs after every datagram: a plain loop, no closure.
+    // Runs after every datagram: a plain loop, no closure, no iterator.
     let t = this.dtlsTransport.pollTimeout();
-    for (const r of this.receivers.values()) {
-      const x = r.pollTimeout();
+    const receivers = this.router.receiverList;
+    for (let i = 0; i < receivers.length; i++) {
+      const x = (receivers[i] as RtpReceiver).pollTimeout();
       if (x !== undefined && (t === undefined || x < t)) t = x;
     }
     const report = this.srtp ? this.nextReportAt : undefined;

@@ -40,6 +40,10 @@ export interface RtpReceiverCounters {
   framesDropped: number;
 }
 
+/** ReceiverStats options per packet, made once (no object per packet on the media path). */
+const ORIGINAL = { retransmitted: false } as const;
+const RETRANSMITTED = { retransmitted: true } as const;
+
 /**
  * The receive side of one remote stream: RFC 3550 statistics, a NACK generator for gaps (RFC 4585), a
  * jitter buffer that reassembles frames in order and asks for keyframes when one cannot be completed.
@@ -93,7 +97,7 @@ export class RtpReceiver {
   private receive(now: number, packet: RtpPacket, retransmitted: boolean): void {
     this.counters.packetsReceived++;
     this.counters.bytesReceived += packet.payload.length;
-    this.stats.handlePacket(now, packet, { retransmitted });
+    this.stats.handlePacket(now, packet, retransmitted ? RETRANSMITTED : ORIGINAL);
     this.nack?.handlePacket(now, packet.sequenceNumber);
     this.jitter.handlePacket(now, packet);
     this.drain();

@@ -21,6 +21,8 @@ const midDecoder = new TextDecoder();
  */
 export class SsrcRouter {
   readonly receivers = new Map<number, RtpReceiver>();
+  /** The same receivers as an array: walked after every datagram (no Map iterator per walk). */
+  readonly receiverList: RtpReceiver[] = [];
   private readonly rtxToReceiver = new Map<number, RtpReceiver>();
   private templates: readonly ReceiveTemplate[] = [];
 
@@ -99,6 +101,7 @@ export class SsrcRouter {
     if (this.receivers.size >= MAX_RECEIVERS) return undefined;
     const r = new RtpReceiver({ ...t, ssrc }, this.random);
     this.receivers.set(ssrc, r);
+    this.receiverList.push(r);
     if (rtxSsrc !== undefined && this.rtxToReceiver.size < MAX_RECEIVERS) this.rtxToReceiver.set(rtxSsrc, r);
     this.onNewStream(t.mid, ssrc);
     return r;

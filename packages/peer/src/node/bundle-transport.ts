@@ -185,6 +185,8 @@ export class BundleTransport {
       mdns: config.mdns ?? true,
       ...STUN_TIMING,
       ...(config.logger ? { logger: this.log.child({ layer: "ice" }) } : {}),
+      // The media path: datagrams straight to the session (no Buffer, no event per datagram).
+      onData: (d) => this.receive(d),
     });
     this._ice = ice;
     wireIceTransport(ice, this, this.host);
@@ -196,15 +198,6 @@ export class BundleTransport {
   /** @internal gathering is complete: the local description says a=end-of-candidates */
   gatheringDone(): void {
     this._localGatheringDone = true;
-  }
-
-  /** @internal a datagram on the selected path that is not STUN */
-  iceData(d: Buffer): void {
-    const s = this._session ?? this.createSession();
-    if (!s) return;
-    this.byeDeadline = undefined; // the peer is still talking
-    s.handleDatagram(this.now(), new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
-    this.flushSession();
   }
 
   async gatherOnce(): Promise<void> {
@@ -384,6 +377,19 @@ export class BundleTransport {
     if (this.host.connectionState === s) return;
     this.host.connectionState = s;
     this.host.emit("connectionstatechange", s);
+  }
+
+  /** A datagram from the peer that is not STUN, under the guard without a closure per datagram. */
+  private receive(d: Uint8Array): void {
+    try {
+      const s = this._session ?? this.createSession();
+      if (!s) return;
+      this.byeDeadline = undefined; // the peer is still talking
+      s.handleDatagram(this.now(), d);
+      this.flushSession();
+    } catch (err) {
+      this.host.internalError(err);
+    }
   }
 
   /** Every socket and timer callback runs through here: what it catches is our bug. */

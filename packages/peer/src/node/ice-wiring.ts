@@ -6,7 +6,7 @@ import type { BundleTransportHost } from "./peer-connection-types.js";
 /**
  * The ICE transport's events onto its bundle transport and peer connection, each in the transport's
  * guard: candidates and gathering state, connection state (and the time ICE connected), the selected pair
- * (DTLS may start), and the datagrams that are not STUN (to the media session).
+ * (DTLS may start). The datagrams that are not STUN go straight to the transport (IceTransport's `onData`).
  */
 export function wireIceTransport(ice: IceTransport, t: BundleTransport, host: BundleTransportHost): void {
   ice.on("candidate", (c) =>
@@ -46,6 +46,5 @@ export function wireIceTransport(ice: IceTransport, t: BundleTransport, host: Bu
     }),
   );
   ice.on("selectedpair", () => t.guard(() => t.maybeStartDtls()));
-  ice.on("data", (d) => t.guard(() => t.iceData(d)));
   ice.on("error", (err) => host.internalError(err));
 }

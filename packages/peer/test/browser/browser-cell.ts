@@ -1,8 +1,8 @@
 /**
  * One cell of the matrix: a fresh page and a fresh Tern PeerConnection, offer/answer, connected on both
  * sides, then media both ways until proven: browser → Tern VP8 and Opus frames (a VP8 keyframe among
- * them), Tern → browser the VP8 clip looped (getStats framesDecoded, the <video> drawn into a canvas is
- * not black). A long cell keeps media running with consent freshness and checks every 5 s window.
+ * them), Tern → browser the VP8 and Opus clips looped (getStats framesDecoded, the <video> drawn into a
+ * canvas is not black; Opus packets received and decoded into audio samples with energy). A long cell keeps media running with consent freshness and checks every 5 s window.
  * Never throws: the result says what failed, and the cell's artifacts are kept.
  */
 import { rmSync } from "node:fs";
@@ -10,7 +10,7 @@ import { withTimeout } from "@tern/test-support";
 import pino from "pino";
 import { LocalTrack } from "../../src/node/media-track.js";
 import { PeerConnection, type PeerConnectionState } from "../../src/node/peer-connection.js";
-import { vp8Clip } from "../interop/media-fixtures.js";
+import { opusClip, vp8Clip } from "../interop/media-fixtures.js";
 import type { BrowserPage, BrowserSession } from "./browser-launch.js";
 import type { CellResult } from "./browser-matrix.js";
 import { type Negotiated, negotiate, type SignalingPlan, ternAnswerSetup } from "./browser-signaling.js";
@@ -80,6 +80,21 @@ function playClipLooped(track: LocalTrack): () => void {
     },
     Math.round((ticks / 90_000) * 1000),
   );
+  return () => clearInterval(timer);
+}
+
+/** Plays the Opus clip (a 440 Hz tone, 20 ms packets) in a loop in real time. */
+function playOpusLooped(track: LocalTrack): () => void {
+  const clip = opusClip();
+  if (clip.length === 0) throw new Error("clip.ogg has no packets");
+  let i = 0;
+  let ts = 5000;
+  const timer = setInterval(() => {
+    const f = clip[i] ?? clip[0];
+    if (f) track.writeFrame(f.data, ts >>> 0);
+    ts += 960; // 20 ms at 48 kHz
+    i = (i + 1) % clip.length;
+  }, 20);
   return () => clearInterval(timer);
 }
 
@@ -157,6 +172,7 @@ export async function runCell(session: BrowserSession, spec: CellSpec): Promise<
   let page: BrowserPage | undefined;
   let tern: PeerConnection | undefined;
   let stopClip = (): void => undefined;
+  let stopAudio = (): void => undefined;
   let stopSignaling = (): void => undefined;
   try {
     if (spec.ice === "mdns" && process.env.TERN_NETNS !== "1")
@@ -187,9 +203,14 @@ export async function runCell(session: BrowserSession, spec: CellSpec): Promise<
     tern.on("iceconnectionstatechange", (s) => transcript.note(`tern iceConnectionState ${s}`));
     const media = watchMedia(tern);
     const ternVideo = new LocalTrack("video");
+    const ternAudio = new LocalTrack("audio");
 
     const t0 = performance.now();
-    const neg = await withTimeout(negotiate(page, tern, ternVideo, spec, transcript), 15_000, "signaling");
+    const neg = await withTimeout(
+      negotiate(page, tern, { video: ternVideo, audio: ternAudio }, spec, transcript),
+      15_000,
+      "signaling",
+    );
     stopSignaling = neg.stop;
     await withTimeout(
       Promise.all([ternConnected(tern), untilPage(page, (s) => s.connection === "connected", "connected")]),
@@ -210,6 +231,7 @@ export async function runCell(session: BrowserSession, spec: CellSpec): Promise<
       throw new Error(`Tern is DTLS ${String(ternRole)}, expected ${wantTernRole}`);
 
     stopClip = playClipLooped(ternVideo);
+    stopAudio = playOpusLooped(ternAudio);
     const proven = await media.untilProven(page, 20_000);
     result.media = proven.summary;
     const t = proven.pageStats.transport;
@@ -235,6 +257,7 @@ export async function runCell(session: BrowserSession, spec: CellSpec): Promise<
     result.error = err instanceof Error ? err.message : String(err);
   } finally {
     stopClip();
+    stopAudio();
     stopSignaling();
     let last: PageStats | undefined;
     if (!result.pass && page) {

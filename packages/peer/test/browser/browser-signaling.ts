@@ -74,7 +74,7 @@ function gathered(pc: PeerConnection): Promise<void> {
 export async function negotiate(
   page: BrowserPage,
   tern: PeerConnection,
-  ternVideo: LocalTrack,
+  ternTracks: { readonly video: LocalTrack; readonly audio: LocalTrack },
   plan: SignalingPlan,
   log: LineLog,
 ): Promise<Negotiated> {
@@ -140,7 +140,8 @@ export async function negotiate(
     log.note(`browser offer:\n${offer}`);
     if (plan.trickle) browserGathered = pollPage();
     await tern.setRemoteDescription({ type: "offer", sdp: offer });
-    tern.addTrack(ternVideo); // onto the browser's video m= section: sendrecv
+    tern.addTrack(ternTracks.video); // onto the browser's video and audio m= sections: sendrecv
+    tern.addTrack(ternTracks.audio);
     const created = await tern.createAnswer();
     await tern.setLocalDescription(created);
     if (!plan.trickle) await gathered(tern);
@@ -148,8 +149,8 @@ export async function negotiate(
     log.note(`tern answer:\n${answer}`);
     await page.call("applyAnswer", answer);
   } else {
-    tern.addTrack(ternVideo);
-    tern.addTransceiver("audio", { direction: "recvonly" });
+    tern.addTrack(ternTracks.video);
+    tern.addTrack(ternTracks.audio);
     const created = await tern.createOffer();
     await tern.setLocalDescription(created);
     if (!plan.trickle) await gathered(tern);

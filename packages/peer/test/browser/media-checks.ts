@@ -1,7 +1,8 @@
 /**
  * Proof of media in a cell, from both ends: what Tern reassembled (RemoteTrack `frame` events: VP8 with a
- * keyframe among them, Opus) and what the page says (getStats framesDecoded, the <video> drawn into a
- * canvas, not black). Polled, never slept on: each wait has one deadline.
+ * keyframe among them, Opus) and what the page says (getStats: framesDecoded, and for Tern's Opus the
+ * audio samples decoded from packets — not concealment — with energy, the tone is not silence; the
+ * <video> drawn into a canvas, not black). Polled, never slept on: each wait has one deadline.
  */
 import type { PeerConnection } from "../../src/node/peer-connection.js";
 import type { BrowserPage } from "./browser-launch.js";
@@ -19,6 +20,10 @@ interface InboundStats {
   readonly keyFramesDecoded?: number;
   readonly frameWidth?: number;
   readonly mimeType?: string;
+  /** Audio (webrtc-stats): samples played out, those of them concealed, and their summed energy. */
+  readonly totalSamplesReceived?: number;
+  readonly concealedSamples?: number;
+  readonly totalAudioEnergy?: number;
 }
 
 export interface PageStats {
@@ -56,10 +61,15 @@ export const MEDIA = {
   ternAudioFrames: 50,
   /** Frames the browser must decode from Tern's clip (15 fps). */
   browserFramesDecoded: 15,
+  /** Tern's Opus packets the browser must receive (20 ms each) … */
+  browserAudioPackets: 50,
+  /** … and audio samples (48 kHz) it must decode from them, not conceal: 0.5 s of the tone. */
+  browserAudioSamples: 24_000,
   /** Share of the drawn canvas that must be lit (the clip is ffmpeg's colourful testsrc). */
   litFraction: 0.25,
-  /** Per 5 s window in the long cell: frames each way. */
+  /** Per 5 s window in the long cell: frames each way, and Tern's Opus packets at the browser (250 sent). */
   perWindowFrames: 20,
+  perWindowAudioPackets: 100,
 } as const;
 
 export function pageState(page: BrowserPage): Promise<PageState> {
@@ -107,6 +117,13 @@ export function watchMedia(tern: PeerConnection): MediaWatch {
     if (counts.audio < MEDIA.ternAudioFrames) out.push(`Tern got ${counts.audio} Opus frames`);
     const decoded = s.videoIn?.framesDecoded ?? 0;
     if (decoded < MEDIA.browserFramesDecoded) out.push(`the browser decoded ${decoded} frames`);
+    const audio = s.audioIn ?? {};
+    const audioPackets = audio.packetsReceived ?? 0;
+    const audioDecoded = (audio.totalSamplesReceived ?? 0) - (audio.concealedSamples ?? 0);
+    if (audioPackets < MEDIA.browserAudioPackets) out.push(`the browser got ${audioPackets} Opus packets`);
+    if (audioDecoded < MEDIA.browserAudioSamples)
+      out.push(`the browser decoded ${audioDecoded} audio samples (not concealed)`);
+    if (!((audio.totalAudioEnergy ?? 0) > 0)) out.push("the browser's audio from Tern has no energy");
     if (probe.litFraction < MEDIA.litFraction)
       out.push(
         `the browser's video is ${probe.width}x${probe.height}, ${(probe.litFraction * 100).toFixed(0)}% lit`,
@@ -123,7 +140,9 @@ export function watchMedia(tern: PeerConnection): MediaWatch {
         const probe = await page.call<VideoProbe>("probeVideo");
         const gaps = missing(s, probe);
         if (gaps.length === 0) {
-          const summary = `Tern got ${counts.video} VP8 (${counts.keyframes} key) + ${counts.audio} Opus frames; browser decoded ${s.videoIn?.framesDecoded} frames ${probe.width}x${probe.height}, ${(probe.litFraction * 100).toFixed(0)}% lit`;
+          const a = s.audioIn ?? {};
+          const decodedAudio = (a.totalSamplesReceived ?? 0) - (a.concealedSamples ?? 0);
+          const summary = `Tern got ${counts.video} VP8 (${counts.keyframes} key) + ${counts.audio} Opus frames; browser decoded ${s.videoIn?.framesDecoded} frames ${probe.width}x${probe.height}, ${(probe.litFraction * 100).toFixed(0)}% lit, and ${(decodedAudio / 48_000).toFixed(1)} s of Tern's Opus (${a.packetsReceived} packets, energy ${(a.totalAudioEnergy ?? 0).toFixed(3)})`;
           return { summary, pageStats: s };
         }
         if (performance.now() > deadline)
@@ -137,6 +156,8 @@ export function watchMedia(tern: PeerConnection): MediaWatch {
       const first = await page.call<PageStats>("stats");
       let prevTern = counts.video;
       let prevBrowser = first.videoIn?.framesDecoded ?? 0;
+      let prevAudio = first.audioIn?.packetsReceived ?? 0;
+      let minAudio = Number.POSITIVE_INFINITY;
       let minTern = Number.POSITIVE_INFINITY;
       let minBrowser = Number.POSITIVE_INFINITY;
       while (performance.now() - start < holdMs) {
@@ -152,6 +173,11 @@ export function watchMedia(tern: PeerConnection): MediaWatch {
           throw new Error(`freeze at ${at} s: Tern got ${dt} VP8 frames in 5 s`);
         if (db < MEDIA.perWindowFrames)
           throw new Error(`freeze at ${at} s: the browser decoded ${db} frames in 5 s`);
+        const da = (last.audioIn?.packetsReceived ?? 0) - prevAudio;
+        if (da < MEDIA.perWindowAudioPackets)
+          throw new Error(`audio gap at ${at} s: the browser got ${da} Opus packets in 5 s`);
+        minAudio = Math.min(minAudio, da);
+        prevAudio = last.audioIn?.packetsReceived ?? 0;
         minTern = Math.min(minTern, dt);
         minBrowser = Math.min(minBrowser, db);
         prevTern = counts.video;
@@ -159,7 +185,7 @@ export function watchMedia(tern: PeerConnection): MediaWatch {
       }
       const seconds = Math.round((performance.now() - start) / 1000);
       return {
-        summary: `${seconds} s held: min per 5 s ${minTern} frames at Tern, ${minBrowser} decoded in the browser`,
+        summary: `${seconds} s held: min per 5 s ${minTern} frames at Tern, ${minBrowser} decoded in the browser, ${minAudio} Opus packets at the browser`,
       };
     },
   };

@@ -138,14 +138,30 @@ export class JitterBuffer<F extends DepacketizedFrame = DepacketizedFrame> {
       const keepFrom = ext - this.#maxPackets + 1;
       this.#giveUp(now, keepFrom);
     }
+    const payload = this.#adoptPayloads ? packet.payload : new Uint8Array(packet.payload);
+    const start = this.#format.isFrameStart(payload);
+    if (ext > this.#maxStored) this.#maxStored = ext;
+    // In order with nothing held, and a whole frame by itself (every Opus packet, small video frames):
+    // released at once, without a slot — the common case of a clean path.
+    if (
+      ext === this.#next &&
+      this.#slots.size === 0 &&
+      start &&
+      (packet.marker || !this.#format.markerEndsFrame)
+    ) {
+      this.#next = ext + 1;
+      this.#released = true;
+      this.#scanHead = undefined;
+      this.#deliver(now, [payload], ext, ext, packet.timestamp, now);
+      return;
+    }
     this.#slots.set(ext, {
       timestamp: packet.timestamp,
       marker: packet.marker,
-      start: this.#format.isFrameStart(packet.payload),
-      payload: this.#adoptPayloads ? packet.payload : new Uint8Array(packet.payload),
+      start,
+      payload,
       arrivalMs: now,
     });
-    if (ext > this.#maxStored) this.#maxStored = ext;
     if (this.#oldestArrivalMs === undefined) this.#oldestArrivalMs = now;
     this.#assemble(now);
   }
@@ -223,28 +239,40 @@ export class JitterBuffer<F extends DepacketizedFrame = DepacketizedFrame> {
       this.#next = end + 1;
       this.#released = true;
       progressed = true;
-      const r = this.#format.depacketize(payloads);
-      if (!r.ok) {
-        this.counters.depacketizeFailed++;
-        this.#lost(now, next, end + 1);
-        continue;
-      }
-      if (this.#waitingForKeyframe && !r.value.isKeyframe) {
-        this.counters.droppedWaitingForKeyframe++;
-        this.#requestKeyframe(now);
-        continue;
-      }
-      this.#waitingForKeyframe = false;
-      this.counters.framesDelivered++;
-      this.#frames.push({
-        frame: r.value,
-        rtpTimestamp: lastTimestamp,
-        firstSequenceNumber: next,
-        lastSequenceNumber: end,
-        receivedAtMs,
-      });
+      this.#deliver(now, payloads, next, end, lastTimestamp, receivedAtMs);
     }
     if (progressed) this.#recomputeOldest();
+  }
+
+  /** A complete frame's payloads (extended numbers first…last): depacketized and queued, or counted. */
+  #deliver(
+    now: Millis,
+    payloads: Uint8Array[],
+    first: number,
+    last: number,
+    rtpTimestamp: number,
+    receivedAtMs: Millis,
+  ): void {
+    const r = this.#format.depacketize(payloads);
+    if (!r.ok) {
+      this.counters.depacketizeFailed++;
+      this.#lost(now, first, last + 1);
+      return;
+    }
+    if (this.#waitingForKeyframe && !r.value.isKeyframe) {
+      this.counters.droppedWaitingForKeyframe++;
+      this.#requestKeyframe(now);
+      return;
+    }
+    this.#waitingForKeyframe = false;
+    this.counters.framesDelivered++;
+    this.#frames.push({
+      frame: r.value,
+      rtpTimestamp,
+      firstSequenceNumber: first,
+      lastSequenceNumber: last,
+      receivedAtMs,
+    });
   }
 
   /**

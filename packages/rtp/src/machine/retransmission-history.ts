@@ -2,6 +2,7 @@ import { UsageError } from "../wire/decoded.js";
 import type { Millis } from "../wire/rtp-clock.js";
 import type { RtpPacket } from "../wire/rtp-header.js";
 import { encodeRtxPacket } from "../wire/rtx.js";
+import { PayloadSlab } from "./payload-slab.js";
 
 export interface RetransmissionHistoryOptions {
   /** packets kept, a power of two ≤ 32768 (the newest `capacity` sequence numbers) */
@@ -67,6 +68,8 @@ export class RetransmissionHistory {
   readonly #minResendMs: Millis;
   readonly #rtx: RetransmissionHistoryOptions["rtx"];
   readonly #queue: RtpPacket[] = [];
+  /** Where the payload copies live (one slab per history, not one ArrayBuffer per packet). */
+  readonly #payloads = new PayloadSlab();
   #rtxSeq: number;
   #rttMs = 0;
 
@@ -95,7 +98,7 @@ export class RetransmissionHistory {
       this.#grow();
     }
     this.#ring[seq & this.#mask] = {
-      packet: { ...packet, payload: new Uint8Array(packet.payload) },
+      packet: { ...packet, payload: this.#payloads.copy(packet.payload) },
       sentAtMs: now,
       lastResentMs: undefined,
     };

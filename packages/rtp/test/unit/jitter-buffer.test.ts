@@ -53,6 +53,40 @@ describe("JitterBuffer", () => {
     }
   });
 
+  it("one-packet frames in order are released at once, holding nothing, as the same frames as out of order", () => {
+    const next = vp8Stream();
+    // a delta frame first (dropped while waiting for a keyframe), then one-packet frames, key and delta
+    const packets = [
+      next(5, false),
+      next(6, true),
+      ...Array.from({ length: 8 }, (_, i) => next(3 + i, i % 3 === 0)),
+    ]
+      .flat()
+      .map((p) => ({ ...p, payload: Uint8Array.from(p.payload) }));
+    expect(packets.every((p) => p.marker)).toBe(true);
+    const inOrder = new JitterBuffer({ format: new Vp8PayloadFormat() });
+    for (const p of packets) {
+      inOrder.handlePacket(0, p);
+      expect(inOrder.size).toBe(0);
+    }
+    // swapped in pairs after the first: each frame waits for the one before it, in a slot
+    const swapped = new JitterBuffer({ format: new Vp8PayloadFormat() });
+    const order = [packets[0], ...packets.slice(1).flatMap((p, i, a) => (i % 2 === 0 ? [a[i + 1], p] : []))];
+    for (const p of order) if (p) swapped.handlePacket(0, p);
+    const frames = (jb: JitterBuffer) =>
+      drain(() => jb.pollFrame()).map((f) => ({
+        data: Array.from(f.frame.data),
+        key: f.frame.isKeyframe,
+        ts: f.rtpTimestamp,
+        seq: [f.firstSequenceNumber, f.lastSequenceNumber],
+      }));
+    const a = frames(inOrder);
+    expect(a).toHaveLength(packets.length - 1);
+    expect(a[0]?.key).toBe(true);
+    expect(frames(swapped)).toEqual(a);
+    expect(inOrder.counters).toEqual(swapped.counters);
+  });
+
   it("releases complete frames in order as soon as they are complete", () => {
     const next = vp8Stream();
     const jb = new JitterBuffer({ format: new Vp8PayloadFormat() });

@@ -84,8 +84,14 @@
         log("track", e.track.kind, e.transceiver.mid);
         const video = document.getElementById("remote");
         if (e.track.kind === "video") {
-          video.srcObject = e.streams[0] || new MediaStream([e.track]);
+          video.srcObject = new MediaStream([e.track]);
           video.play().catch((err) => log("video.play", String(err)));
+        } else {
+          // A browser decodes remote audio only for a sink that plays it.
+          const audio = document.createElement("audio");
+          document.body.append(audio);
+          audio.srcObject = new MediaStream([e.track]);
+          audio.play().catch((err) => log("audio.play", String(err)));
         }
         remoteStreams.add(e.track.id);
       });
@@ -159,6 +165,9 @@
             frameWidth: s.frameWidth,
             nackCount: s.nackCount,
             pliCount: s.pliCount,
+            totalSamplesReceived: s.totalSamplesReceived,
+            concealedSamples: s.concealedSamples,
+            totalAudioEnergy: s.totalAudioEnergy,
             mimeType,
           };
           if (s.kind === "video") out.videoIn = v;

@@ -1,0 +1,7 @@
+// A worker thread does not inherit the main thread's `--import tsx` hooks on Node 20: this entry
+// registers them, then loads the TypeScript worker script named in workerData.entry.
+import { workerData } from "node:worker_threads";
+import { register } from "tsx/esm/api";
+
+register();
+await import(workerData.entry);
