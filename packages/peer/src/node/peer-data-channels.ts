@@ -40,8 +40,6 @@ export class PeerDataChannels {
   /** webrtc-stats dataChannelsOpened / dataChannelsClosed. */
   opened = 0;
   closed = 0;
-  /** Channels that closed, kept for their last stats entry until the next getStats. */
-  #gone: DataChannel[] = [];
 
   readonly #link: DataChannelLink = {
     send: (state, data, binary) => {
@@ -143,7 +141,6 @@ export class PeerDataChannels {
     if (e.kind === "close") {
       this.closed++;
       this.#handles.delete(e.channel);
-      this.#gone.push(channel);
     }
     channel.deliver(e);
   }
@@ -156,15 +153,12 @@ export class PeerDataChannels {
       channel.removeAllListeners();
     }
     this.#handles.clear();
-    this.#gone = [];
   }
 
-  /** webrtc-stats `data-channel` entries (and the channels closed since the last call), and the SCTP transport. */
+  /** webrtc-stats `data-channel` entries of the channels not closed, and the SCTP transport's. */
   stats(timestamp: number): StatsEntry[] {
     const out: StatsEntry[] = [];
-    const channels = [...this.#handles.values(), ...this.#gone];
-    this.#gone = [];
-    for (const c of channels) {
+    for (const c of this.#handles.values()) {
       const s = c.state;
       out.push({
         id: `D${s.serial}`,
