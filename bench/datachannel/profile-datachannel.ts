@@ -67,7 +67,8 @@ async function pair(mtu: number): Promise<Pair> {
   const b = new PeerConnection(config);
   a.on("icecandidate", (e) => void b.addIceCandidate(e.candidate));
   b.on("icecandidate", (e) => void a.addIceCandidate(e.candidate));
-  await a.setLocalDescription(await (a.createDataChannel("warm"), a.createOffer()));
+  a.createDataChannel("warm");
+  await a.setLocalDescription(await a.createOffer());
   await b.setRemoteDescription(a.localDescription as never);
   await b.setLocalDescription();
   await a.setRemoteDescription(b.localDescription as never);
