@@ -10,6 +10,10 @@ export interface DemoOptions {
   readonly relayOnly: boolean;
   readonly iceAddresses: readonly string[];
   readonly browser: boolean;
+  /** `--data`: a file on a data channel beside the media (SHA-256 checked), and a chat line both ways. */
+  readonly data: boolean;
+  /** `--data-file <path>`: the file to send (default: 4 MiB of random bytes). */
+  readonly dataFile: string | undefined;
   readonly port: number;
   readonly outDir: string | undefined;
   readonly room: string | undefined;
@@ -34,7 +38,10 @@ Tern signaling server on 127.0.0.1), checks every frame, and exits 0 only if all
   --relay-only            use relayed candidates only (with --turn)
   --ice-address <ip>      local address to gather on (repeatable, default 127.0.0.1)
   --browser               serve a page on 127.0.0.1 and stream to every browser that opens it,
-                          until Ctrl-C (no Node receiver)
+                          until Ctrl-C (no Node receiver); the page can chat on a data channel
+  --data                  also send a file on a data channel (SHA-256 checked at the receiver) and a
+                          chat line each way; the exit code covers them too
+  --data-file <path>      the file --data sends (default: 4 MiB of random bytes)
   --port <n>              signaling/HTTP port (default: a free one)
   --out <dir>             where recv.ivf and recv.ogg go (default: a new temp dir)
   --room <name>           signaling room (default: demo-<random>)
@@ -108,6 +115,7 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptionsParsed {
   if (redis !== undefined && redis !== "" && !/^rediss?:\/\/[^\s]+$/.test(redis))
     return bad("--redis wants a redis:// URL, or nothing to start a local redis-server");
   if (redis !== undefined && v.browser) return bad("--redis and --browser do not go together");
+  if (v["data-file"] !== undefined && !v.data) return bad("--data-file goes with --data");
   const room = v.room;
   if (room !== undefined && !/^[\w.-]{1,64}$/.test(room)) return bad("--room wants 1..64 of [A-Za-z0-9_.-]");
   return {
@@ -120,6 +128,8 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptionsParsed {
       relayOnly,
       iceAddresses: v["ice-address"] && v["ice-address"].length > 0 ? v["ice-address"] : ["127.0.0.1"],
       browser: v.browser ?? false,
+      data: v.data ?? false,
+      dataFile: v["data-file"],
       port,
       outDir: v.out,
       room,
@@ -146,6 +156,8 @@ function parse(argv: readonly string[]) {
       "relay-only": { type: "boolean" },
       "ice-address": { type: "string", multiple: true },
       browser: { type: "boolean" },
+      data: { type: "boolean" },
+      "data-file": { type: "string" },
       port: { type: "string" },
       out: { type: "string" },
       room: { type: "string" },

@@ -128,6 +128,9 @@ export async function runDemo(o: DemoOptions, io: DemoIo): Promise<number> {
     statusIntervalMs: 500,
     drainMs: 5_000,
     epochMs: Date.now(),
+    data: o.data,
+    dataFile: o.dataFile,
+    chat: o.data || o.browser,
   } satisfies Omit<PeerProcessConfig, "role" | "name">;
 
   const results: { receiver?: ReceiverResult; streams: SenderStreamReport[]; failures: string[] } = {
@@ -231,7 +234,11 @@ export async function runDemo(o: DemoOptions, io: DemoIo): Promise<number> {
     await localRedis?.stop();
     board.close();
   }
-  const ok = results.failures.length === 0 && (o.browser ? true : results.receiver?.intact === true);
+  // --data: the receiver checked the file and got the sender's line; the sender got the receiver's
+  const chatBack = results.streams.some((st) => (st.data?.chatIn.length ?? 0) > 0);
+  const ok =
+    results.failures.length === 0 &&
+    (o.browser ? true : results.receiver?.intact === true && (!o.data || chatBack));
   board.print(
     formatSummary({
       options: o,

@@ -38,6 +38,9 @@ describe("parseDemoOptions", () => {
       "--ice-address",
       "::1",
       "--browser",
+      "--data",
+      "--data-file",
+      "/tmp/f.bin",
       "--port",
       "8080",
       "--out",
@@ -58,12 +61,21 @@ describe("parseDemoOptions", () => {
       relayOnly: true,
       iceAddresses: ["127.0.0.1", "::1"],
       browser: true,
+      data: true,
+      dataFile: "/tmp/f.bin",
       port: 8080,
       outDir: "/tmp/x",
       room: "r-1",
       logLevel: "debug",
       help: false,
     });
+  });
+
+  it("--data-file goes with --data", () => {
+    const r = parseDemoOptions(["--data-file", "/tmp/f.bin"]);
+    expect(r.ok).toBe(false);
+    const d = parseDemoOptions(["--data"]);
+    expect(d.ok && [d.value.data, d.value.dataFile]).toEqual([true, undefined]);
   });
 
   it("--redis takes an optional URL", () => {

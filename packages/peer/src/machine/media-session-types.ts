@@ -1,5 +1,6 @@
 import type { DtlsCertificate, DtlsError, SrtpProfileName } from "@tern/dtls-srtp";
 import type { RtpPacket } from "@tern/rtp";
+import type { DataChannels } from "./data-channels.js";
 import type { DtlsTransportOptions } from "./dtls-transport.js";
 
 export interface MediaSessionOptions extends Pick<DtlsTransportOptions, "dtlsVersions" | "dtlsGroups"> {
@@ -30,6 +31,11 @@ export interface MediaSessionOptions extends Pick<DtlsTransportOptions, "dtlsVer
    * Retransmissions answering a NACK, and RTCP, are not paced.
    */
   readonly pacingBitrateBps?: number;
+  /**
+   * The connection's data channels (RFC 8831): DTLS application data goes to their SCTP association and
+   * its packets go out as DTLS records (`flushData`); their events are polled from them.
+   */
+  readonly dataChannels?: DataChannels;
 }
 
 export type MediaSessionEvent =
@@ -55,7 +61,7 @@ export type MediaSessionEvent =
   | { readonly kind: "keyframe-request"; readonly mid: string }
   /** RFC 3550 §6.6: the peer said BYE for these SSRCs; `all`: every stream it sends has now said it. */
   | { readonly kind: "remote-bye"; readonly ssrcs: readonly number[]; readonly all: boolean }
-  /** DTLS application data (SCTP, RFC 8261), for the data-channel layer. */
+  /** DTLS application data (SCTP, RFC 8261), when no data channels were given to the session. */
   | { readonly kind: "application-data"; readonly data: Uint8Array };
 
 export interface MediaSessionCounters {

@@ -8,6 +8,7 @@ import {
   type RtcpPacket,
   type RtpPacket,
 } from "@tern/rtp";
+import type { SctpTransportParameters } from "./data-channels.js";
 import { DtlsTransport, type DtlsTransportEvent } from "./dtls-transport.js";
 import { MediaSendPath } from "./media-send-path.js";
 import type { MediaSessionCounters, MediaSessionEvent, MediaSessionOptions } from "./media-session-types.js";
@@ -16,6 +17,7 @@ import { handleRtcpPacket, type RtcpFeedbackTarget } from "./rtcp-feedback.js";
 import { periodicReports } from "./rtcp-reports.js";
 import type { RtpReceiver } from "./rtp-receiver.js";
 import type { RtpSender, RtpSenderConfig } from "./rtp-sender.js";
+import { SctpOverDtls } from "./sctp-over-dtls.js";
 import { type ReceiveTemplate, SsrcRouter } from "./ssrc-router.js";
 
 export type { MediaSessionCounters, MediaSessionEvent, MediaSessionOptions } from "./media-session-types.js";
@@ -25,7 +27,8 @@ export type { ReceiveTemplate } from "./ssrc-router.js";
  * Everything above ICE on one BUNDLE transport, sans-IO: the DTLS handshake (`DtlsTransport`, RFC 5764),
  * SRTP/SRTCP with the exported keys, RFC 7983 / RFC 5761 demultiplexing, RTP senders and receivers per m=
  * section, and RTCP (SR/RR + SDES every interval, NACK and PLI as they are needed, answering the peer's
- * NACK/PLI).
+ * NACK/PLI); DTLS application data to and from the data channels (`SctpOverDtls`, when given them: their
+ * events stay theirs, `DataChannels.pollEvent`).
  */
 export class MediaSession {
   readonly counters: MediaSessionCounters = {
@@ -58,6 +61,8 @@ export class MediaSession {
   private readonly rtcpSsrc: number;
   private nextReportAt: number | undefined;
   private closed = false;
+  /** The data channels' SCTP association on this DTLS transport (RFC 8261), when the owner gave them. */
+  readonly data: SctpOverDtls | undefined;
 
   constructor(private readonly o: MediaSessionOptions) {
     const b = o.random(4);
@@ -71,6 +76,7 @@ export class MediaSession {
       },
       this.counters,
     );
+    this.data = o.dataChannels ? new SctpOverDtls(o.dataChannels, this.dtlsTransport) : undefined;
     this.router = new SsrcRouter(o.random, (mid, ssrc) =>
       this.events.push({ kind: "remote-stream", mid, ssrc }),
     );
@@ -111,7 +117,18 @@ export class MediaSession {
     remoteFingerprints: readonly CertificateFingerprint[],
   ): void {
     if (this.closed) return;
+    this.data?.setRole(role);
     this.dtlsTransport.start(now, role, remoteFingerprints, !this.mediaNegotiated);
+  }
+
+  /** The data section of the latest offer/answer (RFC 8841), or undefined when none was accepted. */
+  configureData(now: number, parameters: SctpTransportParameters | undefined): void {
+    if (!this.closed) this.data?.configure(now, parameters);
+  }
+
+  /** Hands the data channels' pending SCTP packets to DTLS (call before draining `pollTransmit`). */
+  flushData(now: number): void {
+    if (!this.closed) this.data?.flush(now);
   }
 
   /**
@@ -223,6 +240,7 @@ export class MediaSession {
   handleTimeout(now: number): void {
     if (this.closed) return;
     this.dtlsTransport.handleTimeout(now);
+    this.data?.channels.handleTimeout(now);
     for (const r of this.receivers.values()) {
       const t = r.pollTimeout();
       if (t !== undefined && t <= now) {
@@ -314,6 +332,7 @@ export class MediaSession {
       }
       this.dtlsConnected = true;
       this.cipherSuite = e.cipherSuite;
+      this.data?.dtlsConnected(now);
       if (e.srtp) {
         this.srtp = e.srtp.context;
         this.sendPath.srtp = e.srtp.context;
@@ -327,10 +346,13 @@ export class MediaSession {
         remoteFingerprint: e.remoteFingerprint,
       });
     } else if (e.kind === "application-data") {
-      this.events.push({ kind: "application-data", data: e.data });
+      if (this.data) this.data.receive(now, e.data);
+      else this.events.push({ kind: "application-data", data: e.data });
     } else if (e.kind === "failed") {
+      this.data?.dtlsEnded(`DTLS failed: ${e.error.message}`);
       this.events.push({ kind: "failed", error: e.error });
     } else if (e.kind === "closed") {
+      this.data?.dtlsEnded(undefined);
       this.events.push({ kind: "closed" });
     }
   }
@@ -356,12 +378,15 @@ export class MediaSession {
     if (report !== undefined && (t === undefined || report < t)) t = report;
     const paced = this.sendPath.pollTimeout();
     if (paced !== undefined && (t === undefined || paced < t)) t = paced;
+    const sctp = this.data?.channels.pollTimeout();
+    if (sctp !== undefined && (t === undefined || sctp < t)) t = sctp;
     return t;
   }
 
-  /** close_notify to the peer, BYE for our streams; nothing after. */
-  close(): void {
+  /** ABORT to the data channels' peer, BYE for our streams, close_notify; nothing after. */
+  close(now = 0): void {
     if (this.closed) return;
+    this.data?.close(now);
     if (this.srtp && this.sendPath.senders.size > 0) {
       this.sendRtcp([{ type: "bye", ssrcs: [...this.sendPath.sendersBySsrc.keys()], reason: undefined }]);
     }
