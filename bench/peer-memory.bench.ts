@@ -11,22 +11,26 @@
  * when a process idles (node-datachannel's, which allocates little JS, gave back ~14 MB between the two
  * points, so its plain RSS difference came out negative) — it is not connection state either way.
  * Rows only for what is comparable: RSS for every stack; JS heap and external buffers for the JS stacks
- * (node-datachannel's and wrtc's connection state is native).
+ * (node-datachannel's and wrtc's connection state is native). Data-channel rows (issue 12's (e)): the same
+ * with data-only pairs holding one open channel each (bench/datachannel/channel-pairs.ts).
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { getHeapSpaceStatistics } from "node:v8";
 import { startStunServer } from "@tern/ice";
+import { channelPair } from "./datachannel/channel-pairs.js";
 import { startEnvironment } from "./harness/environment.js";
 import { type BenchRow, writeReport } from "./harness/report.js";
 import { spread } from "./harness/spread.js";
 import { benchEntry, quick, StackProcess } from "./harness/stack-process.js";
 import { setupPair } from "./peer-setup.bench.js";
-import type { ConnectedPair } from "./peers/pair-options.js";
 
 const STACKS = ["tern", "werift", "node-datachannel", "wrtc"] as const;
 type Stack = (typeof STACKS)[number];
 const COUNTS = quick() ? [100] : [100, 1000];
+/** Connections with one open data channel (a data-only session), issue 12's (e): at 1,000. */
+const DATA_COUNTS = quick() ? [100] : [1000];
+type Kind = "media" | "data";
 const ROUNDS = quick() ? 1 : 3;
 const PARALLEL = 10;
 const SEMI_SPACE_MIB = 16;
@@ -71,14 +75,18 @@ async function settledMemory(): Promise<NodeJS.MemoryUsage & { newSpace: number 
   return { ...process.memoryUsage(), newSpace: newSpaceBytes() };
 }
 
-/** In the child: sets up `connections` / 2 pairs and measures. */
-async function measure(stack: Stack, stunUrl: string, connections: number): Promise<Measure> {
-  const make = (): Promise<ConnectedPair> => setupPair(stack, stunUrl);
+/**
+ * In the child: sets up `connections` / 2 pairs and measures. `media`: peer-setup's pairs (audio + video);
+ * `data`: data-only pairs with one open data channel (bench/datachannel/channel-pairs.ts).
+ */
+async function measure(stack: Stack, stunUrl: string, connections: number, kind: Kind): Promise<Measure> {
+  const make = (): Promise<{ close(): Promise<void> }> =>
+    kind === "media" ? setupPair(stack, stunUrl) : channelPair(stack, stunUrl);
   for (let i = 0; i < 3; i++) await (await make()).close(); // code loaded, pools made, then gone
   const before = await settledMemory();
   const threadsBefore = threads();
   const t0 = performance.now();
-  const pairs: ConnectedPair[] = [];
+  const pairs: { close(): Promise<void> }[] = [];
   let failedPairs = 0;
   const wanted = connections / 2;
   while (pairs.length < wanted && failedPairs < wanted) {
@@ -114,8 +122,12 @@ async function main(): Promise<void> {
   const errors: string[] = [];
   try {
     // Rounds outermost and stacks in turn, so load from elsewhere falls on all alike.
+    const runs: [Kind, number][] = [
+      ...COUNTS.map((n): [Kind, number] => ["media", n]),
+      ...DATA_COUNTS.map((n): [Kind, number] => ["data", n]),
+    ];
     for (let round = 0; round < ROUNDS; round++) {
-      for (const n of COUNTS) {
+      for (const [kind, n] of runs) {
         for (let i = 0; i < STACKS.length; i++) {
           const stack = STACKS[(round + i) % STACKS.length] as Stack;
           const p = new StackProcess(script, stack, [stunUrl], {
@@ -126,10 +138,13 @@ async function main(): Promise<void> {
             ],
           });
           try {
-            const m = await p.call<Measure>("measure", n, 600_000);
-            results.set(`${stack} ${n}`, [...(results.get(`${stack} ${n}`) ?? []), m]);
+            const m = await p.call<Measure>("measure", { n, kind }, 600_000);
+            const key = `${stack} ${kind} ${n}`;
+            results.set(key, [...(results.get(key) ?? []), m]);
           } catch (e) {
-            errors.push(`${stack} ${n}: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`);
+            errors.push(
+              `${stack} ${kind} ${n}: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`,
+            );
           } finally {
             await p.stop();
           }
@@ -139,8 +154,12 @@ async function main(): Promise<void> {
   } finally {
     await stun.close();
   }
-  const values = (n: number, f: (m: Measure) => number, stacks: readonly Stack[] = STACKS) =>
-    Object.fromEntries(stacks.map((s) => [s, spread((results.get(`${s} ${n}`) ?? []).map(f))]));
+  const values = (
+    n: number,
+    f: (m: Measure) => number,
+    stacks: readonly Stack[] = STACKS,
+    kind: Kind = "media",
+  ) => Object.fromEntries(stacks.map((s) => [s, spread((results.get(`${s} ${kind} ${n}`) ?? []).map(f))]));
   // JS heap and external buffers compare only the JS stacks: the native stacks' state is outside both.
   const js: readonly Stack[] = ["tern", "werift"];
   const rows: BenchRow[] = COUNTS.flatMap((n, i) => [
@@ -155,9 +174,24 @@ async function main(): Promise<void> {
       values: values(n, (m) => m.externalKiB, js),
     },
   ]);
+  for (const n of DATA_COUNTS) {
+    rows.push(
+      {
+        case: `RSS outside V8's young generation, per connection with one open data channel (data only), ${n} connections`,
+        values: values(n, (m) => m.rssKiB, STACKS, "data"),
+      },
+      {
+        case: `JS heap per connection with one open data channel, ${n} connections`,
+        values: values(n, (m) => m.heapKiB, js, "data"),
+      },
+    );
+  }
   const config: Record<string, Record<string, unknown>> = {};
   for (const s of STACKS) {
-    const ms = COUNTS.flatMap((n) => results.get(`${s} ${n}`) ?? []);
+    const ms = [
+      ...COUNTS.flatMap((n) => results.get(`${s} media ${n}`) ?? []),
+      ...DATA_COUNTS.flatMap((n) => results.get(`${s} data ${n}`) ?? []),
+    ];
     config[s] = {
       connectionsMade: ms.map((m) => m.connections),
       failedPairs: ms.reduce((k, m) => k + m.failedPairs, 0),
@@ -179,6 +213,9 @@ async function main(): Promise<void> {
       config,
       method: {
         counts: COUNTS,
+        dataChannelCounts: DATA_COUNTS,
+        dataChannelPairs:
+          "data-only pairs of bench/datachannel/channel-pairs.ts: one reliable ordered channel, open at both ends",
         roundsPerStackAndCount: ROUNDS,
         pairsSetUpInParallel: PARALLEL,
         nodeArgs: `--expose-gc --min-semi-space-size=${SEMI_SPACE_MIB} --max-semi-space-size=${SEMI_SPACE_MIB}`,
@@ -200,6 +237,11 @@ await benchEntry(import.meta.url, {
     if (!(STACKS as readonly string[]).includes(name) || !args[0])
       throw new Error("usage: stack <stack> <stun url>");
     const stunUrl = args[0];
-    return { measure: (n: unknown) => measure(name as Stack, stunUrl, Number(n)) };
+    return {
+      measure: (arg: unknown) => {
+        const { n, kind } = arg as { n: number; kind: Kind };
+        return measure(name as Stack, stunUrl, Number(n), kind);
+      },
+    };
   },
 });

@@ -41,7 +41,8 @@ function headline(r: BenchResult): string {
           return `${x === undefined || Number.isNaN(x) ? "—" : `${x.toFixed(2)}×`} vs ${b} (${formatNumber(row.values[b]?.median)})`;
         });
       const range = s && s.n > 1 ? ` [${formatNumber(s.min)}–${formatNumber(s.max)}]` : "";
-      return `${row.case}: ${r.subject} ${formatNumber(s?.median)}${range} ${unit}; ${parts.join(", ")}`;
+      const against = parts.length > 0 ? `; ${parts.join(", ")}` : "";
+      return `${row.case}: ${r.subject} ${formatNumber(s?.median)}${range} ${unit}${against}`;
     })
     .join("<br>");
 }

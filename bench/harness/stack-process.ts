@@ -52,6 +52,8 @@ export interface StackProcessOptions {
   /** Node options before the script (e.g. --expose-gc). */
   readonly nodeArgs?: readonly string[];
   readonly env?: NodeJS.ProcessEnv;
+  /** Another Node binary for this stack (default: the bench's own, process.execPath). */
+  readonly execPath?: string;
 }
 
 /** In the parent: a stack's child process. */
@@ -70,7 +72,7 @@ export class StackProcess {
     o: StackProcessOptions = {},
   ) {
     this.proc = spawn(
-      process.execPath,
+      o.execPath ?? process.execPath,
       [...(o.nodeArgs ?? []), "--conditions=tern-source", "--import", "tsx", script, "stack", name, ...args],
       { stdio: ["ignore", "pipe", "pipe", "ipc"], env: o.env ?? process.env },
     );

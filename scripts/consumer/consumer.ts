@@ -9,6 +9,7 @@ import { certificateFingerprint, generateCertificate } from "@tern/dtls-srtp";
 import { type Candidate, formatCandidate, parseCandidate, startStunServer } from "@tern/ice";
 import { LocalTrack, PeerConnection } from "@tern/peer";
 import { decodeRtpPacket, encodeRtpPacket } from "@tern/rtp";
+import { crc32c } from "@tern/sctp";
 import { startSignalingServer } from "@tern/signaling";
 
 const parsed = parseCandidate("candidate:1 1 udp 2130706431 127.0.0.1 9 typ host");
@@ -32,6 +33,9 @@ const rtp = encodeRtpPacket({
 });
 const back = decodeRtpPacket(rtp);
 if (!back.ok || back.value.ssrc !== 0x1234) throw new Error("RTP round trip failed");
+
+// RFC 3720 §B.4: 32 octets of zeros
+if (crc32c(new Uint8Array(32)) !== 0x8a9136aa) throw new Error("crc32c is wrong");
 
 const pc = new PeerConnection({ iceAddresses: ["127.0.0.1"] });
 pc.addTrack(new LocalTrack("video"));

@@ -10,12 +10,18 @@ export interface DemoOptions {
   readonly relayOnly: boolean;
   readonly iceAddresses: readonly string[];
   readonly browser: boolean;
+  /** `--data`: a file on a data channel beside the media (SHA-256 checked), and a chat line both ways. */
+  readonly data: boolean;
+  /** `--data-file <path>`: the file to send (default: 4 MiB of random bytes). */
+  readonly dataFile: string | undefined;
   readonly port: number;
   readonly outDir: string | undefined;
   readonly room: string | undefined;
   readonly logLevel: string;
   /** Run in the NAT lab with the sender's uplink shaped to this many kbit/s (root). */
   readonly bitrateLimitKbps: number | undefined;
+  /** `--redis [url]`: two signaling instances sharing rooms through Redis ("" = start a local one). */
+  readonly redis: string | undefined;
   readonly help: boolean;
 }
 
@@ -34,10 +40,15 @@ Tern signaling server on 127.0.0.1), checks every frame, and exits 0 only if all
   --relay-only            use relayed candidates only (with --turn)
   --ice-address <ip>      local address to gather on (repeatable, default 127.0.0.1)
   --browser               serve a page on 127.0.0.1 and stream to every browser that opens it,
-                          until Ctrl-C (no Node receiver)
+                          until Ctrl-C (no Node receiver); the page can chat on a data channel
+  --data                  also send a file on a data channel (SHA-256 checked at the receiver) and a
+                          chat line each way; the exit code covers them too
+  --data-file <path>      the file --data sends (default: 4 MiB of random bytes)
   --port <n>              signaling/HTTP port (default: a free one)
   --out <dir>             where recv.ivf and recv.ogg go (default: a new temp dir)
   --room <name>           signaling room (default: demo-<random>)
+  --redis [url]           two signaling instances sharing rooms through Redis, the sender on one and
+                          the receiver on the other; without a URL a local redis-server is started
   --log-level <level>     pino level: trace, debug, info, warn, error, silent (default info)
   --bitrate-limit <kbit/s> run in the NAT lab (root) with the sender's uplink shaped to this rate
                           (tc tbf): watch the congestion-control estimate find it
@@ -62,7 +73,18 @@ function numberIn(text: string | undefined, min: number, max: number): number | 
 export function parseDemoOptions(argv: readonly string[]): DemoOptionsParsed {
   let parsed: ReturnType<typeof parse>;
   try {
-    parsed = parse(argv);
+    // `--redis` takes an optional URL: `--redis redis://…`, `--redis=redis://…`, or `--redis` alone.
+    const args: string[] = [];
+    for (let i = 0; i < argv.length; i++) {
+      const a = argv[i] as string;
+      const next = argv[i + 1];
+      if (a === "--redis") {
+        const url = next !== undefined && /^rediss?:\/\//.test(next) ? next : "";
+        if (url !== "") i++;
+        args.push(`--redis=${url}`);
+      } else args.push(a);
+    }
+    parsed = parse(args);
   } catch (err) {
     return bad(err instanceof Error ? err.message : String(err));
   }
@@ -99,6 +121,13 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptionsParsed {
     return bad("--bitrate-limit wants kbit/s between 50 and 100000");
   if (bitrateLimitKbps !== undefined && (v.browser ?? false))
     return bad("--bitrate-limit runs both peers in the NAT lab: not with --browser");
+  const redis = v.redis;
+  if (redis !== undefined && redis !== "" && !/^rediss?:\/\/[^\s]+$/.test(redis))
+    return bad("--redis wants a redis:// URL, or nothing to start a local redis-server");
+  if (redis !== undefined && v.browser) return bad("--redis and --browser do not go together");
+  if (v["data-file"] !== undefined && !v.data) return bad("--data-file goes with --data");
+  if (bitrateLimitKbps !== undefined && redis !== undefined)
+    return bad("--bitrate-limit runs its own signaling in the NAT lab: not with --redis");
   const room = v.room;
   if (room !== undefined && !/^[\w.-]{1,64}$/.test(room)) return bad("--room wants 1..64 of [A-Za-z0-9_.-]");
   return {
@@ -111,11 +140,14 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptionsParsed {
       relayOnly,
       iceAddresses: v["ice-address"] && v["ice-address"].length > 0 ? v["ice-address"] : ["127.0.0.1"],
       browser: v.browser ?? false,
+      data: v.data ?? false,
+      dataFile: v["data-file"],
       port,
       outDir: v.out,
       room,
       logLevel,
       bitrateLimitKbps,
+      redis,
       help: v.help ?? false,
     },
   };
@@ -137,11 +169,14 @@ function parse(argv: readonly string[]) {
       "relay-only": { type: "boolean" },
       "ice-address": { type: "string", multiple: true },
       browser: { type: "boolean" },
+      data: { type: "boolean" },
+      "data-file": { type: "string" },
       port: { type: "string" },
       out: { type: "string" },
       room: { type: "string" },
       "log-level": { type: "string" },
       "bitrate-limit": { type: "string" },
+      redis: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });

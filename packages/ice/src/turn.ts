@@ -8,12 +8,8 @@ export type {
 } from "./machine/turn-allocation-config.js";
 export { type TurnCounter, type TurnCounters, TurnError, type TurnErrorCode } from "./machine/turn-error.js";
 export { TurnStreamFramer } from "./machine/turn-stream-framer.js";
-export {
-  type ConnectTurnOptions,
-  connectTurn,
-  TurnClient,
-  type TurnClientEvents,
-} from "./node/turn-client.js";
+export { type ConnectTurnOptions, connectTurn } from "./node/connect-turn.js";
+export { TurnClient, type TurnClientEvents } from "./node/turn-client.js";
 export {
   CHANNEL_NUMBER_MAX,
   CHANNEL_NUMBER_MIN,

@@ -12,6 +12,17 @@ export {
   type PacedSendSide,
 } from "./machine/congestion-controller.js";
 export { peerConnectionState, type TransportStates } from "./machine/connection-state.js";
+export { DataChannelUsageError, type DataChannelUsageErrorCode } from "./machine/data-channel-error.js";
+export {
+  type DataChannelInit as DataChannelMachineInit,
+  DataChannelState,
+  DataChannels,
+  type DataChannelsEvent,
+  type DataChannelsOptions,
+  type SctpTransportParameters,
+  type SctpTransportState,
+  type SctpTuning,
+} from "./machine/data-channels.js";
 export {
   MediaSession,
   type MediaSessionEvent,
@@ -30,6 +41,15 @@ export { RtpReceiver, type RtpReceiverConfig } from "./machine/rtp-receiver.js";
 export { RtpSender, type RtpSenderConfig } from "./machine/rtp-sender.js";
 export { type LocalStream, planStreams, type StreamPlan } from "./machine/stream-plan.js";
 export { CodecMismatchError } from "./node/codec-mismatch-error.js";
+export {
+  type BlobLike,
+  DataChannel,
+  type DataChannelEvents,
+  type DataChannelInit,
+  type DataChannelMessageData,
+  type DataChannelPriority,
+  type DataChannelReadyState,
+} from "./node/data-channel.js";
 export type { IceCandidateErrorInit } from "./node/ice-events.js";
 export {
   type EncodedFrame,
@@ -49,6 +69,11 @@ export {
 export { RTCError, type RTCErrorDetailType } from "./node/peer-connection-types.js";
 export type { StatsEntry, StatsReport } from "./node/peer-stats.js";
 export type { SenderParameters, TransceiverDirection } from "./node/rtp-transceiver.js";
+export {
+  SctpTransport,
+  type SctpTransportEvents,
+  type SctpTransportStateName,
+} from "./node/sctp-transport.js";
 export { type RtpCapabilities, type RtpCodec, rtpCapabilities } from "./node/transceiver-checks.js";
 export * from "./sdp/index.js";
 export * from "./w3c/index.js";

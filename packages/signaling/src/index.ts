@@ -4,7 +4,19 @@
  * helper. The server is a sans-IO machine (`SignalingRelay`) behind a `ws` adapter.
  */
 
+export { LocalRooms } from "./machine/local-rooms.js";
+export { MemoryRoomDirectory, type MemoryRoomDirectoryConfig } from "./machine/memory-room-directory.js";
 export { type ReconnectBackoffConfig, reconnectDelayMs } from "./machine/reconnect-backoff.js";
+export type {
+  ClaimOutcome,
+  ClaimRequest,
+  DeliverOutcome,
+  DirectoryEvent,
+  DirectorySink,
+  JoinOutcome,
+  JoinRequest,
+  RoomDirectory,
+} from "./machine/room-directory.js";
 export type { ConnId } from "./machine/room-table.js";
 export { type SignalingClientErrorCode, SignalingError, UsageError } from "./machine/signaling-error.js";
 export { DEFAULT_SIGNALING_LIMITS, type Millis, type SignalingLimits } from "./machine/signaling-limits.js";
@@ -32,6 +44,7 @@ export {
   type PerfectNegotiationOptions,
   wirePerfectNegotiation,
 } from "./negotiation/perfect-negotiation.js";
+export { RedisRoomDirectory, type RedisRoomDirectoryOptions } from "./node/redis-room-directory.js";
 export {
   SignalingClient,
   type SignalingClientEvents,

@@ -6,6 +6,7 @@ import type { IceServer } from "@tern/ice";
 import type { IntegrityReport } from "../media/frame-integrity.js";
 import type { StreamWindow } from "../media/stream-window.js";
 import type { PeerStatus } from "../stats/peer-status.js";
+import type { DataReport } from "./data-exchange.js";
 
 /** The peer process's configuration, passed as its one argument (JSON). */
 export interface PeerProcessConfig {
@@ -33,6 +34,11 @@ export interface PeerProcessConfig {
   readonly drainMs: number;
   /** The CLI's start (Unix ms): status times count from here. */
   readonly epochMs: number;
+  /** `--data`: a file on a data channel (the sender's: `dataFile`, or 4 MiB of random bytes). */
+  readonly data: boolean;
+  readonly dataFile: string | undefined;
+  /** The sender opens the "chat" channel (with `--data`, and for browsers). */
+  readonly chat: boolean;
 }
 
 export interface ReceiverResult {
@@ -42,7 +48,12 @@ export interface ReceiverResult {
   readonly ivfBytes: number;
   readonly oggPath: string;
   readonly oggBytes: number;
-  /** Video must be complete; audio (no NACK for Opus, as in browsers) only when nothing was dropped. */
+  /** What came on the data channels (`--data`). */
+  readonly data: DataReport | undefined;
+  /**
+   * Video must be complete; audio (no NACK for Opus, as in browsers) only when nothing was dropped; with
+   * `--data`, the file's SHA-256 must match and the sender's chat line must have come.
+   */
   readonly intact: boolean;
   readonly status: PeerStatus | undefined;
 }
@@ -54,6 +65,8 @@ export interface SenderStreamReport {
   readonly videoFramesSent: number;
   readonly audioFramesSent: number;
   readonly status: PeerStatus | undefined;
+  /** The sender's data channels (`--data`, browsers). */
+  readonly data: DataReport | undefined;
 }
 
 export type ChildMessage =

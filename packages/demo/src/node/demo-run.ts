@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { extname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { startSignalingServer } from "@tern/signaling";
+import { type RunningSignalingServer, startSignalingServer } from "@tern/signaling";
 import pino from "pino";
 import pinoPretty from "pino-pretty";
 import { randomToken, randomU32 } from "../crypto/random-u32.js";
@@ -23,6 +23,7 @@ import {
   type SenderStreamReport,
 } from "./demo-messages.js";
 import { formatSummary } from "./demo-summary.js";
+import { type LocalRedis, startLocalRedis } from "./local-redis.js";
 import { startShapedLab } from "./natlab-link.js";
 import { StatusBoard } from "./status-board.js";
 
@@ -77,14 +78,42 @@ export async function runDemo(o: DemoOptions, io: DemoIo): Promise<number> {
   // --bitrate-limit: the peers run in the NAT lab, behind a shaped uplink (natlab-link.ts)
   const lab = o.bitrateLimitKbps === undefined ? undefined : await startShapedLab(o.bitrateLimitKbps, log);
 
-  const server = await startSignalingServer({
-    host: "127.0.0.1",
-    port: o.port,
-    ...(o.browser ? { staticDir: PUBLIC_DIR } : {}),
-    // The server's own info lines (every join, its counters at close) are for --log-level debug.
-    logger: log.child({ layer: "signaling-server" }, { level: debugging ? o.logLevel : "warn" }),
-  });
-  log.info({ url: server.url, room }, "signaling server up");
+  // With --redis: a second signaling instance sharing rooms through Redis; the receiver uses that one.
+  let localRedis: LocalRedis | undefined;
+  let redisUrl = o.redis;
+  if (redisUrl === "") {
+    try {
+      localRedis = await startLocalRedis();
+    } catch (err) {
+      io.err.write(`${err instanceof Error ? err.message : String(err)}\n`);
+      return 1;
+    }
+    redisUrl = localRedis.url;
+  }
+  const servers: RunningSignalingServer[] = [];
+  for (let i = 0; i < (redisUrl === undefined ? 1 : 2); i++) {
+    servers.push(
+      await startSignalingServer({
+        host: "127.0.0.1",
+        port: i === 0 ? o.port : 0,
+        ...(o.browser ? { staticDir: PUBLIC_DIR } : {}),
+        ...(redisUrl !== undefined ? { redis: redisUrl } : {}),
+        // The server's own info lines (every join, its counters at close) are for --log-level debug.
+        logger: log.child(
+          { layer: "signaling-server", instance: i },
+          { level: debugging ? o.logLevel : "warn" },
+        ),
+      }),
+    );
+  }
+  const server = servers[0] as RunningSignalingServer;
+  const receiverUrl = (servers[1] ?? server).url;
+  if (redisUrl !== undefined) {
+    log.info(
+      { redis: redisUrl, sender: server.url, receiver: receiverUrl, room },
+      "two signaling instances up, through Redis",
+    );
+  } else log.info({ url: server.url, room }, "signaling server up");
 
   const base = {
     signalingUrl: lab?.signalingUrl ?? server.url,
@@ -102,6 +131,9 @@ export async function runDemo(o: DemoOptions, io: DemoIo): Promise<number> {
     statusIntervalMs: 500,
     drainMs: 5_000,
     epochMs: Date.now(),
+    data: o.data,
+    dataFile: o.dataFile,
+    chat: o.data || o.browser,
   } satisfies Omit<PeerProcessConfig, "role" | "name">;
 
   const results: { receiver?: ReceiverResult; streams: SenderStreamReport[]; failures: string[] } = {
@@ -136,6 +168,7 @@ export async function runDemo(o: DemoOptions, io: DemoIo): Promise<number> {
       ...base,
       role,
       name,
+      signalingUrl: lab?.signalingUrl ?? (role === "sender" ? server.url : receiverUrl),
       ...(lab ? { iceAddresses: [lab.address(host)] } : {}),
     };
     const script = fileURLToPath(
@@ -204,11 +237,16 @@ export async function runDemo(o: DemoOptions, io: DemoIo): Promise<number> {
     for (const p of peers) if (p.child.connected) p.child.send({ type: "stop" });
     await Promise.race([Promise.all(peers.map((p) => p.exited)), new Promise((r) => setTimeout(r, 3000))]);
     for (const p of peers) if (p.child.exitCode === null) p.child.kill("SIGKILL");
-    await server.close();
+    for (const s of servers) await s.close();
+    await localRedis?.stop();
     lab?.close();
     board.close();
   }
-  const ok = results.failures.length === 0 && (o.browser ? true : results.receiver?.intact === true);
+  // --data: the receiver checked the file and got the sender's line; the sender got the receiver's
+  const chatBack = results.streams.some((st) => (st.data?.chatIn.length ?? 0) > 0);
+  const ok =
+    results.failures.length === 0 &&
+    (o.browser ? true : results.receiver?.intact === true && (!o.data || chatBack));
   board.print(
     formatSummary({
       options: o,

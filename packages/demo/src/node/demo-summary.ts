@@ -62,11 +62,23 @@ export function formatSummary(i: SummaryInput): string {
       );
     }
   }
+  if (i.options.data) {
+    const f = r?.data?.file;
+    lines.push(
+      f
+        ? `data: ${f.name} ${kb(f.bytes)} on a data channel, SHA-256 ${f.sha256.slice(0, 16)}… ${f.ok ? "matches" : "DOES NOT match"} (${f.ms.toFixed(0)} ms) → ${f.path ?? ""}`
+        : "data: NO file arrived",
+    );
+    const back = i.streams.flatMap((st) => st.data?.chatIn ?? []);
+    lines.push(
+      `chat: sender → receiver ${JSON.stringify(r?.data?.chatIn[0] ?? "(none)")}, receiver → sender ${JSON.stringify(back[0] ?? "(none)")}`,
+    );
+  }
   for (const f of i.failures) lines.push(`failure: ${f}`);
   lines.push(
     i.options.browser
       ? `RESULT: ${i.ok ? "stopped cleanly" : "FAILED"}`
-      : `RESULT: ${i.ok ? "media arrived intact" : "media did NOT arrive intact"} (exit ${i.ok ? 0 : 1})`,
+      : `RESULT: ${i.ok ? `media${i.options.data ? " and data" : ""} arrived intact` : `media${i.options.data ? " or data" : ""} did NOT arrive intact`} (exit ${i.ok ? 0 : 1})`,
   );
   return lines.join("\n");
 }

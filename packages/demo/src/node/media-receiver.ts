@@ -15,6 +15,7 @@ import { checkFrames, type ReceivedFrame } from "../media/frame-integrity.js";
 import type { MediaClip } from "../media/media-clip.js";
 import { decodeStreamWindow, type StreamWindow } from "../media/stream-window.js";
 import { nextSample, type PeerStatus, peerStatus, type StatusSample } from "../stats/peer-status.js";
+import { DataReceiver } from "./data-exchange.js";
 import type { ChildMessage, PeerProcessConfig, ReceiverResult } from "./demo-messages.js";
 import { applyCandidate, trickleCandidates } from "./peer-signaling.js";
 
@@ -30,6 +31,8 @@ export class MediaReceiver {
   private lastStatus: PeerStatus | undefined;
   private finished = false;
   private label = "";
+  /** `--data`: the sender's file and chat line. */
+  private data: DataReceiver | undefined;
 
   constructor(
     private readonly cfg: PeerProcessConfig,
@@ -70,6 +73,7 @@ export class MediaReceiver {
     });
     this.pc = pc;
     trickleCandidates(pc, this.client, this.cfg.room, from);
+    if (this.cfg.data) this.data = new DataReceiver(pc, this.cfg.outDir, log, () => this.maybeFinish());
     pc.on("track", ({ track }) => {
       const into = track.kind === "video" ? this.video : this.audio;
       track.on("frame", (f: EncodedFrame) => {
@@ -150,7 +154,8 @@ export class MediaReceiver {
     // A frame at or after the window's last one (the tail goes on) means nothing of the window is still
     // held back in a jitter buffer: what is missing then is lost for good (Opus has no NACK).
     const audioDone = w.audio.frames === 0 || reached(this.audio, last(this.clip.audio, w.audio));
-    if (videoDone && audioDone) void this.finish("all frames of the window are in");
+    const dataDone = !this.cfg.data || this.data?.done === true;
+    if (videoDone && audioDone && dataDone) void this.finish("all frames of the window are in");
   }
 
   private async finish(why: string): Promise<void> {
@@ -175,8 +180,10 @@ export class MediaReceiver {
       allowMissing: lossy,
     });
     const files = this.writeFiles(w);
-    const intact = w !== undefined && video.intact && audio.intact && video.expected > 0;
-    const result: ReceiverResult = { video, audio, ...files, intact, status };
+    const data = this.data?.report;
+    const dataOk = !this.cfg.data || (data?.file?.ok === true && data.chatIn.length > 0);
+    const intact = w !== undefined && video.intact && audio.intact && video.expected > 0 && dataOk;
+    const result: ReceiverResult = { video, audio, ...files, intact, status, data };
     this.log.info({ why, intact, video: video.problems, audio: audio.problems }, "receive finished");
     if (this.senderId)
       this.client.send({

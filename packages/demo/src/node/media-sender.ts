@@ -5,6 +5,9 @@
  * counts, RTP bases), and the stream goes on as a tail until the receiver says bye, so a loss at the
  * very end still shows up as a gap that NACK repairs. Browsers get the clip looped until they leave.
  */
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { basename } from "node:path";
 import { LocalTrack, PeerConnection } from "@tern/peer";
 import type { RelayedMessage, SignalingClient } from "@tern/signaling";
 import type { Logger } from "pino";
@@ -13,6 +16,7 @@ import { ClipCursor, framesInWindow } from "../media/clip-schedule.js";
 import type { MediaClip } from "../media/media-clip.js";
 import { encodeStreamWindow, type StreamWindow } from "../media/stream-window.js";
 import { nextSample, type PeerStatus, peerStatus, type StatusSample } from "../stats/peer-status.js";
+import { DataSender } from "./data-exchange.js";
 import type { ChildMessage, PeerProcessConfig } from "./demo-messages.js";
 import { applyCandidate, trickleCandidates } from "./peer-signaling.js";
 
@@ -28,6 +32,7 @@ interface OutgoingStream {
   readonly audio: LocalTrack;
   readonly windowMs: number | undefined;
   readonly untrickle: () => void;
+  readonly data: DataSender | undefined;
   videoCursor: ClipCursor | undefined;
   audioCursor: ClipCursor | undefined;
   startedAt: number | undefined;
@@ -44,6 +49,8 @@ export class MediaSender {
   private readonly streams = new Map<string, OutgoingStream>();
   private pump: NodeJS.Timeout | undefined;
   private statusTimer: NodeJS.Timeout | undefined;
+  /** `--data`: the file sent on each connection's "file" channel. */
+  private readonly file: { readonly name: string; readonly data: Uint8Array } | undefined;
 
   constructor(
     private readonly cfg: PeerProcessConfig,
@@ -51,7 +58,13 @@ export class MediaSender {
     private readonly client: SignalingClient,
     private readonly log: Logger,
     private readonly report: (m: ChildMessage) => void,
-  ) {}
+  ) {
+    this.file = !cfg.data
+      ? undefined
+      : cfg.dataFile
+        ? { name: basename(cfg.dataFile), data: readFileSync(cfg.dataFile) }
+        : { name: "random-4MiB.bin", data: randomBytes(4 << 20) };
+  }
 
   /**
    * Listens to the room. Called before joining: the server's `joined` and a `peer-joined` right behind it
@@ -105,6 +118,8 @@ export class MediaSender {
       audio,
       windowMs: name === this.cfg.receiverName ? this.cfg.durationMs : undefined,
       untrickle: trickleCandidates(pc, this.client, this.cfg.room, peerId),
+      // the channels go in the offer: a data m= section beside the media (RFC 8841)
+      data: this.cfg.chat ? new DataSender(pc, this.cfg.name, this.file, log, () => undefined) : undefined,
       videoCursor: undefined,
       audioCursor: undefined,
       startedAt: undefined,
@@ -261,6 +276,7 @@ export class MediaSender {
         videoFramesSent: s.videoCursor?.sent ?? 0,
         audioFramesSent: s.audioCursor?.sent ?? 0,
         status,
+        data: s.data?.report,
       },
     });
     s.untrickle();

@@ -2,8 +2,9 @@
  * `pnpm demo --browser` with headless Chromium (playwright-core, the system's /usr/bin/chromium, launched
  * as in /work/shared/notes/browsers.md): the page joins the room through the Tern signaling server,
  * answers the Tern sender's offer, and must decode video (getStats framesDecoded > 0) that is not black
- * (the <video> drawn on a canvas has bright, coloured pixels: ffmpeg's testsrc2). Then Ctrl-C (SIGINT)
- * stops the demo cleanly, exit 0.
+ * (the <video> drawn on a canvas has bright, coloured pixels: ffmpeg's testsrc2). With `--data`, the
+ * page takes the sender's chat line and file (SHA-256 checked in the page) and opens a channel of its own
+ * to the Node peer, which answers its line. Then Ctrl-C (SIGINT) stops the demo cleanly, exit 0.
  */
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -83,7 +84,7 @@ describe("pnpm demo --browser", () => {
   it("Chromium joins through the signaling server, decodes the Tern sender's VP8, and the picture is not black", async () => {
     if (!existsSync(CHROMIUM))
       throw new Error(`${CHROMIUM} is missing: install it with \`apt-get install -y chromium\``);
-    const demo = startDemo(["--browser", "--log-level", "info"]);
+    const demo = startDemo(["--browser", "--data", "--log-level", "info"]);
     try {
       const [, url] = await demo.waitForLine(/Open (http:\/\/127\.0\.0\.1:\d+\/\?room=[\w.-]+)/, 30_000);
       browser = await chromium.launch({
@@ -122,6 +123,24 @@ describe("pnpm demo --browser", () => {
       expect(pixels.width).toBe(320);
       expect(pixels.bright / pixels.total).toBeGreaterThan(0.25);
       expect(pixels.coloured / pixels.total).toBeGreaterThan(0.1);
+      // Data channels: the sender's chat line and file, and the page's own channel to the Node peer.
+      await page.waitForFunction(
+        `(() => { const d = window.ternDemo?.data; return d && d.file && d.pageChannel === "open" &&
+          d.chatIn.some((l) => l.includes("got: hello from the browser page")); })()`,
+        undefined,
+        { timeout: 20_000, polling: 250 },
+      );
+      const data = (await page.evaluate("window.ternDemo.data")) as {
+        chatIn: string[];
+        chatOut: string[];
+        pageChannel: string;
+        file: { name: string; bytes: number; ok: boolean };
+      };
+      expect(data.file).toEqual({ name: "random-4MiB.bin", bytes: 4 << 20, ok: true });
+      expect(data.chatIn).toContain("hello from the sender");
+      expect(data.chatOut).toEqual(
+        expect.arrayContaining(["hello from the browser", "hello from the browser page"]),
+      );
       await page.close();
       demo.child.kill("SIGINT");
       const code = await withTimeout(demo.exited, 15_000, "the demo to stop after SIGINT");

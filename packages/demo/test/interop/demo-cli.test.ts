@@ -2,11 +2,12 @@
  * `pnpm demo` end to end, as the README runs it: the CLI starts a signaling server and two peer
  * processes that stream the clip; it must exit 0, and recv.ivf / recv.ogg must hold the clip's frames,
  * looped, byte for byte, in order, none missing. With `--loss 5` (RTP dropped at the receiver), NACK +
- * RTX must still deliver every video frame.
+ * RTX must still deliver every video frame. With `--data --data-file`, a file goes on a data channel
+ * beside the media: recv-file.bin must be that file, and a chat line must have gone each way.
  */
 import { spawn } from "node:child_process";
 import { createSocket } from "node:dgram";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decodeIvf, decodeOggOpus } from "@tern/rtp";
@@ -63,6 +64,23 @@ async function run(args: string[]): Promise<{ code: number | null; stdout: strin
 }
 
 describe("pnpm demo (two Node peers, separate processes)", () => {
+  it("--data: a file on a data channel beside the media (SHA-256 checked, recv-file.bin identical) and a chat line each way", async () => {
+    const dir = outDir();
+    const file = join(dir, "sent.bin");
+    const bytes = Buffer.alloc(3 * 1024 * 1024 + 12345);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7 + (i >>> 9)) & 0xff;
+    writeFileSync(file, bytes);
+    const r = await run(["--duration", "2", "--data", "--data-file", file, "--out", dir]);
+    expect(r.code, `stdout:\n${r.stdout}\nstderr:\n${r.stderr.slice(-6000)}`).toBe(0);
+    expect(r.stdout).toContain("RESULT: media and data arrived intact (exit 0)");
+    expect(r.stdout).toMatch(/data: sent\.bin 3084\.1 KiB on a data channel, SHA-256 [0-9a-f]{16}… matches/);
+    expect(r.stdout).toContain(
+      'chat: sender → receiver "hello from the sender", receiver → sender "hello from the receiver"',
+    );
+    expect(r.stdout).toMatch(/video: 60\/60 frames byte-identical/);
+    expect(Buffer.compare(readFileSync(join(dir, "recv-file.bin")), bytes)).toBe(0);
+  }, 90_000);
+
   it("streams 3 s of VP8 + Opus; exit 0; recv.ivf and recv.ogg are the clip, byte for byte", async () => {
     const dir = outDir();
     const r = await run(["--duration", "3", "--out", dir]);
@@ -83,6 +101,20 @@ describe("pnpm demo (two Node peers, separate processes)", () => {
     // pino JSON logs on stderr.
     const first = r.stderr.split("\n").find((l) => l.startsWith("{"));
     expect(JSON.parse(first ?? "null")).toMatchObject({ level: 30 });
+  }, 90_000);
+
+  it("with --redis, sender and receiver on two signaling instances sharing the room through Redis", async () => {
+    if (!existsSync("/usr/bin/redis-server"))
+      throw new Error("redis-server is missing: install it with `apt-get install -y redis-server`");
+    const dir = outDir();
+    const r = await run(["--duration", "2", "--redis", "--out", dir]);
+    expect(r.code, `stdout:\n${r.stdout}\nstderr:\n${r.stderr.slice(-6000)}`).toBe(0);
+    expect(r.stdout).toContain("RESULT: media arrived intact (exit 0)");
+    const up = r.stderr.split("\n").find((l) => l.includes("two signaling instances up, through Redis"));
+    const entry = JSON.parse(up ?? "null") as { sender: string; receiver: string; redis: string };
+    expect(entry.redis).toMatch(/^redis:\/\/127\.0\.0\.1:\d+$/);
+    expect(entry.sender).not.toBe(entry.receiver);
+    expectLoopedClip(recvVideo(dir), clip.video.frames, 60);
   }, 90_000);
 
   it("with --loss 5, drops RTP at the receiver and NACK/RTX still deliver every video frame", async () => {

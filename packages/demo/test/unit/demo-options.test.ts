@@ -38,6 +38,9 @@ describe("parseDemoOptions", () => {
       "--ice-address",
       "::1",
       "--browser",
+      "--data",
+      "--data-file",
+      "/tmp/f.bin",
       "--port",
       "8080",
       "--out",
@@ -58,6 +61,8 @@ describe("parseDemoOptions", () => {
       relayOnly: true,
       iceAddresses: ["127.0.0.1", "::1"],
       browser: true,
+      data: true,
+      dataFile: "/tmp/f.bin",
       port: 8080,
       outDir: "/tmp/x",
       room: "r-1",
@@ -71,6 +76,27 @@ describe("parseDemoOptions", () => {
     expect(r.ok && r.value.bitrateLimitKbps).toBe(800);
     const none = parseDemoOptions([]);
     expect(none.ok && none.value.bitrateLimitKbps).toBeUndefined();
+  });
+
+  it("--data-file goes with --data", () => {
+    const r = parseDemoOptions(["--data-file", "/tmp/f.bin"]);
+    expect(r.ok).toBe(false);
+    const d = parseDemoOptions(["--data"]);
+    expect(d.ok && [d.value.data, d.value.dataFile]).toEqual([true, undefined]);
+  });
+
+  it("--redis takes an optional URL", () => {
+    const redis = (argv: string[]): string | undefined => {
+      const r = parseDemoOptions(argv);
+      return r.ok ? r.value.redis : "refused";
+    };
+    expect(redis([])).toBeUndefined();
+    expect(redis(["--redis"])).toBe("");
+    expect(redis(["--redis", "--duration", "2"])).toBe("");
+    expect(redis(["--redis", "redis://127.0.0.1:6379"])).toBe("redis://127.0.0.1:6379");
+    expect(redis(["--redis=redis://h:1/2"])).toBe("redis://h:1/2");
+    expect(redis(["--redis=http://x"])).toBe("refused");
+    expect(redis(["--redis", "--browser"])).toBe("refused");
   });
 
   it("refuses bad values with a message, never a throw", () => {

@@ -1,6 +1,9 @@
+import { shortTermKey } from "../crypto/stun-integrity.js";
 import { encodeStunMessage, getAttribute } from "../wire/stun-message.js";
 import { type DecodedStunMessage, type StunAttribute, StunMethod } from "../wire/stun-message-types.js";
 import { candidatePriority } from "./candidate-priority.js";
+import type { CandidatePair } from "./check-list.js";
+import { localPreferenceOf } from "./derived-candidates.js";
 import type { IceCredentials, IceRole } from "./ice-types.js";
 
 export interface CheckRequestParams {
@@ -34,6 +37,54 @@ export function encodeCheckRequest(p: CheckRequestParams): Uint8Array {
     { method: StunMethod.Binding, class: "request", transactionId: p.transactionId, attributes },
     { integrityKey: p.remoteKey, fingerprint: true },
   );
+}
+
+/**
+ * The checks of one generation, as the peer's credentials make them (RFC 8445 §7.2.2): requests carry its
+ * ufrag in USERNAME and are signed with its password; its responses are checked with the same key.
+ */
+export class CheckCredentials {
+  #remote: IceCredentials | undefined;
+  #remoteKey: Uint8Array | undefined;
+
+  constructor(private readonly localUfrag: string) {}
+
+  /** The peer's credentials are known: checks can be sent. */
+  get ready(): boolean {
+    return this.#remote !== undefined;
+  }
+  /** The short-term key (the peer's password) its responses are authenticated with. */
+  get remoteKey(): Uint8Array | undefined {
+    return this.#remoteKey;
+  }
+
+  setRemote(remote: IceCredentials): void {
+    this.#remote = remote;
+    this.#remoteKey = shortTermKey(remote.pwd);
+  }
+
+  /** A check (or consent check) on `pair`; undefined before the peer's credentials are known. */
+  encode(
+    transactionId: Uint8Array,
+    pair: CandidatePair,
+    role: IceRole,
+    tieBreaker: bigint,
+    useCandidate: boolean,
+  ): Uint8Array | undefined {
+    const remote = this.#remote;
+    const remoteKey = this.#remoteKey;
+    if (!remote || !remoteKey) return undefined;
+    return encodeCheckRequest({
+      transactionId,
+      remote,
+      remoteKey,
+      localUfrag: this.localUfrag,
+      localPreference: localPreferenceOf(pair.local.candidate),
+      role,
+      tieBreaker,
+      useCandidate,
+    });
+  }
 }
 
 /**

@@ -1,23 +1,19 @@
-import { shortTermKey } from "../crypto/stun-integrity.js";
 import type { Candidate } from "../wire/candidate.js";
-import { ipFamily } from "../wire/ip-address.js";
-import { encodeStunMessage, getAttribute, verifyMessageIntegrity } from "../wire/stun-message.js";
-import { type DecodedStunMessage, StunMethod } from "../wire/stun-message-types.js";
+import { getAttribute, verifyMessageIntegrity } from "../wire/stun-message.js";
+import type { DecodedStunMessage } from "../wire/stun-message-types.js";
 import type { TransportAddr } from "../wire/transport-address.js";
 import { candidatePriority } from "./candidate-priority.js";
+import { CandidateSet } from "./candidate-set.js";
 import { addrKey, type CandidatePair, type CheckList, type LocalCandidate } from "./check-list.js";
-import { encodeCheckRequest } from "./check-request.js";
+import { CheckCredentials } from "./check-request.js";
 import { CheckResponder } from "./check-responder.js";
 import { ConsentFreshness } from "./consent-freshness.js";
-import {
-  localPreferenceOf,
-  peerReflexiveLocal,
-  peerReflexiveRemote,
-  serverReflexiveCandidate,
-} from "./derived-candidates.js";
 import type { ResolvedIceAgentConfig } from "./ice-agent-config.js";
 import type { IceErrorCode } from "./ice-error.js";
+import type { IceRequestContext } from "./ice-request-context.js";
 import type { IceCounter, IceCredentials, IceRole, Millis, Transmit } from "./ice-types.js";
+import { RegularNomination } from "./regular-nomination.js";
+import { ServerReflexiveGathering } from "./server-reflexive-gathering.js";
 import { StunTransactionTable } from "./stun-transaction.js";
 
 export interface ConnectivityChecksDeps {
@@ -39,109 +35,73 @@ export interface ConnectivityChecksDeps {
   onAllFailed(now: Millis, code: IceErrorCode): void;
 }
 
-type RequestContext =
-  | {
-      readonly kind: "check";
-      readonly pair: CandidatePair;
-      readonly useCandidate: boolean;
-      readonly role: IceRole;
-    }
-  | { readonly kind: "consent"; readonly pair: CandidatePair }
-  | { readonly kind: "srflx"; readonly base: LocalCandidate; readonly server: TransportAddr };
-
 /**
  * One generation of ICE (one set of credentials): the check list with its pacing (RFC 8445 §6.1.4),
  * sending checks (§7.2.4) and handling their responses (§7.2.5), answering the peer's checks (§7.3),
- * regular nomination (§8.1), server-reflexive gathering (§5.1.1.2), and consent freshness on the selected
- * pair (RFC 7675).
+ * regular nomination (§8.1, regular-nomination.ts), server-reflexive gathering (§5.1.1.2,
+ * server-reflexive-gathering.ts), and consent freshness on the selected pair (RFC 7675).
  */
 export class ConnectivityChecks {
-  readonly localCandidates: Candidate[] = [];
-  readonly remoteCandidates: Candidate[] = [];
   readonly checkList: CheckList;
   started = false;
-  private remote: IceCredentials | undefined;
-  private remoteKey: Uint8Array | undefined;
-  private readonly bases: LocalCandidate[] = [];
-  private readonly requests = new StunTransactionTable<RequestContext>();
+  private readonly credentials: CheckCredentials;
+  private readonly candidates: CandidateSet;
+  private readonly requests = new StunTransactionTable<IceRequestContext>();
   private readonly responder: CheckResponder;
+  private readonly srflx: ServerReflexiveGathering;
+  private readonly nomination: RegularNomination;
   private nextCheckAt: Millis = 0;
-  private srflxPending = 0;
   private remoteEnded = false;
   private startedAt: Millis | undefined;
-  private firstValidAt: Millis | undefined;
-  private nominating: CandidatePair | undefined;
-  private nominated: CandidatePair | undefined;
   private consent: ConsentFreshness | undefined;
   private retired = false;
-  private prflxCount = 0;
 
   constructor(private readonly d: ConnectivityChecksDeps) {
     this.checkList = d.checkList;
+    this.credentials = new CheckCredentials(d.localCredentials.ufrag);
+    this.candidates = new CandidateSet(d.cfg.maxRemoteCandidates);
     this.responder = new CheckResponder(d.localCredentials, (c) => d.count(c), d.cfg.software);
+    this.nomination = new RegularNomination(d.checkList, d.cfg.nominationDelayMs);
+    this.srflx = new ServerReflexiveGathering(d, this.requests, this);
+  }
+
+  get localCandidates(): readonly Candidate[] {
+    return this.candidates.local;
+  }
+  get remoteCandidates(): readonly Candidate[] {
+    return this.candidates.remote;
   }
 
   // ---- setup ------------------------------------------------------------------------------------------
 
   addLocalCandidate(c: Candidate, base: LocalCandidate): void {
-    if (this.localCandidates.some((x) => x.address === c.address && x.port === c.port && x.type === c.type))
-      return;
-    this.localCandidates.push(c);
-    if (base.candidate === c) {
-      this.bases.push(base);
-      for (const r of this.remoteCandidates) this.pair(base, r);
-    }
+    if (!this.candidates.addLocal(c, base)) return;
+    if (base.candidate === c) for (const r of this.candidates.remote) this.pair(base, r);
     this.d.emitLocalCandidate(c);
   }
 
   gatherServerReflexive(now: Millis, hosts: readonly LocalCandidate[]): void {
-    for (const base of hosts) {
-      for (const server of this.d.stunServers()) {
-        if (ipFamily(server.address) !== ipFamily(base.base.address)) continue;
-        const id = this.d.cfg.random(12);
-        const bytes = encodeStunMessage(
-          { method: StunMethod.Binding, class: "request", transactionId: id, attributes: [] },
-          { fingerprint: true },
-        );
-        this.srflxPending++;
-        this.requests.start(now, id, server, bytes, {
-          from: base.base,
-          context: { kind: "srflx", base, server },
-          rtoMs: this.d.cfg.stunRtoMs,
-          rc: this.d.cfg.stunRc,
-          rm: this.d.cfg.stunRm,
-        });
-      }
-    }
+    this.srflx.start(now, hosts);
   }
 
   gatheringDone(): boolean {
-    return this.srflxPending === 0;
+    return this.srflx.done;
   }
 
   setRemoteCredentials(now: Millis, remote: IceCredentials): void {
-    this.remote = remote;
-    this.remoteKey = shortTermKey(remote.pwd);
+    this.credentials.setRemote(remote);
     this.startChecksIfReady(now);
   }
 
   addRemoteCandidate(now: Millis, c: Candidate): boolean {
-    const existing = this.remoteCandidates.find((r) => r.address === c.address && r.port === c.port);
-    if (existing) {
-      // A signaled candidate replaces a peer-reflexive one learned from a check (RFC 8445 §7.3.1.3).
-      if (existing.type === "prflx" && c.type !== "prflx") {
-        this.remoteCandidates[this.remoteCandidates.indexOf(existing)] = c;
-        for (const b of this.bases) this.pair(b, c);
-      }
-      return true;
-    }
-    if (this.remoteCandidates.length >= this.d.cfg.maxRemoteCandidates) {
+    const added = this.candidates.addRemote(c);
+    if (added === "limit") {
       this.d.count("remote-candidate-limit");
       return false;
     }
-    this.remoteCandidates.push(c);
-    for (const b of this.bases) this.pair(b, c);
-    this.startChecksIfReady(now);
+    // A signaled candidate replacing a peer-reflexive one (RFC 8445 §7.3.1.3) is paired as well.
+    if (added !== "known") for (const b of this.candidates.bases) this.pair(b, c);
+    if (added === "added") this.startChecksIfReady(now);
     return true;
   }
 
@@ -150,7 +110,7 @@ export class ConnectivityChecks {
   }
 
   startChecksIfReady(now: Millis): void {
-    if (this.started || this.retired || !this.remote || this.checkList.pairs.length === 0) return;
+    if (this.started || this.retired || !this.credentials.ready || this.checkList.pairs.length === 0) return;
     this.started = true;
     this.startedAt = now;
     this.nextCheckAt = now;
@@ -171,8 +131,8 @@ export class ConnectivityChecks {
 
   /** RFC 8445 §6.1.4.2: one check every Ta. */
   private pace(now: Millis): void {
-    if (!this.started || this.retired || !this.remote || now < this.nextCheckAt) return;
-    const pair = this.checkList.next(this.nominated !== undefined);
+    if (!this.started || this.retired || !this.credentials.ready || now < this.nextCheckAt) return;
+    const pair = this.checkList.next(this.nomination.nominated !== undefined);
     if (!pair) return;
     this.sendCheck(now, pair);
     this.nextCheckAt = now + this.d.cfg.taMs;
@@ -180,14 +140,13 @@ export class ConnectivityChecks {
 
   /** RFC 8445 §7.2.4: a Binding request with USERNAME, PRIORITY, the role attribute, and MESSAGE-INTEGRITY. */
   private sendCheck(now: Millis, pair: CandidatePair): void {
-    const remote = this.remote;
-    const remoteKey = this.remoteKey;
-    if (!remote || !remoteKey) return;
-    if (pair.inFlight) this.requests.cancel(pair.inFlight);
+    if (!this.credentials.ready) return;
     const role = this.d.getRole();
-    const useCandidate = role === "controlling" && this.nominating === pair;
+    const useCandidate = role === "controlling" && this.nomination.nominating === pair;
     const id = this.d.cfg.random(12);
-    const bytes = this.checkRequest(id, pair, role, useCandidate);
+    const bytes = this.credentials.encode(id, pair, role, this.d.getTieBreaker(), useCandidate);
+    if (!bytes) return;
+    if (pair.inFlight) this.requests.cancel(pair.inFlight);
     const active = this.checkList.count("waiting") + this.checkList.count("in-progress");
     const rtoMs = this.d.cfg.checkRtoMs ?? Math.max(500, this.d.cfg.taMs * active);
     this.requests.start(now, id, pair.remote, bytes, {
@@ -203,24 +162,6 @@ export class ConnectivityChecks {
     this.d.count("checks-sent");
   }
 
-  private checkRequest(
-    id: Uint8Array,
-    pair: CandidatePair,
-    role: IceRole,
-    useCandidate: boolean,
-  ): Uint8Array {
-    return encodeCheckRequest({
-      transactionId: id,
-      remote: this.remote as IceCredentials,
-      remoteKey: this.remoteKey as Uint8Array,
-      localUfrag: this.d.localCredentials.ufrag,
-      localPreference: localPreferenceOf(pair.local.candidate),
-      role,
-      tieBreaker: this.d.getTieBreaker(),
-      useCandidate,
-    });
-  }
-
   // ---- responses in -----------------------------------------------------------------------------------
 
   /** Returns false when the transaction is not ours. */
@@ -231,35 +172,23 @@ export class ConnectivityChecks {
     if (!ctx) return false;
     if (ctx.kind !== "srflx") {
       // Authenticated with the remote password (RFC 8445 §7.2.5.1); a forged response changes nothing.
-      if (!this.remoteKey || verifyMessageIntegrity(msg, this.remoteKey) !== "ok") {
+      const key = this.credentials.remoteKey;
+      if (!key || verifyMessageIntegrity(msg, key) !== "ok") {
         this.d.count("stun-bad-integrity");
         return true;
       }
     }
     this.requests.handleResponse(now, msg);
     this.d.count("responses-received");
-    if (ctx.kind === "srflx") this.handleSrflxResponse(ctx, msg);
+    if (ctx.kind === "srflx") this.srflx.handleResponse(ctx, msg);
     else if (ctx.kind === "consent") this.consent?.handleSuccess(now, msg.class === "success");
     else this.handleCheckResponse(now, ctx, base, from, msg);
     return true;
   }
 
-  private handleSrflxResponse(
-    ctx: Extract<RequestContext, { kind: "srflx" }>,
-    msg: DecodedStunMessage,
-  ): void {
-    this.srflxPending--;
-    const mapped = msg.class === "success" ? getAttribute(msg, "xor-mapped-address")?.value : undefined;
-    if (mapped && !(mapped.address === ctx.base.base.address && mapped.port === ctx.base.base.port)) {
-      const foundation = this.d.foundation("srflx", ctx.base.base.address, ctx.server.address);
-      this.addLocalCandidate(serverReflexiveCandidate(ctx.base, mapped, foundation), ctx.base);
-    }
-    if (this.srflxPending === 0) this.d.onGatheringDone();
-  }
-
   private handleCheckResponse(
     now: Millis,
-    ctx: Extract<RequestContext, { kind: "check" }>,
+    ctx: Extract<IceRequestContext, { kind: "check" }>,
     base: LocalCandidate,
     from: TransportAddr,
     msg: DecodedStunMessage,
@@ -267,7 +196,7 @@ export class ConnectivityChecks {
     const pair = ctx.pair;
     pair.inFlight = undefined;
     // Whatever this answer is, a nomination in flight on this pair is settled by it (or retried).
-    if (this.nominating === pair && (msg.class === "error" || ctx.useCandidate)) this.nominating = undefined;
+    this.nomination.answered(pair, msg.class === "error", ctx.useCandidate);
     // §7.2.5.2.1: the response must come from where the request went, to where it came from.
     if (addrKey(from) !== addrKey(pair.remote) || base !== pair.local) {
       this.d.count("stun-non-symmetric-response");
@@ -294,16 +223,11 @@ export class ConnectivityChecks {
       return;
     }
     // §7.2.5.3.1: a mapped address we don't know is a peer-reflexive local candidate.
-    let local = this.localCandidates.find((c) => c.address === mapped.address && c.port === mapped.port);
-    if (!local) {
-      local = peerReflexiveLocal(pair.local, mapped, `p${++this.prflxCount}`);
-      this.localCandidates.push(local);
-    }
-    pair.mappedLocal = local;
+    pair.mappedLocal = this.candidates.localFor(mapped, pair.local);
     pair.state = "succeeded";
     pair.valid = true;
     this.checkList.unfreezeFoundation(pair.foundation);
-    this.firstValidAt ??= now;
+    this.nomination.validated(now);
     if (ctx.useCandidate || (this.d.getRole() === "controlled" && pair.useCandidateReceived)) {
       this.nominate(now, pair);
     }
@@ -311,10 +235,7 @@ export class ConnectivityChecks {
   }
 
   private nominate(now: Millis, pair: CandidatePair): void {
-    pair.nominated = true;
-    if (this.nominated && this.nominated.priority >= pair.priority) return;
-    this.nominated = pair;
-    this.nominating = undefined;
+    if (!this.nomination.accept(pair)) return;
     this.consent = new ConsentFreshness(this.d.cfg, now);
     this.d.onNominated(now, pair);
   }
@@ -338,19 +259,15 @@ export class ConnectivityChecks {
     if (verdict.switchRole) this.d.switchRole(role === "controlling" ? "controlled" : "controlling");
 
     // §7.3.1.3: a source we don't know is a peer-reflexive remote candidate.
-    let remote = this.remoteCandidates.find((c) => c.address === from.address && c.port === from.port);
+    const priority = getAttribute(msg, "priority")?.value ?? candidatePriority("prflx", 65535);
+    const remote = this.candidates.remoteFor(from, priority);
     if (!remote) {
-      if (this.remoteCandidates.length >= this.d.cfg.maxRemoteCandidates) {
-        this.d.count("remote-candidate-limit");
-        return;
-      }
-      const priority = getAttribute(msg, "priority")?.value ?? candidatePriority("prflx", 65535);
-      remote = peerReflexiveRemote(from, priority, `r${++this.prflxCount}`);
-      this.remoteCandidates.push(remote);
+      this.d.count("remote-candidate-limit");
+      return;
     }
     const pair = this.checkList.find(base.base, from) ?? this.pair(base, remote);
     if (!pair) return;
-    if (pair === this.nominated) this.consent?.handleHeard(now);
+    if (pair === this.nomination.nominated) this.consent?.handleHeard(now);
     // §7.3.1.4: triggered check.
     if (pair.state !== "succeeded") {
       if (pair.state !== "in-progress") pair.state = "waiting";
@@ -373,24 +290,21 @@ export class ConnectivityChecks {
     for (let t = this.requests.pollEvent(); t; t = this.requests.pollEvent()) {
       const ctx = t.context;
       if (!ctx) continue;
-      if (ctx.kind === "srflx") {
-        this.srflxPending--;
-        if (this.srflxPending === 0) this.d.onGatheringDone();
-      } else if (ctx.kind === "check") {
+      if (ctx.kind === "srflx") this.srflx.handleTimeout();
+      else if (ctx.kind === "check") {
         ctx.pair.inFlight = undefined;
         if (ctx.pair.state === "in-progress") ctx.pair.state = "failed";
-        // The nominating check itself timed out (every try or answer lost): nominate again, the pair is
-        // still valid (RFC 8445 §8.1.1 leaves the retry to the controlling agent).
-        if (this.nominating === ctx.pair) this.nominating = undefined;
+        this.nomination.timedOut(ctx.pair);
       }
     }
-    if (this.consent && this.nominated) {
+    const nominated = this.nomination.nominated;
+    if (this.consent && nominated) {
       if (this.consent.expired(now)) {
         this.consent = undefined;
         this.d.onConsentExpired(now);
         return;
       }
-      if (this.consent.due(now)) this.sendConsent(now, this.nominated);
+      if (this.consent.due(now)) this.sendConsent(now, nominated);
     }
     if (this.retired) return;
     this.maybeNominate(now);
@@ -400,11 +314,10 @@ export class ConnectivityChecks {
 
   /** RFC 7675 §5.1: a consent check is a Binding request on the selected pair, authenticated as a check. */
   private sendConsent(now: Millis, pair: CandidatePair): void {
-    const remote = this.remote;
-    const remoteKey = this.remoteKey;
-    if (!remote || !remoteKey || !this.consent) return;
+    if (!this.credentials.ready || !this.consent) return;
     const id = this.d.cfg.random(12);
-    const bytes = this.checkRequest(id, pair, this.d.getRole(), false);
+    const bytes = this.credentials.encode(id, pair, this.d.getRole(), this.d.getTieBreaker(), false);
+    if (!bytes) return;
     // One request per interval, no retransmission: the next interval is the retry (RFC 7675 §5.1).
     this.requests.start(now, id, pair.remote, bytes, {
       from: pair.local.base,
@@ -419,23 +332,14 @@ export class ConnectivityChecks {
 
   /** §8.1.1: the controlling agent nominates the best valid pair once no better pair can still succeed. */
   private maybeNominate(now: Millis): void {
-    if (this.d.getRole() !== "controlling" || this.nominated || this.nominating) return;
-    const best = this.checkList.bestValid();
-    if (!best || this.firstValidAt === undefined) return;
-    const betterPending = this.checkList.pairs.some(
-      (p) =>
-        p.priority > best.priority &&
-        (p.state === "waiting" || p.state === "in-progress" || p.state === "frozen"),
-    );
-    if (betterPending && now < this.firstValidAt + this.d.cfg.nominationDelayMs) return;
-    this.nominating = best;
+    const best = this.nomination.next(now, this.d.getRole());
     // The nominating check re-checks a pair already validated: it opens no new NAT binding, so it is not
     // held back by Ta pacing (which exists to spread new bindings, RFC 8445 §14.2).
-    this.sendCheck(now, best);
+    if (best) this.sendCheck(now, best);
   }
 
   private checkFailure(now: Millis): void {
-    if (this.nominated || !this.started || this.startedAt === undefined) return;
+    if (this.nomination.nominated || !this.started || this.startedAt === undefined) return;
     if (now >= this.startedAt + this.d.cfg.checkingTimeoutMs) {
       this.retire();
       this.d.onAllFailed(now, "checking-timeout");
@@ -443,7 +347,7 @@ export class ConnectivityChecks {
     }
     if (
       this.remoteEnded &&
-      this.srflxPending === 0 &&
+      this.srflx.done &&
       this.checkList.pending() === 0 &&
       !this.checkList.hasTriggered()
     ) {
@@ -460,7 +364,7 @@ export class ConnectivityChecks {
 
   /** "completed": nominated, the peer's candidates all in, nothing left to check. */
   isComplete(): boolean {
-    return this.nominated !== undefined && this.remoteEnded && this.checkList.pending() === 0;
+    return this.nomination.nominated !== undefined && this.remoteEnded && this.checkList.pending() === 0;
   }
 
   pollTransmit(): Transmit | undefined {
@@ -475,19 +379,13 @@ export class ConnectivityChecks {
     const min = (x: Millis | undefined): void => {
       if (x !== undefined && (t === undefined || x < t)) t = x;
     };
-    if (this.consent && this.nominated) min(this.consent.nextDeadline(now));
+    const nominated = this.nomination.nominated;
+    if (this.consent && nominated) min(this.consent.nextDeadline(now));
     if (!this.retired && this.started) {
-      if (this.checkList.hasTriggered() || (!this.nominated && this.checkList.next(false, true)))
+      if (this.checkList.hasTriggered() || (!nominated && this.checkList.next(false, true)))
         min(this.nextCheckAt);
-      if (!this.nominated && this.startedAt !== undefined) min(this.startedAt + this.d.cfg.checkingTimeoutMs);
-      if (
-        this.d.getRole() === "controlling" &&
-        !this.nominated &&
-        !this.nominating &&
-        this.firstValidAt !== undefined
-      ) {
-        min(this.firstValidAt + this.d.cfg.nominationDelayMs);
-      }
+      if (!nominated && this.startedAt !== undefined) min(this.startedAt + this.d.cfg.checkingTimeoutMs);
+      min(this.nomination.deadline(this.d.getRole()));
     }
     return t;
   }
@@ -502,7 +400,7 @@ export class ConnectivityChecks {
   stop(): void {
     this.retired = true;
     this.consent = undefined;
-    this.nominated = undefined;
+    this.nomination.nominated = undefined;
     this.requests.cancelWhere(() => true);
     this.responder.clear();
   }

@@ -3,15 +3,17 @@ import { ipFamily } from "../wire/ip-address.js";
 import { decodeStunMessage, isStunMessage } from "../wire/stun-message.js";
 import type { DecodedStunMessage } from "../wire/stun-message-types.js";
 import type { TransportAddr } from "../wire/transport-address.js";
-import { addrKey, type CandidatePair, CheckList } from "./check-list.js";
+import { type CandidatePair, CheckList } from "./check-list.js";
 import { ConnectivityChecks, type ConnectivityChecksDeps } from "./connectivity-checks.js";
+import { GatheringState } from "./gathering-state.js";
 import {
   type IceAgentConfig,
   type ResolvedIceAgentConfig,
   resolveIceAgentConfig,
 } from "./ice-agent-config.js";
-import { generateIceCredentials } from "./ice-credentials.js";
-import { IceError, type IceErrorCode, UsageError } from "./ice-error.js";
+import { generateIceCredentials, generateTieBreaker } from "./ice-credentials.js";
+import { type IceError, type IceErrorCode, iceFailure, UsageError } from "./ice-error.js";
+import { IceGenerations } from "./ice-generations.js";
 import type {
   IceConnectionState,
   IceCounter,
@@ -26,6 +28,7 @@ import type {
 } from "./ice-types.js";
 import { ICE_COUNTERS } from "./ice-types.js";
 import { LocalBases } from "./local-bases.js";
+import { SelectedPath } from "./selected-path.js";
 
 /**
  * A full ICE agent (RFC 8445) for one data stream with one component (WebRTC: BUNDLE + rtcp-mux), as a
@@ -34,7 +37,7 @@ import { LocalBases } from "./local-bases.js";
  *
  * The agent owns the state that outlives a generation of credentials (role, tie-breaker, bases, the
  * selected pair, events); `ConnectivityChecks` owns the check list, the STUN transactions, nomination and
- * consent of the current generation, and an ICE restart swaps it for a new one.
+ * consent of one generation, and an ICE restart starts a new one (`IceGenerations`).
  */
 export class IceAgent {
   readonly counters: IceCounters;
@@ -43,17 +46,13 @@ export class IceAgent {
   private tieBreaker: bigint;
   private localCredentials: IceCredentials;
   private state: IceConnectionState = "new";
-  private gatheringState: IceGatheringState = "new";
   private readonly events: IceEvent[] = [];
+  private readonly gatheringState = new GatheringState(this.events);
   private readonly transmits: Transmit[] = [];
   /** Our bases (host sockets, relayed allocations), by address key. */
   private readonly bases = new LocalBases();
-  private checks: ConnectivityChecks;
-  /** During a restart, the previous generation keeps carrying data and answering consent until a new pair is selected. */
-  private previous: ConnectivityChecks | undefined;
-  private selected: CandidatePair | undefined;
-  private path: { readonly baseKey: string; readonly to: TransportAddr } | undefined;
-  private gatheringHolds = 0;
+  private readonly generations: IceGenerations;
+  private readonly selected = new SelectedPath();
   private readonly stunServers: TransportAddr[];
   /** The latest time given to any handle* call. */
   private lastNow: Millis = 0;
@@ -62,10 +61,15 @@ export class IceAgent {
     this.cfg = resolveIceAgentConfig(config);
     this.role = this.cfg.role;
     this.stunServers = [...this.cfg.stunServers];
-    this.tieBreaker = readUint64(this.cfg.random(8));
+    this.tieBreaker = generateTieBreaker(this.cfg.random);
     this.localCredentials = this.cfg.localCredentials ?? generateIceCredentials(this.cfg.random);
     this.counters = Object.fromEntries(ICE_COUNTERS.map((c) => [c, 0])) as IceCounters;
-    this.checks = this.newGeneration();
+    this.generations = new IceGenerations(this.newGeneration());
+  }
+
+  /** The current generation. */
+  private get checks(): ConnectivityChecks {
+    return this.generations.current;
   }
 
   // ---- read-only state -------------------------------------------------------------------------------
@@ -74,7 +78,7 @@ export class IceAgent {
     return this.state;
   }
   get gathering(): IceGatheringState {
-    return this.gatheringState;
+    return this.gatheringState.state;
   }
   get iceRole(): IceRole {
     return this.role;
@@ -83,10 +87,7 @@ export class IceAgent {
     return this.localCredentials;
   }
   get selectedPair(): SelectedPair | undefined {
-    const p = this.selected;
-    return p
-      ? { local: p.mappedLocal ?? p.local.candidate, remote: p.remote, base: p.local.base }
-      : undefined;
+    return this.selected.info();
   }
   get localCandidates(): readonly Candidate[] {
     return this.checks.localCandidates;
@@ -108,7 +109,7 @@ export class IceAgent {
    */
   gather(now: Millis, bases: readonly TransportAddr[]): void {
     if (this.state === "closed") return;
-    this.setGathering("gathering");
+    this.gatheringState.begin();
     for (const base of bases) {
       const local = this.bases.host(base);
       this.checks.addLocalCandidate(local.candidate, local);
@@ -146,12 +147,12 @@ export class IceAgent {
    * Returns the release function (idempotent).
    */
   holdGathering(): () => void {
-    this.gatheringHolds++;
+    this.gatheringState.hold();
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      this.gatheringHolds--;
+      this.gatheringState.release();
       this.checkGatheringComplete();
     };
   }
@@ -220,18 +221,7 @@ export class IceAgent {
       return;
     }
     // The selected pair first (the media path), without building lookup keys.
-    const sel = this.selected;
-    const onSelected =
-      sel !== undefined &&
-      sel.remote.port === remote.port &&
-      sel.remote.address === remote.address &&
-      sel.local.base.port === local.port &&
-      sel.local.base.address === local.address;
-    const known =
-      onSelected ||
-      this.checks.checkList.find(local, remote) !== undefined ||
-      this.previous?.checkList.find(local, remote) !== undefined;
-    if (!known) {
+    if (!this.selected.carries(local, remote) && !this.generations.knows(local, remote)) {
       this.count("data-unknown-source");
       return;
     }
@@ -246,20 +236,9 @@ export class IceAgent {
   ): void {
     const base = this.bases.get(local);
     if (!base) return;
-    if (msg.class === "request") {
-      const gen = this.checks.acceptsUsername(msg)
-        ? this.checks
-        : this.previous?.acceptsUsername(msg)
-          ? this.previous
-          : undefined;
-      (gen ?? this.checks).handleRequest(now, base, remote, msg);
-    } else if (msg.class === "success" || msg.class === "error") {
-      if (
-        !this.checks.handleResponse(now, base, remote, msg) &&
-        !this.previous?.handleResponse(now, base, remote, msg)
-      ) {
-        this.count("stun-unknown-transaction");
-      }
+    if (msg.class === "request") this.generations.handleRequest(now, base, remote, msg);
+    else if (msg.class === "success" || msg.class === "error") {
+      if (!this.generations.handleResponse(now, base, remote, msg)) this.count("stun-unknown-transaction");
     } else {
       this.count("stun-unexpected-class");
     }
@@ -268,14 +247,13 @@ export class IceAgent {
 
   handleTimeout(now: Millis): void {
     if (this.state === "closed") return;
-    this.previous?.handleTimeout(now);
-    this.checks.handleTimeout(now);
+    this.generations.handleTimeout(now);
     this.updateState(now);
   }
 
   /** Sends application data (DTLS, SRTP) on the selected pair. */
   send(data: Uint8Array): void {
-    const p = this.selected;
+    const p = this.selected.pair;
     if (!p || this.state === "failed" || this.state === "closed") {
       throw new UsageError(`no selected candidate pair to send on (ICE state ${this.state})`);
     }
@@ -287,11 +265,11 @@ export class IceAgent {
    * `addrKey`) and remote address. For adapters that write to their socket directly.
    */
   sendPath(): { readonly baseKey: string; readonly to: TransportAddr } | undefined {
-    return this.state === "failed" || this.state === "closed" ? undefined : this.path;
+    return this.state === "failed" || this.state === "closed" ? undefined : this.selected.path;
   }
 
   pollTransmit(): Transmit | undefined {
-    return this.transmits.shift() ?? this.previous?.pollTransmit() ?? this.checks.pollTransmit();
+    return this.transmits.shift() ?? this.generations.pollTransmit();
   }
 
   pollEvent(): IceEvent | undefined {
@@ -300,11 +278,7 @@ export class IceAgent {
 
   pollTimeout(): Millis | undefined {
     if (this.state === "closed" || this.state === "failed") return undefined;
-    const a = this.checks.pollTimeout(this.lastNow);
-    const b = this.previous?.pollTimeout(this.lastNow);
-    if (a === undefined) return b;
-    if (b === undefined) return a;
-    return Math.min(a, b);
+    return this.generations.pollTimeout(this.lastNow);
   }
 
   /**
@@ -314,11 +288,9 @@ export class IceAgent {
    */
   restart(now: Millis, credentials?: IceCredentials): IceCredentials {
     if (this.state === "closed") throw new UsageError("restart after close");
-    this.previous = this.selected ? this.checks : undefined;
-    this.previous?.retire();
     this.localCredentials = credentials ?? generateIceCredentials(this.cfg.random);
-    this.checks = this.newGeneration();
-    this.gatheringState = "new";
+    this.generations.restart(this.newGeneration(), this.selected.pair !== undefined);
+    this.gatheringState.restart();
     if (this.state === "failed") this.setState(now, "checking");
     return this.localCredentials;
   }
@@ -326,9 +298,7 @@ export class IceAgent {
   /** Stops everything; state `closed`. */
   close(now: Millis): void {
     if (this.state === "closed") return;
-    this.checks.stop();
-    this.previous?.stop();
-    this.previous = undefined;
+    this.generations.stopAll();
     this.transmits.length = 0;
     this.setState(now, "closed");
   }
@@ -386,16 +356,10 @@ export class IceAgent {
       this.agent.select(now, pair);
     }
     onConsentExpired(now: Millis): void {
-      this.agent.fail(now, new IceError("consent-expired", "no consent for the selected pair"));
+      this.agent.fail(now, iceFailure("consent-expired"));
     }
     onAllFailed(now: Millis, code: IceErrorCode): void {
-      this.agent.fail(
-        now,
-        new IceError(
-          code,
-          code === "checking-timeout" ? "no candidate pair succeeded in time" : "every candidate pair failed",
-        ),
-      );
+      this.agent.fail(now, iceFailure(code));
     }
   };
 
@@ -407,52 +371,32 @@ export class IceAgent {
   }
 
   private select(now: Millis, pair: CandidatePair): void {
-    if (this.selected === pair) return;
-    this.selected = pair;
-    this.path = {
-      baseKey: addrKey(pair.local.base),
-      to: { address: pair.remote.address, port: pair.remote.port },
-    };
-    if (this.previous) {
-      this.previous.stop();
-      this.previous = undefined;
-    }
+    if (!this.selected.select(pair)) return;
+    this.generations.dropPrevious();
     this.events.push({ kind: "selected-pair", pair: this.selectedPair as SelectedPair });
     this.updateState(now);
   }
 
   private fail(now: Millis, error: IceError): void {
     if (this.state === "failed" || this.state === "closed") return;
-    this.checks.stop();
-    this.previous?.stop();
-    this.previous = undefined;
-    this.selected = undefined;
-    this.path = undefined;
+    this.generations.stopAll();
+    this.selected.clear();
     this.setState(now, "failed");
     this.events.push({ kind: "failed", error });
   }
 
   private checkGatheringComplete(): void {
-    if (this.gatheringState === "gathering" && this.gatheringHolds === 0 && this.checks.gatheringDone()) {
-      this.setGathering("complete");
-    }
-  }
-
-  private setGathering(s: IceGatheringState): void {
-    if (this.gatheringState === s) return;
-    this.gatheringState = s;
-    this.events.push({ kind: "gathering-state", state: s });
+    this.gatheringState.update(this.checks.gatheringDone());
   }
 
   /** Derives the RTCIceConnectionState from the generations' state. */
   private updateState(now: Millis): void {
     if (now > this.lastNow) this.lastNow = now;
     if (this.state === "closed" || this.state === "failed") return;
-    const gen = this.selected && this.previous === undefined ? this.checks : (this.previous ?? this.checks);
     let next: IceConnectionState;
-    if (this.selected) {
-      if (gen.isDisconnected(now)) next = "disconnected";
-      else if (this.checks.isComplete() && this.gatheringState === "complete") next = "completed";
+    if (this.selected.pair) {
+      if (this.generations.ofSelected().isDisconnected(now)) next = "disconnected";
+      else if (this.checks.isComplete() && this.gatheringState.state === "complete") next = "completed";
       else next = "connected";
     } else if (this.checks.started) next = "checking";
     else next = this.state;
@@ -467,10 +411,4 @@ export class IceAgent {
     this.state = s;
     this.events.push({ kind: "connection-state", state: s });
   }
-}
-
-function readUint64(b: Uint8Array): bigint {
-  let v = 0n;
-  for (let i = 0; i < 8; i++) v = (v << 8n) | BigInt(b[i] ?? 0);
-  return v;
 }

@@ -28,3 +28,11 @@ export function validIceCredentials(c: IceCredentials): boolean {
     ICE_CHAR_RE.test(c.pwd)
   );
 }
+
+/** RFC 8445 §7.3.1.1 (role conflicts): the agent's tie-breaker, a 64-bit unsigned random number. */
+export function generateTieBreaker(random: (n: number) => Uint8Array): bigint {
+  const b = random(8);
+  let v = 0n;
+  for (let i = 0; i < 8; i++) v = (v << 8n) | BigInt(b[i] ?? 0);
+  return v;
+}

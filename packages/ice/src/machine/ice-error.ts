@@ -11,6 +11,17 @@ export class IceError extends Error {
   }
 }
 
+const FAILURES: Readonly<Record<IceErrorCode, string>> = {
+  "all-pairs-failed": "every candidate pair failed",
+  "consent-expired": "no consent for the selected pair",
+  "checking-timeout": "no candidate pair succeeded in time",
+};
+
+/** The IceError of a failure, with its message. */
+export function iceFailure(code: IceErrorCode): IceError {
+  return new IceError(code, FAILURES[code]);
+}
+
 /** API misuse (send before a pair is selected, bad configuration): thrown synchronously. */
 export class UsageError extends Error {
   override readonly name = "UsageError";

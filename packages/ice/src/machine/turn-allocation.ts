@@ -17,12 +17,11 @@
  * TCP/TLS, cut the stream with TurnStreamFramer and feed each frame as a datagram.
  */
 import { isChannelData } from "../wire/channel-data.js";
-import { decodeStunMessage, encodeStunMessage, getAttribute } from "../wire/stun-message.js";
+import { decodeStunMessage, getAttribute } from "../wire/stun-message.js";
 import { type DecodedStunMessage, StunMethod } from "../wire/stun-message-types.js";
 import type { TransportAddr } from "../wire/transport-address.js";
 import { UsageError } from "./ice-error.js";
 import type { Millis } from "./stun-transaction.js";
-import { StunTransactionTable } from "./stun-transaction.js";
 import {
   type ResolvedTurnAllocationConfig,
   resolveTurnAllocationConfig,
@@ -31,30 +30,18 @@ import {
   type TurnEvent,
   type TurnTransmit,
 } from "./turn-allocation-config.js";
-import { TurnLongTermCredentials } from "./turn-auth.js";
 import { newTurnCounters, type TurnCounters, TurnError } from "./turn-error.js";
 import { TurnPeers } from "./turn-peers.js";
-import {
-  stunErrorCodeOf,
-  type TurnRequest,
-  type TurnRequestContext,
-  turnErrorFromResponse,
-  turnRequestAttributes,
-  turnRequestMethod,
-} from "./turn-requests.js";
+import { type TurnRequest, turnErrorFromResponse } from "./turn-requests.js";
+import { TurnTransactions } from "./turn-transactions.js";
 
 /** Largest payload sendTo accepts (fits a ChannelData message and a Send indication). */
 export const MAX_TURN_PAYLOAD = 65_000;
-/** RFC 8489 §6.2.2: a transaction over a reliable transport times out after 39.5 s. */
-const RELIABLE_TIMEOUT_MS = 39_500;
-/** The deallocating Refresh is not worth the full 39.5 s: UDP sends at 0, RTO, 3·RTO, gives up at 7·RTO. */
-const CLOSE_RC = 3;
-const CLOSE_RM = 4;
 
 export class TurnAllocation {
   private readonly config: ResolvedTurnAllocationConfig;
-  private readonly table: StunTransactionTable<TurnRequestContext>;
-  private readonly auth: TurnLongTermCredentials;
+  /** Requests to the server: retransmission, long-term credentials, 401 / 438 retries. */
+  private readonly requests: TurnTransactions;
   private readonly peers: TurnPeers;
   private readonly transmits: TurnTransmit[] = [];
   private readonly events: TurnEvent[] = [];
@@ -69,15 +56,11 @@ export class TurnAllocation {
 
   constructor(config: TurnAllocationConfig) {
     this.config = resolveTurnAllocationConfig(config);
-    const reliable = this.config.transport !== "udp";
-    this.table = new StunTransactionTable<TurnRequestContext>(
-      reliable ? { rtoMs: RELIABLE_TIMEOUT_MS, rc: 1, rm: 1 } : { rtoMs: this.config.rtoMs },
-    );
-    this.auth = new TurnLongTermCredentials(this.config.username, this.config.password);
+    this.requests = new TurnTransactions(this.config, this.counters, (t) => this.transmits.push(t));
     this.peers = new TurnPeers({
       config: this.config,
       counters: this.counters,
-      startRequest: (now, request) => this.startRequest(now, request, 0, 0),
+      startRequest: (now, request) => this.requests.start(now, request),
       transmit: (data) => this.transmits.push({ to: this.config.server, data }),
       emit: (event) => this.events.push(event),
     });
@@ -106,11 +89,11 @@ export class TurnAllocation {
   }
   /** The REALM of the server's challenge, once received. */
   get realm(): string | undefined {
-    return this.auth.currentRealm;
+    return this.requests.auth.currentRealm;
   }
   /** "md5" or "sha256": the long-term key the server's challenge led to. */
   get passwordAlgorithm(): "md5" | "sha256" {
-    return this.auth.passwordAlgorithm;
+    return this.requests.auth.passwordAlgorithm;
   }
   hasPermission(peerAddress: string): boolean {
     return this.peers.hasPermission(peerAddress);
@@ -124,7 +107,7 @@ export class TurnAllocation {
   allocate(now: Millis): void {
     if (this.stateValue !== "idle") throw new UsageError(`allocate() in state ${this.stateValue}`);
     this.stateValue = "allocating";
-    this.startRequest(now, { kind: "allocate", lifetimeSec: this.config.lifetimeSec }, 0, 0);
+    this.requests.start(now, { kind: "allocate", lifetimeSec: this.config.lifetimeSec });
   }
 
   /**
@@ -155,14 +138,14 @@ export class TurnAllocation {
     if (this.stateValue !== "allocated") throw new UsageError(`refresh() in state ${this.stateValue}`);
     if (this.refreshAt === undefined) return;
     this.refreshAt = undefined;
-    this.startRequest(now, { kind: "refresh", lifetimeSec }, 0, 0);
+    this.requests.start(now, { kind: "refresh", lifetimeSec });
   }
 
   /** RFC 8656 §8: deletes the allocation (Refresh with LIFETIME 0); `closed` follows. */
   close(now: Millis): void {
     const s = this.stateValue;
     if (s === "closing" || s === "closed" || s === "failed") return;
-    this.table.cancelWhere(() => true);
+    this.requests.cancelAll();
     this.peers.clear();
     this.refreshAt = undefined;
     if (s !== "allocated") {
@@ -172,7 +155,7 @@ export class TurnAllocation {
       return;
     }
     this.stateValue = "closing";
-    this.startRequest(now, { kind: "refresh", lifetimeSec: 0 }, 0, 0);
+    this.requests.start(now, { kind: "refresh", lifetimeSec: 0 });
   }
 
   /**
@@ -207,10 +190,9 @@ export class TurnAllocation {
 
   handleTimeout(now: Millis): void {
     if (this.stateValue === "idle" || this.stateValue === "closed" || this.stateValue === "failed") return;
-    this.table.handleTimeout(now);
-    this.drainTable();
-    for (let ev = this.table.pollEvent(); ev !== undefined; ev = this.table.pollEvent()) {
-      if (ev.context !== undefined) this.handleTransactionTimeout(now, ev.context.request);
+    this.requests.handleTimeout(now);
+    for (let r = this.requests.pollTimedOut(); r !== undefined; r = this.requests.pollTimedOut()) {
+      this.handleTransactionTimeout(now, r);
       if (this.isOver()) return;
     }
     if (this.stateValue !== "allocated") return;
@@ -233,7 +215,7 @@ export class TurnAllocation {
   pollTimeout(): Millis | undefined {
     if (this.stateValue === "closed" || this.stateValue === "failed" || this.stateValue === "idle")
       return undefined;
-    let t = this.table.pollTimeout();
+    let t = this.requests.pollTimeout();
     const later = (x: Millis | undefined): void => {
       if (x !== undefined && (t === undefined || x < t)) t = x;
     };
@@ -244,68 +226,12 @@ export class TurnAllocation {
     return t;
   }
 
-  // ---- requests ---------------------------------------------------------------------------------------
-
-  private startRequest(
-    now: Millis,
-    request: TurnRequest,
-    staleNonceRetries: number,
-    authRetries: number,
-  ): void {
-    const transactionId = this.config.random(12);
-    const attributes = turnRequestAttributes(request);
-    if (this.config.software !== undefined)
-      attributes.push({ type: "software", value: this.config.software });
-    attributes.push(...this.auth.attributes());
-    const bytes = encodeStunMessage(
-      { method: turnRequestMethod(request), class: "request", transactionId, attributes },
-      this.auth.encodeOptions(),
-    );
-    const context: TurnRequestContext = {
-      request,
-      authenticated: this.auth.ready,
-      staleNonceRetries,
-      authRetries,
-    };
-    const closing = request.kind === "refresh" && request.lifetimeSec === 0;
-    const reliable = this.config.transport !== "udp";
-    const opts = closing
-      ? reliable
-        ? { context, rtoMs: this.config.rtoMs * 7, rc: 1, rm: 1 }
-        : { context, rc: CLOSE_RC, rm: CLOSE_RM }
-      : { context };
-    this.table.start(now, transactionId, this.config.server, bytes, opts);
-    this.counters["requests-sent"]++;
-    this.drainTable();
-  }
-
-  private drainTable(): void {
-    for (let t = this.table.pollTransmit(); t !== undefined; t = this.table.pollTransmit()) {
-      this.transmits.push({ to: t.to, data: t.data });
-    }
-    this.counters.retransmits = this.table.counters.retransmits;
-  }
+  // ---- responses --------------------------------------------------------------------------------------
 
   private handleResponse(now: Millis, msg: DecodedStunMessage): void {
-    const info = this.table.peek(msg.transactionId);
-    const context = info?.context;
-    if (context === undefined) {
-      this.counters["stun-unknown-transaction"]++;
-      return;
-    }
-    const { code } = stunErrorCodeOf(msg);
-    // RFC 8489 §9.2.5: 401 and 438 are not integrity-protected; other responses to an authenticated
-    // request are. (Error responses without integrity are accepted: servers do send 437/486 bare.)
-    if (context.authenticated && !(msg.class === "error" && (code === 401 || code === 438 || code === 400))) {
-      const v = this.auth.verify(msg);
-      if (v === "bad" || (v === "missing" && msg.class === "success")) {
-        this.counters[v === "bad" ? "stun-bad-integrity" : "stun-missing-integrity"]++;
-        return;
-      }
-    }
-    this.table.handleResponse(now, msg);
-    const request = context.request;
-    if (msg.class === "error" && this.retryAfterAuthError(now, context, msg, code)) return;
+    const answer = this.requests.handleResponse(now, msg);
+    if (answer === undefined) return;
+    const { request, code } = answer;
     switch (request.kind) {
       case "allocate":
         if (msg.class === "success") this.onAllocated(now, msg);
@@ -331,35 +257,6 @@ export class TurnAllocation {
     }
   }
 
-  /** 401 → take realm/nonce and resend once; 438 → take the new nonce and resend (bounded). */
-  private retryAfterAuthError(
-    now: Millis,
-    context: TurnRequestContext,
-    msg: DecodedStunMessage,
-    code: number,
-  ): boolean {
-    const { request } = context;
-    if (
-      code === 438 &&
-      context.authenticated &&
-      context.staleNonceRetries < this.config.maxStaleNonceRetries
-    ) {
-      if (!this.auth.handleStaleNonce(msg)) return false;
-      this.counters["stale-nonce-retries"]++;
-      this.startRequest(now, request, context.staleNonceRetries + 1, context.authRetries);
-      return true;
-    }
-    // A first 401 for an unauthenticated request is the challenge; a later one (another request after the
-    // server forgot our nonce) gets one retry. A 401 to an authenticated Allocate means bad credentials.
-    const retry401 = !context.authenticated || (request.kind !== "allocate" && context.authRetries === 0);
-    if (code === 401 && retry401) {
-      if (this.auth.handleChallenge(msg) !== "ok") return false;
-      this.startRequest(now, request, context.staleNonceRetries, context.authRetries + 1);
-      return true;
-    }
-    return false;
-  }
-
   private handleTransactionTimeout(now: Millis, request: TurnRequest): void {
     switch (request.kind) {
       case "allocate":
@@ -368,7 +265,7 @@ export class TurnAllocation {
       case "refresh":
         if (this.stateValue === "closing") this.finishClose(false);
         else if (this.expiresAtMs !== undefined && now < this.expiresAtMs) {
-          this.startRequest(now, request, 0, 0); // the allocation still lives: try again
+          this.requests.start(now, request); // the allocation still lives: try again
         } else this.fail(new TurnError("refresh-failed", "Refresh timed out and the allocation expired"));
         return;
       case "create-permission":
@@ -417,14 +314,14 @@ export class TurnAllocation {
   }
 
   private finishClose(deallocated: boolean): void {
-    this.table.cancelWhere(() => true);
+    this.requests.cancelAll();
     this.stateValue = "closed";
     this.events.push({ kind: "closed", deallocated });
   }
 
   private fail(error: TurnError): void {
     if (this.stateValue === "failed" || this.stateValue === "closed") return;
-    this.table.cancelWhere(() => true);
+    this.requests.cancelAll();
     this.transmits.length = 0;
     this.peers.clear();
     this.refreshAt = undefined;

@@ -5,10 +5,10 @@ import type { IceConnectionState, IceGatheringState, IceRole, SelectedPair } fro
 import type { TurnError } from "../machine/turn-error.js";
 import type { Candidate } from "../wire/candidate.js";
 import type { TransportAddr } from "../wire/transport-address.js";
+import type { ConnectTurnOptions } from "./connect-turn.js";
 import type { HostAddressOptions } from "./host-interfaces.js";
 import type { IceServer } from "./ice-servers.js";
 import type { MdnsResolver } from "./mdns-resolver.js";
-import type { ConnectTurnOptions } from "./turn-client.js";
 
 export interface IceTransportOptions extends Omit<IceAgentConfig, "random"> {
   /** STUN and TURN servers, browser-style. STUN entries add to `stunServers`. */

@@ -15,6 +15,7 @@ import type {
 import type { TurnError } from "../machine/turn-error.js";
 import { type Candidate, formatCandidate, parseCandidate } from "../wire/candidate.js";
 import type { TransportAddr } from "../wire/transport-address.js";
+import { connectTurn } from "./connect-turn.js";
 import { DeadlineTimer } from "./deadline-timer.js";
 import { listHostAddresses } from "./host-interfaces.js";
 import { resolveIceServers, StunServerWatch, type TurnServer } from "./ice-servers.js";
@@ -22,7 +23,7 @@ import type { IceTransportEvents, IceTransportOptions } from "./ice-transport-op
 import { createMdnsResolver, type MdnsResolver } from "./mdns-resolver.js";
 import { secureRandom } from "./secure-random.js";
 import { silentLogger } from "./silent-logger.js";
-import { connectTurn, type TurnClient } from "./turn-client.js";
+import type { TurnClient } from "./turn-client.js";
 
 export type { IceServer } from "./ice-servers.js";
 export type { IceTransportEvents, IceTransportOptions } from "./ice-transport-options.js";

@@ -7,7 +7,8 @@
 import { createSocket, type RemoteInfo, type Socket } from "node:dgram";
 import { afterAll, describe, expect, it } from "vitest";
 import { TurnError } from "../../src/machine/turn-error.js";
-import { connectTurn, type TurnClient } from "../../src/node/turn-client.js";
+import { connectTurn } from "../../src/node/connect-turn.js";
+import type { TurnClient } from "../../src/node/turn-client.js";
 import type { TransportAddr } from "../../src/wire/transport-address.js";
 import { COTURN_PASSWORD, COTURN_REALM, COTURN_USER, type RunningCoturn, startCoturn } from "./coturn.js";
 

@@ -7,7 +7,7 @@ import { once } from "node:events";
 import { createServer, type Server, type Socket } from "node:net";
 import { describe, expect, it } from "vitest";
 import { TurnError } from "../../src/machine/turn-error.js";
-import { connectTurn } from "../../src/node/turn-client.js";
+import { connectTurn } from "../../src/node/connect-turn.js";
 
 async function failure(p: Promise<unknown>): Promise<TurnError> {
   const e = await p.then(

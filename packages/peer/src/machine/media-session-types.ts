@@ -1,6 +1,7 @@
 import type { DtlsCertificate, DtlsError, SrtpProfileName } from "@tern/dtls-srtp";
 import type { RtpPacket } from "@tern/rtp";
 import type { BandwidthEstimate, CongestionControlOptions } from "./congestion-controller.js";
+import type { DataChannels } from "./data-channels.js";
 import type { DtlsTransportOptions } from "./dtls-transport.js";
 
 export interface MediaSessionOptions extends Pick<DtlsTransportOptions, "dtlsVersions" | "dtlsGroups"> {
@@ -34,6 +35,11 @@ export interface MediaSessionOptions extends Pick<DtlsTransportOptions, "dtlsVer
   readonly pacingBitrateBps?: number;
   /** The bandwidth estimator's start, minimum and maximum bitrates and the pacing factor. */
   readonly congestionControl?: CongestionControlOptions;
+  /**
+   * The connection's data channels (RFC 8831): DTLS application data goes to their SCTP association and
+   * its packets go out as DTLS records (`flushData`); their events are polled from them.
+   */
+  readonly dataChannels?: DataChannels;
 }
 
 export type MediaSessionEvent =
@@ -61,7 +67,7 @@ export type MediaSessionEvent =
   | { readonly kind: "remote-bye"; readonly ssrcs: readonly number[]; readonly all: boolean }
   /** Congestion control's new target bitrate, and each sender's share of it. */
   | { readonly kind: "bandwidth-estimate"; readonly estimate: BandwidthEstimate }
-  /** DTLS application data (SCTP, RFC 8261), for the data-channel layer. */
+  /** DTLS application data (SCTP, RFC 8261), when no data channels were given to the session. */
   | { readonly kind: "application-data"; readonly data: Uint8Array };
 
 export interface MediaSessionCounters {

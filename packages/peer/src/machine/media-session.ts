@@ -9,7 +9,9 @@ import {
   type RtpPacket,
 } from "@tern/rtp";
 import { CongestionController } from "./congestion-controller.js";
+import type { SctpTransportParameters } from "./data-channels.js";
 import { DtlsTransport, type DtlsTransportEvent } from "./dtls-transport.js";
+import { MediaReceivePath } from "./media-receive-path.js";
 import { MediaSendPath } from "./media-send-path.js";
 import type { MediaSessionCounters, MediaSessionEvent, MediaSessionOptions } from "./media-session-types.js";
 import type { PacedSender } from "./paced-sender.js";
@@ -17,7 +19,8 @@ import { handleRtcpPacket, type RtcpFeedbackTarget } from "./rtcp-feedback.js";
 import { periodicReports } from "./rtcp-reports.js";
 import type { RtpReceiver } from "./rtp-receiver.js";
 import type { RtpSender, RtpSenderConfig } from "./rtp-sender.js";
-import { type ReceiveTemplate, SsrcRouter } from "./ssrc-router.js";
+import { SctpOverDtls } from "./sctp-over-dtls.js";
+import type { ReceiveTemplate } from "./ssrc-router.js";
 
 export type { MediaSessionCounters, MediaSessionEvent, MediaSessionOptions } from "./media-session-types.js";
 export type { ReceiveTemplate } from "./ssrc-router.js";
@@ -26,8 +29,10 @@ export type { ReceiveTemplate } from "./ssrc-router.js";
  * Everything above ICE on one BUNDLE transport, sans-IO: the DTLS handshake (`DtlsTransport`, RFC 5764),
  * SRTP/SRTCP with the exported keys, RFC 7983 / RFC 5761 demultiplexing, RTP senders and receivers per m=
  * section, and RTCP (SR/RR + SDES every interval, NACK and PLI as they are needed, answering the peer's
- * NACK/PLI), and transport-wide congestion control both ways (`CongestionController`: feedback to the
- * peer's senders; the peer's feedback → the estimate → the pacer and `bandwidth-estimate` events).
+ * NACK/PLI), transport-wide congestion control both ways (`CongestionController`: feedback to the
+ * peer's senders; the peer's feedback → the estimate → the pacer and `bandwidth-estimate` events), and
+ * DTLS application data to and from the data channels (`SctpOverDtls`, when given them: their events
+ * stay theirs, `DataChannels.pollEvent`).
  */
 export class MediaSession {
   readonly counters: MediaSessionCounters = {
@@ -50,11 +55,9 @@ export class MediaSession {
   private readonly transmits: Uint8Array[] = [];
   private readonly events: MediaSessionEvent[] = [];
   private readonly sendPath: MediaSendPath;
-  private readonly router: SsrcRouter;
+  private readonly receivePath: MediaReceivePath;
   /** Whether media m= sections were negotiated: then DTLS must bring SRTP keys (RFC 5764 §4.1). */
   private mediaNegotiated = true;
-  /** Remote SSRCs that said BYE (RFC 3550 §6.6). */
-  private readonly byes = new Set<number>();
   /** What received RTCP acts on (one object per session, not per packet). */
   private readonly feedbackTarget: RtcpFeedbackTarget;
   private readonly rtcpSsrc: number;
@@ -62,6 +65,8 @@ export class MediaSession {
   private closed = false;
   /** Transport-wide congestion control (runs when the extension is negotiated). */
   readonly congestion: CongestionController;
+  /** The data channels' SCTP association on this DTLS transport (RFC 8261), when the owner gave them. */
+  readonly data: SctpOverDtls | undefined;
 
   constructor(private readonly o: MediaSessionOptions) {
     const b = o.random(4);
@@ -85,19 +90,27 @@ export class MediaSession {
       },
       this.counters,
     );
-    this.router = new SsrcRouter(o.random, (mid, ssrc) =>
-      this.events.push({ kind: "remote-stream", mid, ssrc }),
+    this.data = o.dataChannels ? new SctpOverDtls(o.dataChannels, this.dtlsTransport) : undefined;
+    this.receivePath = new MediaReceivePath(
+      o.random,
+      this.rtcpSsrc,
+      {
+        event: (e) => this.events.push(e),
+        rtcp: (packets) => this.sendRtcp(packets),
+        wantsRtp: o.wantsRtp,
+      },
+      this.counters,
     );
     this.feedbackTarget = {
       senders: this.sendPath.senders,
       sendersBySsrc: this.sendPath.sendersBySsrc,
-      receivers: this.router.receivers,
+      receivers: this.receivePath.receivers,
       resend: (now, mid, rtp) => this.sendPath.sendRetransmission(now, mid, rtp),
       transportFeedback: (now, fb) => this.congestion.handleTransportFeedback(now, fb),
       remb: (now, bps) => this.congestion.handleRemb(now, bps),
       rtt: (ms) => this.congestion.handleRtt(ms),
       keyframeRequested: (mid) => this.events.push({ kind: "keyframe-request", mid }),
-      bye: (ssrcs) => this.handleBye(ssrcs),
+      bye: (ssrcs) => this.receivePath.handleBye(ssrcs),
     };
   }
 
@@ -118,7 +131,7 @@ export class MediaSession {
 
   /** Every remote stream we receive, by SSRC. */
   get receivers(): ReadonlyMap<number, RtpReceiver> {
-    return this.router.receivers;
+    return this.receivePath.receivers;
   }
 
   /** Starts the DTLS handshake in our role (RFC 5763: from a=setup), checking the peer against its fingerprints. */
@@ -128,7 +141,18 @@ export class MediaSession {
     remoteFingerprints: readonly CertificateFingerprint[],
   ): void {
     if (this.closed) return;
+    this.data?.setRole(role);
     this.dtlsTransport.start(now, role, remoteFingerprints, !this.mediaNegotiated);
+  }
+
+  /** The data section of the latest offer/answer (RFC 8841), or undefined when none was accepted. */
+  configureData(now: number, parameters: SctpTransportParameters | undefined): void {
+    if (!this.closed) this.data?.configure(now, parameters);
+  }
+
+  /** Hands the data channels' pending SCTP packets to DTLS (call before draining `pollTransmit`). */
+  flushData(now: number): void {
+    if (!this.closed) this.data?.flush(now);
   }
 
   /**
@@ -147,7 +171,7 @@ export class MediaSession {
     this.congestion.configure(opts.transportCcExtensionId, senders);
     const removed = this.sendPath.configure(senders);
     if (removed.length > 0) this.sendRtcp([{ type: "bye", ssrcs: removed, reason: undefined }]);
-    this.router.configure(receive);
+    this.receivePath.configure(receive);
   }
 
   /** W3C RTCRtpEncodingParameters.maxBitrate for the sender of `mid` (a token bucket; undefined: none). */
@@ -182,14 +206,6 @@ export class MediaSession {
     else this.handleSrtp(now, data);
   }
 
-  private handleBye(ssrcs: readonly number[]): void {
-    const mine = ssrcs.filter((s) => this.router.receivers.has(s));
-    if (mine.length === 0) return;
-    for (const s of mine) this.byes.add(s);
-    const all = [...this.router.receivers.keys()].every((s) => this.byes.has(s));
-    this.events.push({ kind: "remote-bye", ssrcs: mine, all });
-  }
-
   private handleSrtp(now: number, data: Uint8Array): void {
     const srtp = this.srtp as SrtpContext;
     const clear = srtp.unprotect(data);
@@ -202,29 +218,8 @@ export class MediaSession {
       this.counters.rtpMalformed++;
       return;
     }
-    const p = decoded.value;
-    this.congestion.handleRtp(now, p, data.length);
-    if (this.byes.size > 0) this.byes.delete(p.ssrc); // it said BYE, and sends again (a renegotiation)
-    let r = this.router.media(p.ssrc);
-    const repairs = r ? undefined : this.router.repaired(p.ssrc);
-    if (r) {
-      if (this.o.wantsRtp?.(r.config.mid)) this.events.push({ kind: "rtp", mid: r.config.mid, packet: p });
-      r.handlePacket(now, p);
-    } else if (repairs) {
-      r = repairs;
-      r.handleRtx(now, p);
-    } else {
-      r = this.router.learn(p);
-      if (!r) {
-        this.counters.rtpUnknownSsrc++;
-        return;
-      }
-      if (r.config.ssrc === p.ssrc) {
-        if (this.o.wantsRtp?.(r.config.mid)) this.events.push({ kind: "rtp", mid: r.config.mid, packet: p });
-        r.handlePacket(now, p);
-      } else r.handleRtx(now, p);
-    }
-    this.drainReceiver(r);
+    this.congestion.handleRtp(now, decoded.value, data.length);
+    this.receivePath.handleRtp(now, decoded.value);
   }
 
   private handleSrtcp(now: number, data: Uint8Array): void {
@@ -246,13 +241,8 @@ export class MediaSession {
   handleTimeout(now: number): void {
     if (this.closed) return;
     this.dtlsTransport.handleTimeout(now);
-    for (const r of this.receivers.values()) {
-      const t = r.pollTimeout();
-      if (t !== undefined && t <= now) {
-        r.handleTimeout(now);
-        this.drainReceiver(r);
-      }
-    }
+    this.data?.channels.handleTimeout(now);
+    this.receivePath.handleTimeout(now);
     if (this.srtp && this.nextReportAt !== undefined && now >= this.nextReportAt) {
       this.sendReports(now);
       this.nextReportAt = now + (this.o.rtcpIntervalMs ?? 1000);
@@ -309,25 +299,6 @@ export class MediaSession {
     if (packets) this.sendRtcp(packets);
   }
 
-  private drainReceiver(r: RtpReceiver): void {
-    for (let o = r.poll(); o; o = r.poll()) {
-      if (o.kind === "frame") {
-        this.events.push({
-          kind: "frame",
-          mid: r.config.mid,
-          ssrc: r.config.ssrc,
-          data: o.frame.frame.data,
-          isKeyframe: o.frame.frame.isKeyframe,
-          rtpTimestamp: o.frame.rtpTimestamp,
-        });
-      } else if (o.kind === "nack") {
-        this.sendRtcp([{ type: "nack", senderSsrc: this.rtcpSsrc, mediaSsrc: r.config.ssrc, lost: o.lost }]);
-      } else {
-        this.sendRtcp([{ type: "pli", senderSsrc: this.rtcpSsrc, mediaSsrc: r.config.ssrc }]);
-      }
-    }
-  }
-
   private onDtlsEvent(now: number, e: DtlsTransportEvent): void {
     if (e.kind === "connected") {
       if (!e.srtp && this.mediaNegotiated) {
@@ -339,6 +310,7 @@ export class MediaSession {
       }
       this.dtlsConnected = true;
       this.cipherSuite = e.cipherSuite;
+      this.data?.dtlsConnected(now);
       if (e.srtp) {
         this.srtp = e.srtp.context;
         this.sendPath.srtp = e.srtp.context;
@@ -354,10 +326,13 @@ export class MediaSession {
         remoteFingerprint: e.remoteFingerprint,
       });
     } else if (e.kind === "application-data") {
-      this.events.push({ kind: "application-data", data: e.data });
+      if (this.data) this.data.receive(now, e.data);
+      else this.events.push({ kind: "application-data", data: e.data });
     } else if (e.kind === "failed") {
+      this.data?.dtlsEnded(`DTLS failed: ${e.error.message}`);
       this.events.push({ kind: "failed", error: e.error });
     } else if (e.kind === "closed") {
+      this.data?.dtlsEnded(undefined);
       this.events.push({ kind: "closed" });
     }
   }
@@ -372,25 +347,24 @@ export class MediaSession {
 
   pollTimeout(): number | undefined {
     if (this.closed) return undefined;
-    // Runs after every datagram: a plain loop, no closure, no iterator.
     let t = this.dtlsTransport.pollTimeout();
-    const receivers = this.router.receiverList;
-    for (let i = 0; i < receivers.length; i++) {
-      const x = (receivers[i] as RtpReceiver).pollTimeout();
-      if (x !== undefined && (t === undefined || x < t)) t = x;
-    }
+    const received = this.receivePath.pollTimeout();
+    if (received !== undefined && (t === undefined || received < t)) t = received;
     const report = this.srtp ? this.nextReportAt : undefined;
     if (report !== undefined && (t === undefined || report < t)) t = report;
     const paced = this.sendPath.pollTimeout();
     if (paced !== undefined && (t === undefined || paced < t)) t = paced;
     const cc = this.congestion.pollTimeout();
     if (cc !== undefined && (t === undefined || cc < t)) t = cc;
+    const sctp = this.data?.channels.pollTimeout();
+    if (sctp !== undefined && (t === undefined || sctp < t)) t = sctp;
     return t;
   }
 
-  /** close_notify to the peer, BYE for our streams; nothing after. */
-  close(): void {
+  /** ABORT to the data channels' peer, BYE for our streams, close_notify; nothing after. */
+  close(now = 0): void {
     if (this.closed) return;
+    this.data?.close(now);
     if (this.srtp && this.sendPath.senders.size > 0) {
       this.sendRtcp([{ type: "bye", ssrcs: [...this.sendPath.sendersBySsrc.keys()], reason: undefined }]);
     }

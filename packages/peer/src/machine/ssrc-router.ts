@@ -1,5 +1,5 @@
 import { findHeaderExtensionElement, type RtpPacket } from "@tern/rtp";
-import { RtpReceiver, type RtpReceiverConfig } from "./rtp-receiver.js";
+import { RtpReceiver, type RtpReceiverConfig, receiveCodecOf, repairedCodecOf } from "./rtp-receiver.js";
 
 /** One m= section we receive on: how to make a receiver for an SSRC it carries. */
 export type ReceiveTemplate = Omit<RtpReceiverConfig, "ssrc"> & {
@@ -16,7 +16,8 @@ const midDecoder = new TextDecoder();
 
 /**
  * Which receiver an incoming RTP packet belongs to (RFC 8843 §9.2): by signaled SSRC, by a learned
- * RTX SSRC, else by the MID header extension or a payload type only one m= section uses. Both maps are
+ * RTX SSRC, else by the MID header extension or a payload type (any negotiated codec's, or its RTX's) only
+ * one m= section uses. Both maps are
  * bounded by MAX_RECEIVERS: an SSRC past the bound is not learned (the caller counts it).
  */
 export class SsrcRouter {
@@ -40,6 +41,11 @@ export class SsrcRouter {
     const mids = new Set(receive.map((t) => t.mid));
     for (const [ssrc, r] of this.receivers) if (!mids.has(r.config.mid)) this.receivers.delete(ssrc);
     for (const [ssrc, r] of this.rtxToReceiver) if (!mids.has(r.config.mid)) this.rtxToReceiver.delete(ssrc);
+    // The receivers kept take the section's codecs as negotiated now (payload types may have changed).
+    for (const r of this.receivers.values()) {
+      const t = receive.find((x) => x.mid === r.config.mid);
+      if (t) r.setCodecs(t.codecs);
+    }
     for (const t of receive) for (const s of t.ssrcs) this.addReceiver(t, s.ssrc, s.rtxSsrc);
   }
 
@@ -70,7 +76,7 @@ export class SsrcRouter {
       let only: ReceiveTemplate | undefined;
       let matches = 0;
       for (const c of this.templates) {
-        if (c.payloadType === p.payloadType || c.rtx?.payloadType === p.payloadType) {
+        if (receiveCodecOf(c.codecs, p.payloadType) || repairedCodecOf(c.codecs, p.payloadType)) {
           only = c;
           matches++;
         }
@@ -78,7 +84,7 @@ export class SsrcRouter {
       t = matches === 1 ? only : undefined;
     }
     if (!t) return undefined;
-    if (t.rtx && p.payloadType === t.rtx.payloadType) {
+    if (repairedCodecOf(t.codecs, p.payloadType)) {
       let media: RtpReceiver | undefined;
       let count = 0;
       for (const r of this.receivers.values()) {
@@ -91,7 +97,8 @@ export class SsrcRouter {
       this.rtxToReceiver.set(p.ssrc, media);
       return media;
     }
-    if (p.payloadType !== t.payloadType) return undefined;
+    // A media stream starts in any of the section's codecs (its sender picks, RFC 3264 §6.1).
+    if (!receiveCodecOf(t.codecs, p.payloadType)) return undefined;
     return this.addReceiver(t, p.ssrc);
   }
 

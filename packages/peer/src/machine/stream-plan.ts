@@ -2,6 +2,7 @@ import type { NegotiatedCodec, NegotiatedMedia } from "../sdp/index.js";
 import { RTP_HEADER_EXTENSION } from "../sdp/index.js";
 import type { ReceiveTemplate } from "./media-session.js";
 import { type MediaCodecName, mediaCodecName } from "./payload-formats.js";
+import type { ReceiveCodec } from "./rtp-receiver.js";
 import type { RtpSenderConfig } from "./rtp-sender.js";
 
 /** What we send on one m= section, once negotiated. */
@@ -42,7 +43,9 @@ function feedback(c: NegotiatedCodec, type: string, parameter?: string): boolean
  * From the negotiated view of each m= section (RFC 8829 §5.3 / §5.10) to the streams the media session
  * runs: a sender where we send and have a track, a receive template where we receive. A sender uses the
  * track's codec when the m= section negotiated it (else none: `mismatched`); without a stated codec, the
- * first of the answer we can packetize (RFC 3264 §6.1: the answerer's preference). RTX where negotiated.
+ * first of the answer we can packetize (RFC 3264 §6.1: the answerer's preference). A receiver takes every
+ * negotiated codec it can reassemble, and reassembles each packet with its payload type's. RTX where
+ * negotiated.
  */
 export function planStreams(
   negotiated: readonly NegotiatedMedia[],
@@ -79,20 +82,26 @@ export function planStreams(
       }
     }
     if (receives) {
-      // The remote sender picks from the same negotiated list; take its first codec we can reassemble.
-      const chosen = pick(m.codecs, undefined);
-      if (!chosen) continue;
+      // The remote sender picks from the same negotiated list, and may change its pick: every codec we
+      // can reassemble, each packet reassembled by its payload type's (RFC 3550 §5.1, RFC 3264 §6.1).
+      const codecs: ReceiveCodec[] = [];
+      for (const c of m.codecs) {
+        const name = mediaCodecName(c.name);
+        if (!name) continue;
+        codecs.push({
+          codec: name,
+          payloadType: c.payloadType,
+          clockRate: c.clockRate,
+          ...(c.rtxPayloadType !== undefined ? { rtxPayloadType: c.rtxPayloadType } : {}),
+          nack: feedback(c, "nack"),
+          pli: feedback(c, "nack", "pli"),
+        });
+      }
+      if (codecs.length === 0) continue;
       receivers.push({
         mid: m.mid,
         kind,
-        codec: chosen.name,
-        payloadType: chosen.codec.payloadType,
-        clockRate: chosen.codec.clockRate,
-        ...(chosen.codec.rtxPayloadType !== undefined
-          ? { rtx: { payloadType: chosen.codec.rtxPayloadType } }
-          : {}),
-        nack: feedback(chosen.codec, "nack"),
-        pli: feedback(chosen.codec, "nack", "pli"),
+        codecs,
         ssrcs: m.remoteStreams.map((s) => ({
           ssrc: s.ssrc,
           ...(s.rtxSsrc !== undefined ? { rtxSsrc: s.rtxSsrc } : {}),

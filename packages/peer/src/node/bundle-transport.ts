@@ -13,7 +13,7 @@ import type { Logger } from "pino";
 import { type PeerConnectionState, peerConnectionState } from "../machine/connection-state.js";
 import { MediaSession } from "../machine/media-session.js";
 import type { LocalTransport, RemoteTransport } from "../sdp/index.js";
-import { iceCandidateErrorOf, localCandidateLine } from "./ice-events.js";
+import { wireIceTransport } from "./ice-wiring.js";
 import { localTransport } from "./local-parameters.js";
 import type { BundleTransportHost, PeerConnectionConfig } from "./peer-connection-types.js";
 import { deliverMediaEvent } from "./stream-wiring.js";
@@ -189,54 +189,15 @@ export class BundleTransport {
       onData: (d) => this.receive(d),
     });
     this._ice = ice;
-    this.wire(ice);
+    wireIceTransport(ice, this, this.host);
     if (this.remote) ice.setRemoteCredentials(this.remote.credentials);
     for (const c of this.remoteCandidates.splice(0)) void ice.addRemoteCandidate(c);
     if (this.remoteEnded) ice.endOfRemoteCandidates();
   }
 
-  private wire(ice: IceTransport): void {
-    const host = this.host;
-    ice.on("candidate", (c) =>
-      this.guard(() => {
-        if (c) {
-          const line = localCandidateLine(c);
-          this.localCandidates.push(line);
-          host.emit("icecandidate", {
-            candidate: {
-              candidate: line,
-              sdpMid: host.transportMid,
-              sdpMLineIndex: 0,
-              usernameFragment: this._iceCredentials.ufrag,
-            },
-          });
-        } else {
-          this._localGatheringDone = true;
-          host.emit("icecandidate", { candidate: null });
-        }
-      }),
-    );
-    ice.on("icecandidateerror", (e) =>
-      this.guard(() => host.emit("icecandidateerror", iceCandidateErrorOf(e))),
-    );
-    ice.on("gatheringstatechange", (s) =>
-      this.guard(() => {
-        host.iceGatheringState = s;
-        host.emit("icegatheringstatechange", s);
-      }),
-    );
-    ice.on("connectionstatechange", (s) =>
-      this.guard(() => {
-        if (host.connectionState === "closed") return;
-        host.iceConnectionState = s;
-        if ((s === "connected" || s === "completed") && host.timings.iceConnected === undefined)
-          host.timings.iceConnected = this.now();
-        host.emit("iceconnectionstatechange", s);
-        this.updateConnectionState();
-      }),
-    );
-    ice.on("selectedpair", () => this.guard(() => this.maybeStartDtls()));
-    ice.on("error", (err) => host.internalError(err));
+  /** @internal gathering is complete: the local description says a=end-of-candidates */
+  gatheringDone(): void {
+    this._localGatheringDone = true;
   }
 
   async gatherOnce(): Promise<void> {
@@ -263,6 +224,7 @@ export class BundleTransport {
       ...(config.keyLog ? { keyLog: config.keyLog } : {}),
       ...(config.pacingBitrateBps !== undefined ? { pacingBitrateBps: config.pacingBitrateBps } : {}),
       ...(config.congestionControl ? { congestionControl: config.congestionControl } : {}),
+      dataChannels: this.host.dataChannels.machine,
     });
     return this._session;
   }
@@ -275,9 +237,11 @@ export class BundleTransport {
     this.flushSession();
   }
 
-  flushSession(): void {
+  /** Drains the session to ICE and its events to the connection, then arms the timer; false without a session. */
+  flushSession(): boolean {
     const s = this._session;
-    if (!s) return;
+    if (!s) return false;
+    s.flushData(this.now());
     const ice = this._ice;
     for (let d = s.pollTransmit(); d; d = s.pollTransmit()) {
       try {
@@ -321,7 +285,9 @@ export class BundleTransport {
           break;
       }
     }
+    this.host.dataChannels.drain();
     this.armTimer();
+    return true;
   }
 
   /** A remote description arrived: a BYE on every stream was a renegotiation, not a goodbye. */
@@ -352,7 +318,7 @@ export class BundleTransport {
   /** Closing, first half: the media session closes (DTLS close_notify and BYE go out), the timer stops. */
   closeSession(): void {
     this._closing = true; // the transports winding down must not pass through "connecting" on the way out
-    this._session?.close();
+    this._session?.close(this.now());
     this.flushSession();
     this.timer.clear();
   }
@@ -383,7 +349,8 @@ export class BundleTransport {
     }
   }
 
-  private updateConnectionState(): void {
+  /** @internal */
+  updateConnectionState(): void {
     if (this.host.connectionState === "closed" || this._closing) return;
     this.setConnectionState(
       peerConnectionState({

@@ -3,9 +3,12 @@ import type { HostAddressOptions, IceConnectionState, IceGatheringState, IceServ
 import type { Logger } from "pino";
 import type { BandwidthEstimate, CongestionControlOptions } from "../machine/congestion-controller.js";
 import type { PeerConnectionState } from "../machine/connection-state.js";
+import type { SctpTuning } from "../machine/data-channels.js";
 import type { SignalingState } from "../sdp/index.js";
+import type { DataChannel } from "./data-channel.js";
 import type { IceCandidateErrorInit } from "./ice-events.js";
 import type { RemoteTrack } from "./media-track.js";
+import type { PeerDataChannels } from "./peer-data-channels.js";
 import type { Transceiver } from "./rtp-transceiver.js";
 
 export type { PeerConnectionState } from "../machine/connection-state.js";
@@ -50,6 +53,8 @@ export interface PeerConnectionConfig {
   readonly congestionControl?: CongestionControlOptions | false;
   /** NSS key log lines (CLIENT_RANDOM …) for Wireshark. */
   readonly keyLog?: (line: string) => void;
+  /** SCTP tuning for the data channels (window, send buffer, MTU, I-DATA, zero checksum; see @tern/sctp). */
+  readonly sctp?: SctpTuning;
   readonly logger?: Logger;
 }
 
@@ -76,6 +81,8 @@ export interface PeerConnectionEvents {
    * past 400 ms are dropped (and `keyframerequest` fires on the track).
    */
   bandwidthestimate: [estimate: BandwidthEstimate];
+  /** The peer opened a data channel (DATA_CHANNEL_OPEN, RFC 8832); its `open` follows. */
+  datachannel: [event: { channel: DataChannel }];
   /** A bug in Tern caught by a guard (the connection closed itself). Only emitted when listened to. */
   error: [error: Error];
 }
@@ -90,6 +97,7 @@ export type RTCErrorDetailType =
   | "sdp-syntax-error"
   | "data-channel-failure"
   | "dtls-failure"
+  | "sctp-failure"
   | "hardware-encoder-error";
 
 /** W3C webrtc-pc §11.1 RTCError: an OperationError with a detail (a bad SDP line, …). */
@@ -123,4 +131,6 @@ export interface BundleTransportHost {
   emit<K extends keyof PeerConnectionEvents>(event: K, ...args: PeerConnectionEvents[K]): boolean;
   /** A bug caught by the guard of a socket or timer callback: the connection closes. */
   internalError(error: unknown): void;
+  /** The connection's data channels: their machine goes to the media session, their events out after each pump. */
+  readonly dataChannels: PeerDataChannels;
 }

@@ -13,17 +13,21 @@ import {
   type SignalingState,
 } from "../sdp/index.js";
 import { BundleTransport } from "./bundle-transport.js";
+import type { DataChannel, DataChannelInit } from "./data-channel.js";
 import { DescriptionCache } from "./description-cache.js";
 import { processCertificate } from "./local-parameters.js";
 import type { LocalTrack } from "./media-track.js";
 import { isNegotiationNeeded } from "./negotiation-needed.js";
 import { OperationsChain } from "./operations-chain.js";
 import { domError, type PeerConnectionConfig, type PeerConnectionEvents } from "./peer-connection-types.js";
+import { PeerDataChannels } from "./peer-data-channels.js";
 import { buildStats, type StatsReport } from "./peer-stats.js";
 import type { SenderParameters, Transceiver } from "./rtp-transceiver.js";
+import type { SctpTransport } from "./sctp-transport.js";
 import { SessionDescriptions } from "./session-descriptions.js";
 import type { NegotiationHost } from "./session-negotiation.js";
 import { attachTrack, configureStreams, type WriteCounters } from "./stream-wiring.js";
+import { addTrackTo, removeTrackFrom, stopTransceiverOf } from "./track-operations.js";
 import { checkCodecPreferences, checkConfiguration, type RtpCodec } from "./transceiver-checks.js";
 import { TransceiverSet } from "./transceiver-set.js";
 
@@ -66,11 +70,14 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> implement
   iceGatheringState: IceGatheringState = "new";
   /** Connection set-up times, ms from construction (for stats and benches). */
   readonly timings: { iceConnected?: number; dtlsConnected?: number } = {};
+  /** @internal the data channels (webrtc-pc §6) */
+  readonly dataChannels: PeerDataChannels;
 
   constructor(config: PeerConnectionConfig = {}) {
     super();
     checkConfiguration(config);
     this._config = config;
+    this.dataChannels = new PeerDataChannels(this);
     const given = config.certificates?.[0];
     this.certificateReady = given ? Promise.resolve(given) : processCertificate();
     this.bundle = new BundleTransport(this, () => this._config, this.cname, this.certificateReady);
@@ -166,35 +173,13 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> implement
    */
   addTrack(track: LocalTrack, streams?: readonly string[]): Transceiver {
     this.assertOpen();
-    if (this.set.transceivers.some((t) => t.sender.track === track && !t.stopped))
-      throw domError("InvalidAccessError", "the track is already on a sender of this connection");
-    const free = this.set.transceivers.find(
-      (t) => t.kind === track.kind && !t.sender.track && !t.stopping && !t.stopped && !t.usedToSend(),
-    );
-    if (!free) {
-      const t = this.addTransceiver(track, { direction: "sendrecv", ...(streams ? { streams } : {}) });
-      t.addedByAddTrack = true;
-      return t;
-    }
-    free.sender.streamIds = streams ?? [this.cname];
-    attachTrack(free, track, this.bundle, this.counters);
-    if (free.direction === "recvonly") free.direction = "sendrecv";
-    else if (free.direction === "inactive") free.direction = "sendonly";
-    this.updateNegotiationNeeded();
-    return free;
+    return addTrackTo(this, track, streams);
   }
 
   /** webrtc-pc removeTrack: the sender stops sending; its direction drops "send" (renegotiation). */
   removeTrack(t: Transceiver): void {
     this.assertOpen();
-    if (!this.set.transceivers.includes(t))
-      throw domError("InvalidAccessError", "not a sender of this connection");
-    if (t.stopping || !t.sender.track) return;
-    attachTrack(t, undefined, this.bundle, this.counters);
-    if (t.direction === "sendrecv") t.direction = "recvonly";
-    else if (t.direction === "sendonly") t.direction = "inactive";
-    this.reconfigure();
-    this.updateNegotiationNeeded();
+    removeTrackFrom(this, t);
   }
 
   /** webrtc-pc RTCRtpSender.replaceTrack: another track (or none) on the sender, with no renegotiation. */
@@ -218,19 +203,7 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> implement
   /** webrtc-pc RTCRtpTransceiver.stop(): nothing more is sent or received; the stop is negotiated. */
   stopTransceiver(t: Transceiver): void {
     this.assertOpen();
-    if (t.stopping) return;
-    t.stopping = true;
-    t.direction = "stopped";
-    t.receiver.track.end();
-    if (t.mid === null) {
-      // Never in an m= section: nothing to negotiate, it is gone.
-      t.stopped = true;
-      t.currentDirection = "stopped";
-      attachTrack(t, undefined, this.bundle, this.counters);
-      this.set.transceivers.splice(this.set.transceivers.indexOf(t), 1);
-    }
-    this.reconfigure();
-    this.updateNegotiationNeeded();
+    stopTransceiverOf(this, t);
   }
 
   /** webrtc-pc RTCRtpTransceiver.setCodecPreferences (InvalidModificationError for codecs Tern lacks). */
@@ -298,8 +271,29 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> implement
     this.updateNegotiationNeeded();
   }
 
+  /**
+   * webrtc-pc §6.1 createDataChannel: a channel (RFC 8831) on the connection's SCTP association; the first
+   * one asks for a data m= section (negotiationneeded). TypeError for a bad init, OperationError for an id
+   * in use, InvalidStateError once closed.
+   */
+  createDataChannel(label: string, init?: DataChannelInit): DataChannel {
+    return this.dataChannels.create(label, init);
+  }
+
+  /** W3C RTCPeerConnection.sctp: the data channels' transport, null until a data m= section is negotiated. */
+  get sctp(): SctpTransport | null {
+    return this.dataChannels.sctp;
+  }
+
   /** W3C webrtc-stats for the connection, or only what concerns one transceiver's sender or receiver. */
   async getStats(selector?: { transceiver: Transceiver; side: "sender" | "receiver" }): Promise<StatsReport> {
+    const report = this.#stats(selector);
+    if (!selector)
+      for (const e of this.dataChannels.stats(report.get("P")?.timestamp ?? 0)) report.set(e.id, e);
+    return report;
+  }
+
+  #stats(selector?: { transceiver: Transceiver; side: "sender" | "receiver" }): StatsReport {
     return buildStats({
       now: this.bundle.now(),
       session: this.bundle.session,
@@ -307,6 +301,8 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> implement
       certificate: this.bundle.certificate,
       remoteFingerprint: this.bundle.remoteFingerprints[0],
       dtlsRole: this.bundle.dtlsRole,
+      dataChannelsOpened: this.dataChannels.opened,
+      dataChannelsClosed: this.dataChannels.closed,
       ...(selector?.transceiver.mid
         ? { selector: { mid: selector.transceiver.mid, side: selector.side } }
         : {}),
@@ -321,6 +317,7 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> implement
     if (this.closed) return Promise.resolve();
     this.closed = true;
     this.bundle.closeSession();
+    this.dataChannels.close();
     this.sd.close();
     for (const t of this.set.transceivers) {
       t.stopped = true;

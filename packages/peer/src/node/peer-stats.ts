@@ -187,8 +187,10 @@ export function buildStats(i: StatsInput): StatsReport {
     const c = r.config;
     if (sel && (sel.side !== "receiver" || sel.mid !== c.mid)) continue;
     const st = r.stats.statistics;
-    const codecId = `CI-${c.mid}-${c.payloadType}`;
-    add(codecStats(codecId, ts, c));
+    // The codec of the packets received last (the sender may use any of the section's codecs).
+    const codec = r.codec;
+    const codecId = `CI-${c.mid}-${codec.payloadType}`;
+    add(codecStats(codecId, ts, { ...codec, kind: c.kind }));
     add({
       id: `IT-${c.ssrc}`,
       type: "inbound-rtp",

@@ -9,6 +9,7 @@ import type { BundleTransport } from "./bundle-transport.js";
 import { checkNegotiation } from "./description-checks.js";
 import type { NegotiatedSection } from "./negotiation-needed.js";
 import { domError } from "./peer-connection-types.js";
+import { PeerDataChannels } from "./peer-data-channels.js";
 import type { Transceiver } from "./rtp-transceiver.js";
 import { attachTrack, configureStreams, type WriteCounters } from "./stream-wiring.js";
 import type { TransceiverSet } from "./transceiver-set.js";
@@ -16,6 +17,7 @@ import type { TransceiverSet } from "./transceiver-set.js";
 /** What a completed negotiation reads and updates on its peer connection. */
 export interface NegotiationHost {
   readonly set: TransceiverSet;
+  readonly dataChannels: PeerDataChannels;
   readonly bundle: BundleTransport;
   readonly counters: WriteCounters;
   readonly negotiation: {
@@ -78,6 +80,8 @@ export function completeNegotiation(
   const session = bundle.createSession();
   if (!session) throw domError("OperationError", "the certificate is not ready");
   configureStreams(session, host.set.transceivers, media, data !== undefined);
+  host.dataChannels.negotiated(data);
+  session.configureData(bundle.now(), data && PeerDataChannels.parameters(data));
   bundle.maybeStartDtls();
   bundle.flushSession();
   void bundle.gatherOnce();

@@ -12,6 +12,13 @@ export { LocalTrack, RemoteTrack } from "../node/media-track.js";
 export { RTCError, type RTCErrorDetailType } from "../node/peer-connection-types.js";
 export { MediaStream, MediaStreamTrackEvent } from "./media-stream.js";
 export { generateCertificate, RTCCertificate, type RTCDtlsFingerprint } from "./rtc-certificate.js";
+export {
+  RTCDataChannel,
+  type RTCDataChannelBinaryType,
+  RTCDataChannelEvent,
+  type RTCDataChannelInit,
+  RTCErrorEvent,
+} from "./rtc-data-channel.js";
 export { RTCPeerConnectionIceErrorEvent, RTCPeerConnectionIceEvent, RTCTrackEvent } from "./rtc-events.js";
 export { RTCIceCandidate, type RTCIceCandidateInit, type RTCIceCandidateType } from "./rtc-ice-candidate.js";
 export {
@@ -28,4 +35,5 @@ export {
   type RTCRtpSendParameters,
   RTCRtpTransceiver,
 } from "./rtc-rtp-transceiver.js";
+export { RTCSctpTransport } from "./rtc-sctp-transport.js";
 export { RTCSessionDescription, type RTCSessionDescriptionInit } from "./rtc-session-description.js";

@@ -1,5 +1,6 @@
 import type { IceConnectionState, IceGatheringState, IceServer } from "@tern/ice";
 import type { PeerConnectionState } from "../machine/connection-state.js";
+import type { DataChannel } from "../node/data-channel.js";
 import { type EventHandler, EventHandlerAttributes } from "../node/event-handlers.js";
 import type { LocalTrack, MediaStreamTrackLike } from "../node/media-track.js";
 import { PeerConnection } from "../node/peer-connection.js";
@@ -9,6 +10,7 @@ import type { Transceiver } from "../node/rtp-transceiver.js";
 import type { Direction, SignalingState } from "../sdp/index.js";
 import { MediaStream } from "./media-stream.js";
 import { generateCertificate, type RTCCertificate } from "./rtc-certificate.js";
+import { RTCDataChannel, RTCDataChannelEvent, type RTCDataChannelInit } from "./rtc-data-channel.js";
 import { RTCPeerConnectionIceErrorEvent, RTCPeerConnectionIceEvent, RTCTrackEvent } from "./rtc-events.js";
 import { RTCIceCandidate, type RTCIceCandidateInit } from "./rtc-ice-candidate.js";
 import {
@@ -17,6 +19,7 @@ import {
   type RTCRtpSender,
   RTCRtpTransceiver,
 } from "./rtc-rtp-transceiver.js";
+import { RTCSctpTransport } from "./rtc-sctp-transport.js";
 import { RTCSessionDescription, type RTCSessionDescriptionInit } from "./rtc-session-description.js";
 
 /** W3C webrtc-pc §4.2.1 RTCConfiguration, plus Tern's own options (iceAddresses, mdns, logger, …). */
@@ -58,6 +61,8 @@ export class RTCPeerConnection extends EventTarget {
   readonly #transceivers = new WeakMap<Transceiver, RTCRtpTransceiver>();
   readonly #streams = new Map<string, MediaStream>();
   readonly #certificates: readonly RTCCertificate[];
+  readonly #channels = new WeakMap<DataChannel, RTCDataChannel>();
+  #sctp: RTCSctpTransport | undefined;
   #closed = false;
 
   constructor(configuration: RTCConfiguration = {}) {
@@ -107,6 +112,18 @@ export class RTCPeerConnection extends EventTarget {
       for (const s of ms) s.addRemoteTrack(track);
       fire(new RTCTrackEvent("track", { receiver: t.receiver, track, streams: ms, transceiver: t }));
     });
+    pc.on("datachannel", ({ channel }) =>
+      fire(new RTCDataChannelEvent("datachannel", { channel: this.#channel(channel) })),
+    );
+  }
+
+  #channel(c: DataChannel): RTCDataChannel {
+    let w = this.#channels.get(c);
+    if (!w) {
+      w = new RTCDataChannel(c);
+      this.#channels.set(c, w);
+    }
+    return w;
   }
 
   #transceiver(t: Transceiver): RTCRtpTransceiver {
@@ -168,9 +185,17 @@ export class RTCPeerConnection extends EventTarget {
   get canTrickleIceCandidates(): boolean | null {
     return this.#pc.canTrickleIceCandidates;
   }
-  /** RTCSctpTransport: null until data channels exist in Tern. */
-  get sctp(): null {
-    return null;
+  /** RTCSctpTransport: null until a data m= section is negotiated. */
+  get sctp(): RTCSctpTransport | null {
+    const t = this.#pc.sctp;
+    if (!t) return null;
+    this.#sctp ??= new RTCSctpTransport(t);
+    return this.#sctp;
+  }
+
+  /** webrtc-pc §6.1: TypeError for a bad init, OperationError for an id in use, InvalidStateError once closed. */
+  createDataChannel(label: string, dataChannelDict?: RTCDataChannelInit): RTCDataChannel {
+    return this.#channel(this.#pc.createDataChannel(label, dataChannelDict));
   }
 
   // ---- offer / answer -------------------------------------------------------------------------------------
@@ -328,11 +353,10 @@ export class RTCPeerConnection extends EventTarget {
   set ontrack(fn: EventHandler<RTCTrackEvent>) {
     this.#handlers.set("track", fn);
   }
-  /** Data channels are not in Tern yet: the attribute exists, no `datachannel` event fires. */
-  get ondatachannel(): EventHandler {
+  get ondatachannel(): EventHandler<RTCDataChannelEvent> {
     return this.#handlers.get("datachannel");
   }
-  set ondatachannel(fn: EventHandler) {
+  set ondatachannel(fn: EventHandler<RTCDataChannelEvent>) {
     this.#handlers.set("datachannel", fn);
   }
 }

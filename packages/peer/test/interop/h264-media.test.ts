@@ -5,10 +5,8 @@
  * - Tern ↔ Tern on loopback, both ways, H.264 the one video codec negotiated.
  * - Tern ↔ werift (its own H.264 depacketizer; its sender carrying @tern/rtp's FU-A/STAP-A packets); werift
  *   answers Tern's VP8 + H.264 offer with H.264 only.
- * - Known bug, kept as an expected failure: with VP8 negotiated too (Tern's default offer), a Tern receiver
- *   reassembles with the m= section's first codec (VP8), whatever payload type arrives
- *   (src/machine/stream-plan.ts, "take its first codec we can reassemble"). When that is fixed this test
- *   fails: make it a plain `it`.
+ * - Tern ↔ Tern with VP8 negotiated first (Tern's default offer): the H.264 packets are reassembled as H.264,
+ *   by their payload type (once a bug: a receiver took its m= section's first codec, VP8, for every packet).
  */
 import { type RunningStunServer, startStunServer } from "@tern/ice";
 import { encodeRtpPacket, H264PayloadFormat, RtpPacketizer, splitAnnexB } from "@tern/rtp";
@@ -126,7 +124,7 @@ describe("H.264 through peer connections", () => {
     }
   });
 
-  it.fails("known bug: Tern ↔ Tern, H.264 tracks with VP8 negotiated first: the receiver reassembles H.264 as VP8", async () => {
+  it("Tern ↔ Tern, H.264 tracks with VP8 negotiated first: each packet reassembled by its payload type, H.264", async () => {
     const pair = await ternPair(false);
     try {
       expect(pair.b.localDescription?.sdp).toMatch(/a=rtpmap:\d+ VP8\/90000[\s\S]*a=rtpmap:\d+ H264\/90000/);

@@ -113,11 +113,7 @@ describe("MediaSession", () => {
     const template = {
       mid: "0",
       kind: "audio" as const,
-      codec: "opus" as const,
-      payloadType: 111,
-      clockRate: 48000,
-      nack: false,
-      pli: false,
+      codecs: [{ codec: "opus" as const, payloadType: 111, clockRate: 48000, nack: false, pli: false }],
       ssrcs: [{ ssrc: 1111 }, { ssrc: 2222 }],
     };
     b.configure([], [template]);

@@ -1,6 +1,8 @@
 import type { DataChunk } from "../wire/data-chunk.js";
 import type { IDataChunk } from "../wire/i-data-chunk.js";
 
+const NO_DATA = new Uint8Array(0);
+
 /**
  * One user message handed to `send`, queued whole, fragmented on demand as packets are built (so that
  * nothing is cut or numbered before cwnd and the peer's window allow it).
@@ -79,4 +81,28 @@ export class OutboundChunk {
     this.tsn = chunk.tsn;
     this.packetBytes = (chunk.type === "data" ? 16 : 20) + ((chunk.userData.length + 3) & ~3);
   }
+}
+
+/**
+ * The end marker of a message abandoned half-sent (RetransmissionQueue.abandon): an empty last fragment
+ * at `tsn` that is never sent, abandoned from the start, so that a FORWARD TSN names the message's stream
+ * and sequence number even when every part of it that went out was acknowledged (as dcSCTP does).
+ */
+export function endMarkerChunk(m: OutgoingMessage, tsn: number, iData: boolean): OutboundChunk {
+  const base = {
+    immediate: false,
+    unordered: m.unordered,
+    beginning: false,
+    ending: true,
+    tsn,
+    streamId: m.streamId,
+  };
+  const c = new OutboundChunk(
+    iData
+      ? { type: "i-data", ...base, mid: m.sequence, ppid: m.ppid, fsn: m.nextFsn, userData: NO_DATA }
+      : { type: "data", ...base, ssn: m.sequence, ppid: m.ppid, userData: NO_DATA },
+    m,
+  );
+  c.abandoned = true;
+  return c;
 }

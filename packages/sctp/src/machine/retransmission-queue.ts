@@ -2,12 +2,10 @@ import type { SackChunk } from "../wire/sack-chunk.js";
 import type { AssociationContext } from "./association-context.js";
 import { CongestionWindow } from "./congestion-window.js";
 import { LossDetection } from "./loss-detection.js";
-import { OutboundChunk, type OutgoingMessage } from "./outbound-chunk.js";
+import { endMarkerChunk, type OutboundChunk, type OutgoingMessage } from "./outbound-chunk.js";
 import type { RtoEstimator } from "./rto-estimator.js";
 import type { SendQueue } from "./send-queue.js";
 import { unwrap32 } from "./serial-number.js";
-
-const NO_DATA = new Uint8Array(0);
 
 /** What `handleSack` made of a SACK. */
 export const SackResult = {
@@ -341,22 +339,7 @@ export class RetransmissionQueue {
   }
 
   #pushEndMarker(now: number, m: OutgoingMessage): void {
-    const tsn = this.#nextTsn++;
-    const base = {
-      immediate: false,
-      unordered: m.unordered,
-      beginning: false,
-      ending: true,
-      tsn,
-      streamId: m.streamId,
-    };
-    const c = new OutboundChunk(
-      this.iData
-        ? { type: "i-data", ...base, mid: m.sequence, ppid: m.ppid, fsn: m.nextFsn, userData: NO_DATA }
-        : { type: "data", ...base, ssn: m.sequence, ppid: m.ppid, userData: NO_DATA },
-      m,
-    );
-    c.abandoned = true;
+    const c = endMarkerChunk(m, this.#nextTsn++, this.iData);
     c.lastSentAtMs = now;
     this.#chunks.push(c);
     if (this.t3ExpiresAt === undefined) this.t3ExpiresAt = now + this.rto.rtoMs;

@@ -10,8 +10,12 @@
  *   client.on("signal", (m) => console.log(m.type, "from", m.from));
  *   client.send({ type: "offer", room: "room-1", to: peers[0].peerId, sdp });
  *
- * Same protocol and behaviour as the Node client (reconnect with backoff and jitter, resume, rejoin),
- * without validation of the server's messages beyond their `type`.
+ * Same protocol and behaviour as the Node client: reconnect with backoff and jitter — round a list of URLs
+ * when given several (instances sharing rooms through Redis), at once to the next one when a server shuts
+ * down (1012) — resume with the `seq` of the last message received, rejoin; it gives up after
+ * `reconnect.maxAttempts` failed attempts in a row (default 30) or when the server refuses its token. No
+ * validation of the server's messages beyond their `type`, and no queue: `send` while reconnecting is
+ * false.
  */
 
 /**
@@ -25,13 +29,23 @@
  * @typedef {{ type: "error", id?: string, code: string, message: string, offendingType?: string }} ErrorMessage
  * @typedef {{ type: string, room: string, to: string, [field: string]: unknown }} PeerMessage
  * @typedef {{ type: string, room: string, from: string, [field: string]: unknown }} RelayedMessage
- * @typedef {{ token?: string, name?: string, reconnect?: boolean, initialDelayMs?: number,
- *   maxDelayMs?: number, requestTimeoutMs?: number, WebSocket?: WebSocketConstructor }} ClientOptions
+ * @typedef {{ initialDelayMs?: number, maxDelayMs?: number, factor?: number, jitter?: number,
+ *   maxAttempts?: number }} ReconnectOptions
+ * @typedef {{ token?: string, name?: string, reconnect?: false | ReconnectOptions, requestTimeoutMs?: number,
+ *   WebSocket?: WebSocketConstructor }} ClientOptions
  * @typedef {{ resolve: (m: any) => void, reject: (e: Error) => void, timer: ReturnType<typeof setTimeout> }} Pending
  */
 
 const OPEN = 1;
 const PEER_TYPES = new Set(["offer", "answer", "candidate", "end-of-candidates", "bye"]);
+/** The Node client's defaults (src/machine/reconnect-backoff.ts). */
+const RECONNECT_DEFAULTS = {
+  initialDelayMs: 250,
+  maxDelayMs: 10_000,
+  factor: 2,
+  jitter: 0.5,
+  maxAttempts: 30,
+};
 
 /** A request the server refused (its `code`), or one that could not complete. */
 export class SignalingError extends Error {
@@ -44,10 +58,19 @@ export class SignalingError extends Error {
 }
 
 export class SignalingClient {
-  /** @param {string} url @param {ClientOptions} [options] */
+  /** @param {string | string[]} url one server, or several of one deployment @param {ClientOptions} [options] */
   constructor(url, options = {}) {
-    this.url = url;
+    /** @type {string[]} */
+    this.urls = typeof url === "string" ? [url] : [...url];
+    if (this.urls.length === 0) throw new TypeError("SignalingClient needs at least one URL");
+    this.urlIndex = 0;
     this.options = options;
+    /** @type {ReconnectOptions | undefined} */
+    this.backoff = options.reconnect === false ? undefined : { ...RECONNECT_DEFAULTS, ...options.reconnect };
+    /** @type {string | undefined} the `seq` of the last relayed message received */
+    this.lastSeq = undefined;
+    /** the server refused our token: reconnecting would loop */
+    this.refused = false;
     /** @type {"idle" | "connecting" | "open" | "reconnecting" | "closed"} */
     this.state = "idle";
     /** @type {WelcomeMessage | undefined} */
@@ -66,6 +89,11 @@ export class SignalingClient {
     this.retryTimer = undefined;
     /** @type {(() => void)[] | undefined} room events held just after a join (see `hold`) */
     this.held = undefined;
+  }
+
+  /** The URL of the current (or next) connection. @returns {string} */
+  get url() {
+    return /** @type {string} */ (this.urls[this.urlIndex % this.urls.length]);
   }
 
   /** @returns {string | undefined} */
@@ -156,12 +184,25 @@ export class SignalingClient {
         const hello = { type: "hello" };
         if (this.options.token !== undefined) hello.token = this.options.token;
         if (this.options.name !== undefined) hello.name = this.options.name;
-        if (w !== undefined) hello.resume = { peerId: w.peerId, secret: w.resumeSecret };
-        this.request(hello, ws).then((m) => {
-          welcomed = true;
-          this.onWelcome(m);
-          resolve(m);
-        }, reject);
+        if (w !== undefined) {
+          hello.resume = {
+            peerId: w.peerId,
+            secret: w.resumeSecret,
+            ...(this.lastSeq !== undefined ? { lastSeq: this.lastSeq } : {}),
+          };
+        }
+        this.request(hello, ws).then(
+          (m) => {
+            welcomed = true;
+            this.onWelcome(m);
+            resolve(m);
+          },
+          (/** @type {SignalingError} */ err) => {
+            if (err.code === "unauthorized") this.refused = true;
+            ws.close(1000, "refused");
+            reject(err);
+          },
+        );
       });
       ws.addEventListener("message", (ev) => {
         if (ws === this.ws && typeof ev.data === "string") this.onMessage(ev.data);
@@ -176,6 +217,7 @@ export class SignalingClient {
   /** @param {WelcomeMessage} welcome */
   onWelcome(welcome) {
     const rejoin = this.state === "reconnecting";
+    if (!welcome.resumed) this.lastSeq = undefined;
     this.welcome = welcome;
     this.attempt = 0;
     this.setState("open");
@@ -211,13 +253,12 @@ export class SignalingClient {
       if (m.type === "error") p.reject(new SignalingError(m.code, m.message));
       else {
         p.resolve(m);
-        if (m.type === "joined") {
-          this.emit("joined", m);
-          this.hold();
-        }
+        if (m.type === "joined") this.emit("joined", m);
+        if (m.type === "joined" || m.type === "welcome") this.hold();
       }
       return;
     }
+    if (PEER_TYPES.has(m.type) && typeof m.seq === "string") this.lastSeq = m.seq;
     if (m.type === "error") this.deliver(() => this.emit("server-error", m));
     else if (m.type === "peer-joined" || m.type === "peer-left") this.deliver(() => this.emit(m.type, m));
     else if (PEER_TYPES.has(m.type)) this.deliver(() => this.emit("signal", m));
@@ -251,21 +292,30 @@ export class SignalingClient {
     this.ws = undefined;
     this.failPending("disconnected");
     if (this.state === "closed") return;
-    const retry = this.options.reconnect !== false && this.welcome !== undefined && code !== 4000;
+    // Each retry goes to the next URL; a server shutting down (1012) is left for the next one at once.
+    if (this.urls.length > 1) this.urlIndex = (this.urlIndex + 1) % this.urls.length;
+    const b = this.backoff;
+    const retry =
+      b !== undefined &&
+      this.welcome !== undefined &&
+      code !== 4000 &&
+      !this.refused &&
+      this.attempt < (b.maxAttempts ?? RECONNECT_DEFAULTS.maxAttempts);
     this.emit("disconnected", { code, reason, willReconnect: retry });
-    if (!retry) {
+    if (!retry || b === undefined) {
       this.setState("closed");
       return;
     }
     this.setState("reconnecting");
-    const initial = this.options.initialDelayMs ?? 250;
-    const base = Math.min(this.options.maxDelayMs ?? 10_000, initial * 2 ** this.attempt++);
-    this.retryTimer = setTimeout(
-      () => {
-        if (this.state === "reconnecting") this.open().catch(() => {});
-      },
-      base * (1 - 0.5 * Math.random()),
+    const base = Math.min(
+      b.maxDelayMs ?? RECONNECT_DEFAULTS.maxDelayMs,
+      (b.initialDelayMs ?? RECONNECT_DEFAULTS.initialDelayMs) * (b.factor ?? 2) ** this.attempt,
     );
+    const delay = code === 1012 && this.attempt === 0 ? 0 : base * (1 - (b.jitter ?? 0.5) * Math.random());
+    this.attempt++;
+    this.retryTimer = setTimeout(() => {
+      if (this.state === "reconnecting") this.open().catch(() => {});
+    }, delay);
   }
 
   /** @param {Record<string, unknown>} message @param {WebSocketLike} [via] @returns {Promise<any>} */

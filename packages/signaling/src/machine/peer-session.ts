@@ -1,4 +1,3 @@
-import type { ConnId } from "./room-table.js";
 import type { Millis } from "./signaling-limits.js";
 
 /** Lowercase hex of random bytes. */
@@ -8,79 +7,45 @@ export function hexId(bytes: Uint8Array): string {
   return s;
 }
 
-export interface PeerSession {
-  readonly peerId: string;
-  secret: string;
-  conn: ConnId | undefined;
-}
-
-export type ResumeResult =
-  | { readonly kind: "live"; readonly conn: ConnId }
-  | { readonly kind: "dormant" }
-  | { readonly kind: "refused" };
-
 /**
- * Peer ids and their resume secrets. A session is live while a connection holds it; when that connection
- * goes, the session stays `graceMs` (dormant) so a reconnecting client can claim its peer id back with the
- * secret from its `welcome`. Dormant sessions are bounded: the oldest is forgotten first.
+ * Peer ids and their resume secrets, in one process. A session is live while a connection holds it; when
+ * that connection goes, the session stays `graceMs` (dormant) so a reconnecting client can claim its peer
+ * id back with the secret from its `welcome`. Dormant sessions are bounded: the oldest is forgotten first.
  */
 export class PeerSessions {
-  private readonly live = new Map<string, PeerSession>();
+  private readonly live = new Map<string, string>();
   /** Insertion order is expiry order: every session gets the same grace. */
   private readonly dormant = new Map<string, { readonly secret: string; readonly expiresAt: Millis }>();
 
   constructor(
     private readonly graceMs: number,
     private readonly maxDormant: number,
-    private readonly random: (n: number) => Uint8Array,
     private readonly secretEquals: (a: string, b: string) => boolean,
   ) {}
 
-  get(peerId: string): PeerSession | undefined {
-    return this.live.get(peerId);
-  }
-
-  /** A fresh session with a new random peer id, held by `conn`. */
-  create(conn: ConnId): PeerSession {
-    let peerId = hexId(this.random(8));
-    // 64 random bits: a collision is astronomically rare, but a duplicate id must never be handed out.
-    while (this.live.has(peerId) || this.dormant.has(peerId)) peerId = hexId(this.random(8));
-    const session: PeerSession = { peerId, secret: hexId(this.random(16)), conn };
-    this.live.set(peerId, session);
-    return session;
+  open(peerId: string, secret: string): void {
+    this.dormant.delete(peerId);
+    this.live.set(peerId, secret);
   }
 
   /**
-   * Checks a resume claim (constant-time on the secret). `live`: another connection still holds the id;
-   * `dormant`: the id is free again; `refused`: unknown id or wrong secret.
+   * A resume claim (constant-time on the secret): a live or dormant session with this secret becomes live
+   * with `newSecret`. Returns whether it did.
    */
-  check(peerId: string, secret: string): ResumeResult {
-    const live = this.live.get(peerId);
-    if (live !== undefined) {
-      return this.secretEquals(live.secret, secret) && live.conn !== undefined
-        ? { kind: "live", conn: live.conn }
-        : { kind: "refused" };
-    }
-    const dormant = this.dormant.get(peerId);
-    if (dormant !== undefined && this.secretEquals(dormant.secret, secret)) return { kind: "dormant" };
-    return { kind: "refused" };
-  }
-
-  /** Gives the session `peerId` to `conn` with a new secret (after a successful `check`). */
-  resume(peerId: string, conn: ConnId): PeerSession {
-    this.dormant.delete(peerId);
-    const session: PeerSession = { peerId, secret: hexId(this.random(16)), conn };
-    this.live.set(peerId, session);
-    return session;
+  claim(peerId: string, secret: string, newSecret: string): boolean {
+    const current = this.live.get(peerId) ?? this.dormant.get(peerId)?.secret;
+    if (current === undefined || !this.secretEquals(current, secret)) return false;
+    this.open(peerId, newSecret);
+    return true;
   }
 
   /** The connection holding `peerId` went away: the session goes dormant until `now + graceMs`. */
   release(peerId: string, now: Millis): void {
-    const session = this.live.get(peerId);
-    if (session === undefined) return;
+    const secret = this.live.get(peerId);
+    if (secret === undefined) return;
     this.live.delete(peerId);
     if (this.graceMs <= 0) return;
-    this.dormant.set(peerId, { secret: session.secret, expiresAt: now + this.graceMs });
+    this.dormant.set(peerId, { secret, expiresAt: now + this.graceMs });
     if (this.dormant.size > this.maxDormant) {
       const oldest = this.dormant.keys().next();
       if (oldest.done !== true) this.dormant.delete(oldest.value);

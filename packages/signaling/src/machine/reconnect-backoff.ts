@@ -9,7 +9,7 @@ export interface ReconnectBackoffConfig {
   readonly factor: number;
   /** Share of the delay that is random, 0..1: the delay is drawn from [base·(1−jitter), base]. Default 0.5. */
   readonly jitter: number;
-  /** Give up after this many attempts in a row. Default Infinity. */
+  /** Give up after this many failed attempts in a row (at the 10 s cap, about 4.5 minutes). Default 30. */
   readonly maxAttempts: number;
 }
 
@@ -18,7 +18,7 @@ export const DEFAULT_RECONNECT_BACKOFF: ReconnectBackoffConfig = {
   maxDelayMs: 10_000,
   factor: 2,
   jitter: 0.5,
-  maxAttempts: Number.POSITIVE_INFINITY,
+  maxAttempts: 30,
 };
 
 export function resolveReconnectBackoff(

@@ -3,6 +3,7 @@ import type { SignalingDecodeError } from "../wire/signaling-codec.js";
 import type { SignalingErrorCode } from "../wire/signaling-error-code.js";
 import type { PeerLeftReason } from "../wire/signaling-message.js";
 import type { ConnId } from "./room-table.js";
+import type { Millis } from "./signaling-limits.js";
 
 export interface Transmit {
   readonly conn: ConnId;
@@ -15,6 +16,8 @@ export const SignalingCloseCode = {
   Replaced: 4000,
   /** The server dropped the peer (`dropPeer`). */
   Dropped: 4001,
+  /** IANA WebSocket close code registry: 1012 Service Restart (graceful shutdown: reconnect elsewhere). */
+  ServiceRestart: 1012,
   /** IANA WebSocket close code registry: 1013 Try Again Later (the server is full). */
   TryAgainLater: 1013,
 } as const;
@@ -30,6 +33,11 @@ export type SignalingRelayEvent =
       readonly terminate: boolean;
     }
   | { readonly kind: "rejected"; readonly conn: ConnId; readonly error: SignalingDecodeError | RefusedError }
+  /**
+   * The connection is over its budget: stop reading from it until `untilMs` (TCP flow control then holds
+   * the sender back, at no cost to the server), then resume.
+   */
+  | { readonly kind: "throttle"; readonly conn: ConnId; readonly untilMs: Millis }
   | { readonly kind: "joined"; readonly conn: ConnId; readonly peerId: string; readonly room: string }
   | {
       readonly kind: "left";
@@ -52,4 +60,6 @@ export type SignalingRelayCounter =
   | "leaves"
   | "resumed"
   | "heartbeat-timeouts"
-  | "connections-refused";
+  | "connections-refused"
+  /** A message the directory brought for a peer no longer connected here. */
+  | "undeliverable";

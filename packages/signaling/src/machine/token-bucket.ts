@@ -1,8 +1,9 @@
 import type { Millis } from "./signaling-limits.js";
 
 /**
- * A token bucket: `capacity` tokens, refilled continuously at `ratePerSec`. Each message takes one token;
- * with none left the message is refused. Time comes from the caller (`now`), never from a clock.
+ * A token bucket: `capacity` tokens, refilled continuously at `ratePerSec`. A message takes `cost` tokens
+ * (one per message, or its size for a byte budget); without enough the message is refused. Time comes from
+ * the caller (`now`), never from a clock.
  */
 export class TokenBucket {
   private tokens: number;
@@ -17,19 +18,35 @@ export class TokenBucket {
     this.lastAt = now;
   }
 
-  /** Takes one token if there is one. A clock going backwards refills nothing. */
-  take(now: Millis): boolean {
-    if (now > this.lastAt) {
-      this.tokens = Math.min(this.capacity, this.tokens + ((now - this.lastAt) * this.ratePerSec) / 1000);
-      this.lastAt = now;
-    }
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
+  /** Whether `cost` tokens are there at `now` (after refilling); takes nothing. */
+  has(now: Millis, cost = 1): boolean {
+    this.refill(now);
+    return this.tokens >= cost;
+  }
+
+  /** Takes `cost` tokens if there are that many. A clock going backwards refills nothing. */
+  take(now: Millis, cost = 1): boolean {
+    if (!this.has(now, cost)) return false;
+    this.tokens -= cost;
     return true;
+  }
+
+  /** Milliseconds from `now` until `cost` tokens are there (0 if they are; Infinity past the capacity). */
+  msUntil(now: Millis, cost = 1): number {
+    this.refill(now);
+    if (this.tokens >= cost) return 0;
+    if (cost > this.capacity) return Number.POSITIVE_INFINITY;
+    return ((cost - this.tokens) * 1000) / this.ratePerSec;
   }
 
   /** Whole tokens left at the last `take`. */
   get available(): number {
     return Math.floor(this.tokens);
+  }
+
+  private refill(now: Millis): void {
+    if (now <= this.lastAt) return;
+    this.tokens = Math.min(this.capacity, this.tokens + ((now - this.lastAt) * this.ratePerSec) / 1000);
+    this.lastAt = now;
   }
 }

@@ -1,8 +1,11 @@
 /**
  * The Node signaling client, on `ws`. Every server message is validated (zod) before it is emitted.
- * After a lost connection it reconnects with exponential backoff and jitter, asks for its peer id back
- * (`hello.resume`) and rejoins its rooms; when the server no longer knows the id it gets a new one, and
- * the rooms hear it join.
+ * After a lost connection it reconnects with exponential backoff and jitter — to the next of its URLs
+ * when it has several (instances sharing rooms through Redis) — asks for its peer id back
+ * (`hello.resume`, with the `seq` of the last message it got, so what was sent meanwhile comes once) and
+ * rejoins its rooms; when the server no longer knows the id it gets a new one, and the rooms hear it join.
+ * A server shutting down (1012) is left at once for the next URL. It gives up after
+ * `reconnect.maxAttempts` failed attempts in a row, or when the server refuses its token.
  */
 import { EventEmitter } from "node:events";
 import { type Logger, pino } from "pino";
@@ -14,6 +17,7 @@ import {
 } from "../machine/reconnect-backoff.js";
 import { SignalingError, UsageError } from "../machine/signaling-error.js";
 import { decodeServerMessage } from "../wire/signaling-codec.js";
+import { SignalingErrorCode } from "../wire/signaling-error-code.js";
 import type {
   ClientMessage,
   ErrorMessage,
@@ -25,6 +29,8 @@ import type {
   ServerMessage,
   WelcomeMessage,
 } from "../wire/signaling-message.js";
+import { PendingRequests } from "./pending-requests.js";
+import { RoomEventHold } from "./room-event-hold.js";
 
 export interface SignalingClientOptions {
   /** The shared-secret token, sent in the `hello` message (never in the URL). */
@@ -62,35 +68,51 @@ export interface SignalingClientEvents {
   error: [error: Error];
 }
 
-interface Pending {
-  readonly resolve: (m: ServerMessage) => void;
-  readonly reject: (e: SignalingError) => void;
-  readonly timer: NodeJS.Timeout;
-}
+/** Close codes after which the client does not come back: 4000, another connection resumed its peer id. */
+const FINAL_CLOSE_CODES = new Set([4000]);
+/** 1012 Service Restart: the server is shutting down gracefully; go to the next URL at once. */
+const SERVICE_RESTART = 1012;
+/** Peer messages kept while reconnecting. */
+const MAX_QUEUED_SIGNALS = 256;
 
 export class SignalingClient extends EventEmitter<SignalingClientEvents> {
   private ws: WebSocket | undefined;
   private currentState: SignalingClientState = "idle";
   private welcomeMsg: WelcomeMessage | undefined;
   private readonly joinedRooms = new Map<string, { readonly name?: string }>();
-  private readonly pending = new Map<string, Pending>();
-  private nextId = 1;
+  private readonly pending: PendingRequests;
+  private readonly heldEvents = new RoomEventHold(() => this.currentState !== "closed");
   private attempt = 0;
+  private urlIndex = 0;
+  /** The `seq` of the last relayed message received (Redis-backed servers number them). */
+  private lastSeq: string | undefined;
+  /** The server refused our token on a resume: reconnecting again would loop. */
+  private refused = false;
+  /** Peer messages sent while reconnecting, for after the resume (present only then). */
+  private queued: PeerMessage[] | undefined;
+  readonly urls: readonly string[];
   private retryTimer: NodeJS.Timeout | undefined;
   private watchdog: NodeJS.Timeout | undefined;
   private readonly backoff: ReconnectBackoffConfig | undefined;
   private readonly log: Logger;
-  private readonly requestTimeoutMs: number;
   readonly counters = { "invalid-server-message": 0, "dropped-while-disconnected": 0, reconnects: 0 };
 
+  /** One server URL, or several (instances of one deployment): reconnects go round them in order. */
   constructor(
-    readonly url: string,
+    url: string | readonly string[],
     private readonly opts: SignalingClientOptions = {},
   ) {
     super();
+    this.urls = typeof url === "string" ? [url] : [...url];
+    if (this.urls.length === 0) throw new UsageError("SignalingClient needs at least one URL");
+    this.pending = new PendingRequests(opts.requestTimeoutMs ?? 10_000);
     this.backoff = opts.reconnect === false ? undefined : resolveReconnectBackoff(opts.reconnect ?? {});
     this.log = opts.logger ?? pino({ level: "silent" });
-    this.requestTimeoutMs = opts.requestTimeoutMs ?? 10_000;
+  }
+
+  /** The URL of the current (or next) connection. */
+  get url(): string {
+    return this.urls[this.urlIndex % this.urls.length] as string;
   }
 
   get state(): SignalingClientState {
@@ -126,22 +148,34 @@ export class SignalingClient extends EventEmitter<SignalingClientEvents> {
     await this.request({ type: "leave", room }, "left");
   }
 
-  /** Sends a peer message. Returns false (and counts it) when not connected: signals are not queued. */
+  /**
+   * Sends a peer message. While reconnecting, messages are queued (up to 256) and sent once the session
+   * is resumed and its rooms rejoined — dropped if the server gave a new peer id instead. Returns false
+   * (and counts it) when the message was dropped: idle, closed, or the queue full.
+   */
   send(message: PeerMessage): boolean {
-    if (this.currentState !== "open" || this.ws === undefined) {
-      this.counters["dropped-while-disconnected"]++;
-      return false;
+    if (this.currentState === "open" && this.ws?.readyState === WebSocket.OPEN && this.queued === undefined) {
+      this.ws.send(JSON.stringify(message));
+      return true;
     }
-    this.ws.send(JSON.stringify(message));
-    return true;
+    if (this.currentState === "reconnecting" || this.currentState === "open") {
+      this.queued ??= [];
+      if (this.queued.length < MAX_QUEUED_SIGNALS) {
+        this.queued.push(message);
+        return true;
+      }
+    }
+    this.counters["dropped-while-disconnected"]++;
+    return false;
   }
 
   /** Closes for good: no reconnect; pending requests are rejected. */
   async close(): Promise<void> {
     if (this.currentState === "closed") return;
     this.setState("closed");
+    this.queued = undefined;
     this.stopTimers();
-    this.rejectPending("closed", "client closed");
+    this.pending.rejectAll("closed", "client closed");
     const ws = this.ws;
     this.ws = undefined;
     if (ws === undefined || ws.readyState === WebSocket.CLOSED) return;
@@ -165,7 +199,13 @@ export class SignalingClient extends EventEmitter<SignalingClientEvents> {
             ...(this.opts.token !== undefined ? { token: this.opts.token } : {}),
             ...(this.opts.name !== undefined ? { name: this.opts.name } : {}),
             ...(resume !== undefined
-              ? { resume: { peerId: resume.peerId, secret: resume.resumeSecret } }
+              ? {
+                  resume: {
+                    peerId: resume.peerId,
+                    secret: resume.resumeSecret,
+                    ...(this.lastSeq !== undefined ? { lastSeq: this.lastSeq } : {}),
+                  },
+                }
               : {}),
           };
           this.request(hello, "welcome", ws).then(
@@ -175,6 +215,7 @@ export class SignalingClient extends EventEmitter<SignalingClientEvents> {
               resolve(m as WelcomeMessage);
             },
             (err: SignalingError) => {
+              if (err.code === SignalingErrorCode.Unauthorized) this.refused = true;
               ws.terminate();
               reject(err);
             },
@@ -196,6 +237,7 @@ export class SignalingClient extends EventEmitter<SignalingClientEvents> {
 
   private onWelcome(welcome: WelcomeMessage): void {
     const reconnecting = this.currentState === "reconnecting";
+    if (!welcome.resumed) this.lastSeq = undefined;
     this.welcomeMsg = welcome;
     this.attempt = 0;
     this.setState("open");
@@ -203,12 +245,22 @@ export class SignalingClient extends EventEmitter<SignalingClientEvents> {
     this.emit("welcome", welcome);
     if (!reconnecting) return;
     this.counters.reconnects++;
-    for (const [room, o] of [...this.joinedRooms]) {
+    const rejoins = [...this.joinedRooms].map(([room, o]) =>
       this.request({ type: "join", room, ...o }, "joined").catch((err: SignalingError) => {
         this.joinedRooms.delete(room);
         this.emit("rejoin-failed", room, err);
-      });
-    }
+      }),
+    );
+    // What was sent while away goes out once the rooms are back, if the peer id is still ours.
+    void Promise.all(rejoins).then(() => {
+      const queued = this.queued ?? [];
+      this.queued = undefined;
+      if (!welcome.resumed || welcome !== this.welcomeMsg) {
+        this.counters["dropped-while-disconnected"] += queued.length;
+        return;
+      }
+      for (const m of queued) this.send(m);
+    });
   }
 
   private onFrame(ws: WebSocket, data: WebSocket.RawData, isBinary: boolean): void {
@@ -221,76 +273,51 @@ export class SignalingClient extends EventEmitter<SignalingClientEvents> {
       return;
     }
     const m = decoded.value;
-    if ((m.type === "welcome" || m.type === "joined" || m.type === "left" || m.type === "error") && m.id) {
-      const p = this.pending.get(m.id);
-      if (p !== undefined) {
-        this.pending.delete(m.id);
-        clearTimeout(p.timer);
-        if (m.type === "error") p.reject(new SignalingError(m.code, m.message));
-        else {
-          p.resolve(m);
-          if (m.type === "joined") {
-            this.emit("joined", m);
-            this.hold();
-          }
-        }
+    if (m.type === "welcome" || m.type === "joined" || m.type === "left" || m.type === "error") {
+      if (this.pending.settle(m)) {
+        if (m.type === "joined") this.emit("joined", m);
+        // What follows a welcome or a joined in the same read (a resumed session's backlog, a room's first
+        // offer) waits until the code awaiting it has run.
+        if (m.type === "joined" || m.type === "welcome") this.heldEvents.hold();
         return;
       }
     }
     switch (m.type) {
       case "error":
-        this.deliver(() => this.emit("server-error", m));
+        this.heldEvents.deliver(() => this.emit("server-error", m));
         return;
       case "peer-joined":
       case "peer-left":
-        this.deliver(() => this.emit(m.type, m as PeerJoinedMessage & PeerLeftMessage));
+        this.heldEvents.deliver(() => this.emit(m.type, m as PeerJoinedMessage & PeerLeftMessage));
         return;
       case "offer":
       case "answer":
       case "candidate":
       case "end-of-candidates":
       case "bye":
-        this.deliver(() => this.emit("signal", m));
+        if (m.seq !== undefined) this.lastSeq = m.seq;
+        this.heldEvents.deliver(() => this.emit("signal", m));
         return;
       default:
         return;
     }
   }
 
-  /**
-   * A `joined` reply and the room's first messages (a peer's offer, a peer-joined) can arrive in one read:
-   * emitted at once, they would reach no one who writes `await join(); client.on("signal", …)`, since
-   * the code after `await` runs only once this read is handled. So after a join resolves, room events are
-   * held until the next macrotask — after the joiner's continuation — and then emitted in order.
-   */
-  private hold(): void {
-    if (this.held !== undefined) return;
-    this.held = [];
-    setImmediate(() => {
-      const held = this.held ?? [];
-      this.held = undefined;
-      for (const emit of held) if (this.currentState !== "closed") emit();
-    });
-  }
-
-  private held: (() => void)[] | undefined;
-
-  private deliver(emit: () => void): void {
-    if (this.held !== undefined) this.held.push(emit);
-    else emit();
-  }
-
   private onClose(ws: WebSocket, code: number, reason: string): void {
     if (ws !== this.ws) return;
     this.ws = undefined;
     this.stopTimers();
-    this.rejectPending("disconnected", `connection closed (${code})`);
+    this.pending.rejectAll("disconnected", `connection closed (${code})`);
     if (this.currentState === "closed") return;
-    // 4000: another connection resumed our peer id; fighting it back would loop.
+    // Each retry goes to the next URL; a server that is shutting down (1012) is left for the next one now.
+    if (this.urls.length > 1) this.urlIndex = (this.urlIndex + 1) % this.urls.length;
+    const retry = this.backoff !== undefined && this.welcomeMsg !== undefined && !this.refused;
     const delay =
-      this.backoff !== undefined && this.welcomeMsg !== undefined && code !== 4000
-        ? reconnectDelayMs(this.backoff, this.attempt, this.opts.random ?? Math.random)
-        : undefined;
+      !retry || this.backoff === undefined || FINAL_CLOSE_CODES.has(code)
+        ? undefined
+        : code === SERVICE_RESTART && this.attempt === 0
+          ? 0
+          : reconnectDelayMs(this.backoff, this.attempt, this.opts.random ?? Math.random);
     this.emit("disconnected", { code, reason, willReconnect: delay !== undefined });
     if (delay === undefined) {
       this.setState("closed");
@@ -332,28 +359,9 @@ export class SignalingClient extends EventEmitter<SignalingClientEvents> {
     ) {
       return Promise.reject(new SignalingError("disconnected", `cannot send ${message.type}: not connected`));
     }
-    const id = `r${this.nextId++}`;
-    return new Promise<ServerMessage>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        reject(
-          new SignalingError(
-            "timeout",
-            `no ${expect} for ${message.type} within ${this.requestTimeoutMs} ms`,
-          ),
-        );
-      }, this.requestTimeoutMs);
-      this.pending.set(id, { resolve, reject, timer });
-      ws.send(JSON.stringify({ ...message, id }));
-    });
-  }
-
-  private rejectPending(code: "disconnected" | "closed", why: string): void {
-    for (const [id, p] of this.pending) {
-      clearTimeout(p.timer);
-      this.pending.delete(id);
-      p.reject(new SignalingError(code, why));
-    }
+    const { id, reply } = this.pending.open(`${message.type} (${expect})`);
+    ws.send(JSON.stringify({ ...message, id }));
+    return reply;
   }
 
   private stopTimers(): void {

@@ -10,10 +10,14 @@ import { performance } from "node:perf_hooks";
 import { type Logger, pino } from "pino";
 import { type WebSocket, WebSocketServer } from "ws";
 import { constantTimeEqual, randomUint8Array, tokenVerifier } from "../crypto/shared-secret.js";
+import { hexId } from "../machine/peer-session.js";
+import type { RoomDirectory } from "../machine/room-directory.js";
 import type { ConnId } from "../machine/room-table.js";
 import type { SignalingLimits } from "../machine/signaling-limits.js";
 import { SignalingRelay } from "../machine/signaling-relay.js";
 import { SignalingCloseCode, type SignalingRelayCounter } from "../machine/signaling-relay-types.js";
+import { RedisRoomDirectory } from "./redis-room-directory.js";
+import { healthBody, metricsText } from "./server-metrics.js";
 import { serveStatic } from "./static-files.js";
 
 export interface SignalingServerOptions {
@@ -32,6 +36,17 @@ export interface SignalingServerOptions {
   readonly staticDir?: string;
   /** A pino logger; silent by default. */
   readonly logger?: Logger;
+  /**
+   * `redis://…`: share rooms and sessions with every instance on that Redis. Without it, this process
+   * holds them alone (the in-memory directory). Unreachable at start: `startSignalingServer` rejects.
+   */
+  readonly redis?: string;
+  /** With `redis`: if Redis is unreachable at start, run local-only instead of failing. */
+  readonly redisFallbackLocal?: boolean;
+  /** With `redis`: the prefix of its keys and channels. Default "tern:". */
+  readonly redisPrefix?: string;
+  /** With `redis`: silence after which an instance counts as dead. Default 5 000 ms. */
+  readonly instanceTimeoutMs?: number;
 }
 
 export type SignalingServerCounters = Readonly<
@@ -47,8 +62,17 @@ export interface RunningSignalingServer {
   /** The machine, for inspection (rooms, counters); drive it only through the server. */
   readonly relay: SignalingRelay;
   readonly counters: SignalingServerCounters;
+  /** This instance's id in the shared directory (`undefined` without Redis). */
+  readonly instanceId: string | undefined;
+  /** "ok", or "degraded" while Redis is unreachable. */
+  readonly health: "ok" | "degraded";
   /** Drops a connected peer (close 4001); its rooms hear `peer-left` with reason "dropped". */
   dropPeer(peerId: string): boolean;
+  /**
+   * Graceful shutdown (SIGTERM): stops accepting, closes every connection with 1012 so its client
+   * reconnects to another instance and resumes there, waits for the sockets to drain, then closes.
+   */
+  shutdown(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -58,14 +82,31 @@ export const BROWSER_CLIENT_PATH = "/signaling-client.js";
 /** The browser client module's file: beside this adapter's directory, in `src/` or (built) in `dist/`. */
 export const BROWSER_CLIENT_URL = new URL("../browser/signaling-client.js", import.meta.url);
 
-/** A connection whose send buffer grows past this is not reading: it is terminated. */
-const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
-
 export async function startSignalingServer(
   opts: SignalingServerOptions = {},
 ): Promise<RunningSignalingServer> {
   const log = opts.logger ?? pino({ level: "silent" });
   const host = opts.host ?? "127.0.0.1";
+  let redis: RedisRoomDirectory | undefined;
+  if (opts.redis !== undefined) {
+    try {
+      redis = await RedisRoomDirectory.connect({
+        url: opts.redis,
+        instanceId: hexId(randomUint8Array(8)),
+        graceMs: opts.resumeGraceMs ?? 60_000,
+        logger: log,
+        run: (what, fn) => guard(what, fn),
+        onHealth: (healthy) =>
+          healthy ? log.info("directory healthy") : log.warn("directory degraded: Redis unreachable"),
+        ...(opts.redisPrefix !== undefined ? { prefix: opts.redisPrefix } : {}),
+        ...(opts.instanceTimeoutMs !== undefined ? { instanceTimeoutMs: opts.instanceTimeoutMs } : {}),
+      });
+    } catch (err) {
+      if (opts.redisFallbackLocal !== true) throw err;
+      log.warn({ err }, "Redis unreachable at start: running local-only (redisFallbackLocal)");
+    }
+  }
+  const directory: RoomDirectory | undefined = redis;
   const relay = new SignalingRelay({
     ...(opts.limits !== undefined ? { limits: opts.limits } : {}),
     ...(opts.heartbeatMs !== undefined ? { heartbeatMs: opts.heartbeatMs } : {}),
@@ -73,6 +114,7 @@ export async function startSignalingServer(
     random: randomUint8Array,
     secretEquals: constantTimeEqual,
     ...(opts.token !== undefined ? { authorize: tokenVerifier(opts.token) } : {}),
+    ...(directory !== undefined ? { directory } : {}),
   });
   const adapterCounters = { "internal-error": 0, "slow-consumer": 0 };
   const browserClient = await readFile(BROWSER_CLIENT_URL);
@@ -82,8 +124,16 @@ export async function startSignalingServer(
   let timer: NodeJS.Timeout | undefined;
   let closing = false;
 
+  let draining = false;
+  const metricsSource = () => ({
+    relay,
+    adapter: adapterCounters,
+    redis: redis === undefined ? undefined : { up: redis.health === "ok", rttMs: redis.rttMs },
+    draining,
+  });
+
   /** Runs one callback; anything caught is our bug: count it and keep serving. */
-  const guard = (what: string, fn: () => void): void => {
+  function guard(what: string, fn: () => void): void {
     try {
       fn();
     } catch (err) {
@@ -96,23 +146,19 @@ export async function startSignalingServer(
       adapterCounters["internal-error"]++;
       log.error({ err }, "signaling server internal error while draining");
     }
-  };
+  }
 
   const drain = (): void => {
     for (let t = relay.pollTransmit(); t !== undefined; t = relay.pollTransmit()) {
       const ws = sockets.get(t.conn);
       if (ws === undefined || ws.readyState !== ws.OPEN) continue;
-      if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
-        adapterCounters["slow-consumer"]++;
-        ws.terminate();
-        continue;
-      }
+      if (cutSlowConsumer(t.conn, ws)) continue;
       ws.send(t.data);
     }
     for (let e = relay.pollEvent(); e !== undefined; e = relay.pollEvent()) {
       switch (e.kind) {
         case "ping":
-          sockets.get(e.conn)?.ping();
+          queuePing(e.conn);
           break;
         case "close": {
           const ws = sockets.get(e.conn);
@@ -120,6 +166,20 @@ export async function startSignalingServer(
           if (e.terminate) ws?.terminate();
           else ws?.close(e.code, e.reason);
           log.debug({ conn: e.conn, code: e.code, reason: e.reason }, "closing connection");
+          break;
+        }
+        case "throttle": {
+          const ws = sockets.get(e.conn);
+          if (ws === undefined || ws.isPaused) break;
+          ws.pause();
+          const resume = setTimeout(
+            () =>
+              guard("resume", () => {
+                if (sockets.get(e.conn) === ws) ws.resume();
+              }),
+            Math.max(0, e.untilMs - now()),
+          );
+          resume.unref();
           break;
         }
         case "rejected":
@@ -136,6 +196,40 @@ export async function startSignalingServer(
     armTimer();
   };
 
+  /**
+   * A heartbeat pings every connection at once: thousands of socket writes in one tick would stall every
+   * other callback for tens of milliseconds. They go out 200 at a time, one batch per macrotask.
+   */
+  const pings: ConnId[] = [];
+  let pingsScheduled = false;
+  const sendPings = (): void => {
+    pingsScheduled = false;
+    for (const conn of pings.splice(0, 200)) sockets.get(conn)?.ping();
+    if (pings.length > 0) schedulePings();
+  };
+  const schedulePings = (): void => {
+    if (pingsScheduled) return;
+    pingsScheduled = true;
+    setImmediate(() => guard("ping", sendPings));
+  };
+  const queuePing = (conn: ConnId): void => {
+    pings.push(conn);
+    schedulePings();
+  };
+
+  /**
+   * A peer that does not read lets what we write pile up in its socket's queue (`bufferedAmount`): past
+   * `limits.maxQueuedBytes` it is terminated, checked before every write to it and on every frame it sends
+   * (a flooder that never reads its error replies is cut off too).
+   */
+  const cutSlowConsumer = (conn: ConnId, ws: WebSocket): boolean => {
+    if (ws.bufferedAmount <= relay.limits.maxQueuedBytes) return false;
+    adapterCounters["slow-consumer"]++;
+    log.debug({ conn, queuedBytes: ws.bufferedAmount }, "slow consumer cut off");
+    ws.terminate();
+    return true;
+  };
+
   const armTimer = (): void => {
     if (timer !== undefined) clearTimeout(timer);
     timer = undefined;
@@ -149,6 +243,16 @@ export async function startSignalingServer(
     const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
     if (req.method !== "GET" && req.method !== "HEAD") {
       res.writeHead(405, { allow: "GET, HEAD" }).end();
+      return;
+    }
+    if (pathname === "/healthz" || pathname === "/metrics") {
+      const health = healthBody(metricsSource());
+      const [status, type, body] =
+        pathname === "/healthz"
+          ? [health.status, "application/json", health.body]
+          : [200, "text/plain; version=0.0.4; charset=utf-8", metricsText(metricsSource())];
+      res.writeHead(status, { "content-type": type, "cache-control": "no-store" });
+      res.end(req.method === "HEAD" ? undefined : body);
       return;
     }
     if (pathname === BROWSER_CLIENT_PATH) {
@@ -202,6 +306,7 @@ export async function startSignalingServer(
       sockets.set(conn, ws);
       ws.on("message", (data, isBinary) =>
         guard("message", () => {
+          if (cutSlowConsumer(conn, ws)) return;
           const buf = Buffer.isBuffer(data)
             ? data
             : Array.isArray(data)
@@ -239,7 +344,10 @@ export async function startSignalingServer(
   const urlHost = host.includes(":") ? `[${host}]` : host === "0.0.0.0" ? "127.0.0.1" : host;
   const url = `ws://${urlHost}:${port}/`;
   const httpUrl = `http://${urlHost}:${port}/`;
-  log.info({ url, httpUrl, auth: opts.token !== undefined, limits }, "signaling server listening");
+  log.info(
+    { url, httpUrl, auth: opts.token !== undefined, limits, instance: redis?.instanceId },
+    "signaling server listening",
+  );
 
   let closed: Promise<void> | undefined;
   return {
@@ -248,6 +356,10 @@ export async function startSignalingServer(
     port,
     relay,
     counters: liveCounters(relay.counters, adapterCounters),
+    instanceId: redis?.instanceId,
+    get health() {
+      return redis?.health ?? "ok";
+    },
     dropPeer: (peerId) => {
       let dropped = false;
       guard("dropPeer", () => {
@@ -255,28 +367,43 @@ export async function startSignalingServer(
       });
       return dropped;
     },
-    close: () => {
-      closed ??= new Promise<void>((done) => {
-        closing = true;
-        if (timer !== undefined) clearTimeout(timer);
-        for (const ws of wss.clients) ws.close(1001, "server shutting down");
-        // Peers that do not answer the close handshake are cut.
-        const cut = setTimeout(() => {
-          for (const ws of wss.clients) ws.terminate();
-        }, 1000);
-        cut.unref();
-        wss.close(() => {
-          http.close(() => {
-            clearTimeout(cut);
-            log.info({ counters: { ...relay.counters, ...adapterCounters } }, "signaling server closed");
-            done();
-          });
-          http.closeAllConnections();
-        });
-      });
-      return closed;
+    shutdown: async () => {
+      if (!draining) {
+        draining = true;
+        log.info({ sockets: relay.connectionCount }, "shutting down: clients told to reconnect elsewhere");
+        guard("shutdown", () => relay.handleShutdown(now()));
+        // Wait (bounded) for the close handshakes, so each client has its 1012 before we go.
+        const deadline = performance.now() + 2_000;
+        while (wss.clients.size > 0 && performance.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      }
+      await close();
     },
+    close: () => close(),
   };
+
+  function close(): Promise<void> {
+    closed ??= new Promise<void>((done) => {
+      closing = true;
+      if (timer !== undefined) clearTimeout(timer);
+      for (const ws of wss.clients) ws.close(1001, "server shutting down");
+      // Peers that do not answer the close handshake are cut.
+      const cut = setTimeout(() => {
+        for (const ws of wss.clients) ws.terminate();
+      }, 1000);
+      cut.unref();
+      wss.close(() => {
+        http.close(() => {
+          clearTimeout(cut);
+          log.info({ counters: { ...relay.counters, ...adapterCounters } }, "signaling server closed");
+          void (redis?.close() ?? Promise.resolve()).finally(done);
+        });
+        http.closeAllConnections();
+      });
+    });
+    return closed;
+  }
 }
 
 function liveCounters(

@@ -1,10 +1,12 @@
 /**
  * Decoding untrusted signaling frames (never throws) and encoding server messages.
  *
- * Order of checks, each answered with its own error code: size (before any parsing), UTF-8, JSON, a JSON
- * object, a string `type`, a known `type`, then that type's schema.
+ * Order of checks, each answered with its own error code: size (before any parsing), UTF-8, the JSON shape
+ * (nesting depth and member count, by one linear pass: see json-shape.ts), JSON, a JSON object, a string
+ * `type`, a known `type`, then that type's schema.
  */
 import { type Decoded, decodeFail, decodeOk } from "./decoded.js";
+import { checkJsonShape, type JsonShapeBounds } from "./json-shape.js";
 import { SignalingErrorCode } from "./signaling-error-code.js";
 import {
   CLIENT_MESSAGE_TYPES,
@@ -88,8 +90,26 @@ export function decodeClientMessage(
   return decodeClientText(text);
 }
 
+/**
+ * Twice what a client message needs: `candidate` is the deepest (message → candidate: 2 levels) and the
+ * widest (9 members: 17 separators). Anything past these is refused before `JSON.parse` runs.
+ */
+export const CLIENT_JSON_SHAPE: JsonShapeBounds = { maxDepth: 4, maxMembers: 64 };
+
+/** A server message's peers list can be long, but nothing a server sends is deep. */
+export const SERVER_JSON_SHAPE: JsonShapeBounds = { maxDepth: 4, maxMembers: 4 * 65_536 };
+
 /** Decodes a client message already known to be within the size limit and valid text. */
 export function decodeClientText(text: string): Decoded<ClientMessage, SignalingDecodeError> {
+  const shape = checkJsonShape(text, CLIENT_JSON_SHAPE);
+  if (!shape.ok) {
+    return fail(
+      SignalingErrorCode.InvalidMessage,
+      shape.reason === "too-deep"
+        ? `message: JSON nested deeper than ${CLIENT_JSON_SHAPE.maxDepth} levels`
+        : `message: more than ${CLIENT_JSON_SHAPE.maxMembers} JSON members`,
+    );
+  }
   const parsed = parseJson(text);
   if (parsed === undefined) return fail(SignalingErrorCode.MalformedJson, "frame is not valid JSON");
   const obj = parsed.value;
@@ -123,6 +143,9 @@ export type ServerDecodeErrorCode = "malformed-json" | "invalid-message";
 export function decodeServerMessage(
   text: string,
 ): Decoded<ServerMessage, { readonly code: ServerDecodeErrorCode; readonly message: string }> {
+  if (!checkJsonShape(text, SERVER_JSON_SHAPE).ok) {
+    return decodeFail({ code: "invalid-message", message: "JSON too deep or too wide" });
+  }
   const parsed = parseJson(text);
   if (parsed === undefined) return decodeFail({ code: "malformed-json", message: "not valid JSON" });
   const result = serverMessageSchema.safeParse(parsed.value);

@@ -25,8 +25,10 @@ export const SignalingErrorCode = {
   TooManyRooms: "too-many-rooms",
   /** `join` of a room that holds `limits.peersPerRoom` peers. */
   RoomFull: "room-full",
-  /** Beyond the connection's token bucket (`limits.messagesPerSecond`, `limits.messageBurst`). */
+  /** Beyond the connection's token buckets (messages: `limits.messagesPerSecond`, bytes: `bytesPerSecond`). */
   RateLimited: "rate-limited",
+  /** The shared room directory (Redis) is unreachable: joins and resumes wait until it is back. */
+  Unavailable: "unavailable",
 } as const;
 
 export type SignalingErrorCode = (typeof SignalingErrorCode)[keyof typeof SignalingErrorCode];

@@ -32,6 +32,8 @@ const name = z.string().max(SCHEMA_BOUNDS.nameChars);
 const requestId = z.string().min(1).max(SCHEMA_BOUNDS.requestIdChars).optional();
 const sdp = z.string().max(SCHEMA_BOUNDS.sdpChars);
 const reason = z.string().max(SCHEMA_BOUNDS.reasonChars);
+/** A relayed message's place in its recipient's backlog: a Redis stream entry id, `<ms>-<n>`. */
+const seq = z.string().regex(/^\d{1,20}-\d{1,20}$/);
 
 /**
  * W3C webrtc-pc `RTCIceCandidateInit`: a `candidate-attribute` line (RFC 8839 §5.1; "" means
@@ -73,7 +75,14 @@ export const clientMessageSchemas = {
     token: z.string().max(SCHEMA_BOUNDS.tokenChars).optional(),
     name: name.optional(),
     /** Ask for the peer id of an earlier session (given in its `welcome`). */
-    resume: z.object({ peerId, secret: z.string().min(1).max(128) }).optional(),
+    resume: z
+      .object({
+        peerId,
+        secret: z.string().min(1).max(128),
+        /** The `seq` of the last relayed message received: what was sent to the peer after it comes again. */
+        lastSeq: seq.optional(),
+      })
+      .optional(),
   }),
   join: z.object({ type: z.literal("join"), id: requestId, room, name: name.optional() }),
   leave: z.object({ type: z.literal("leave"), id: requestId, room }),
@@ -129,8 +138,12 @@ export const PEER_MESSAGE_TYPES: readonly PeerMessageType[] = [
   "bye",
 ];
 
-/** A peer message as delivered: `from` the sending peer, in `room`. */
-export type RelayedMessage =
+/**
+ * A peer message as delivered: `from` the sending peer, in `room`. With a shared (Redis) directory it
+ * carries `seq`, its place in the recipient's backlog: a client resuming elsewhere names the last one it
+ * got (`hello.resume.lastSeq`) and receives what came after, once.
+ */
+export type RelayedMessage = (
   | { readonly type: "offer" | "answer"; readonly room: string; readonly from: string; readonly sdp: string }
   | {
       readonly type: "candidate";
@@ -139,7 +152,8 @@ export type RelayedMessage =
       readonly candidate: RelayedIceCandidate | null;
     }
   | { readonly type: "end-of-candidates"; readonly room: string; readonly from: string }
-  | { readonly type: "bye"; readonly room: string; readonly from: string; readonly reason?: string };
+  | { readonly type: "bye"; readonly room: string; readonly from: string; readonly reason?: string }
+) & { readonly seq?: string };
 
 export interface PeerInfo {
   readonly peerId: string;
@@ -217,6 +231,27 @@ const relayedCandidate = z.object({
   usernameFragment: z.string().max(SCHEMA_BOUNDS.candidateChars).nullable().optional(),
 });
 
+const relayedMessageSchemas = [
+  z.object({ type: z.enum(["offer", "answer"]), room, from: peerId, sdp, seq: seq.optional() }),
+  z.object({
+    type: z.literal("candidate"),
+    room,
+    from: peerId,
+    candidate: relayedCandidate.nullable(),
+    seq: seq.optional(),
+  }),
+  z.object({ type: z.literal("end-of-candidates"), room, from: peerId, seq: seq.optional() }),
+  z.object({ type: z.literal("bye"), room, from: peerId, reason: reason.optional(), seq: seq.optional() }),
+] as const;
+
+/** A relayed peer message (what the Redis bus carries between instances is checked against it too). */
+export const relayedMessageSchema: z.ZodType<RelayedMessage> = z.union(relayedMessageSchemas);
+
+/** `peer-left` reasons. */
+export const peerLeftReasonSchema = z.enum(["left", "disconnected", "timeout", "dropped"]);
+
+export { peerInfo as peerInfoSchema, room as roomSchema, seq as seqSchema };
+
 /** What a client accepts from the server (the Node client validates every message against it). */
 export const serverMessageSchema: z.ZodType<ServerMessage> = z.discriminatedUnion("type", [
   z.object({
@@ -236,7 +271,7 @@ export const serverMessageSchema: z.ZodType<ServerMessage> = z.discriminatedUnio
     type: z.literal("peer-left"),
     room,
     peerId,
-    reason: z.enum(["left", "disconnected", "timeout", "dropped"]),
+    reason: peerLeftReasonSchema,
   }),
   z.object({
     type: z.literal("error"),
@@ -245,8 +280,5 @@ export const serverMessageSchema: z.ZodType<ServerMessage> = z.discriminatedUnio
     message: z.string().max(1024),
     offendingType: z.string().max(64).optional(),
   }),
-  z.object({ type: z.enum(["offer", "answer"]), room, from: peerId, sdp }),
-  z.object({ type: z.literal("candidate"), room, from: peerId, candidate: relayedCandidate.nullable() }),
-  z.object({ type: z.literal("end-of-candidates"), room, from: peerId }),
-  z.object({ type: z.literal("bye"), room, from: peerId, reason: reason.optional() }),
+  ...relayedMessageSchemas,
 ]);

@@ -3,14 +3,15 @@
  * imported by plain Node (a child process, no bundler or transform) with `ws` standing in for the
  * browser's WebSocket, and used to talk to a Node client. Also the HTTP side's static directory.
  */
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { createInterface } from "node:readline";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { SignalingClient } from "../../src/index.js";
+import { SignalingClient, startSignalingServer } from "../../src/index.js";
 import { Cleanup, waitFor } from "./harness.js";
 
 const cleanup = new Cleanup();
@@ -98,6 +99,53 @@ c.on("signal", (m) => {
       peers: [{ peerId: wn.peerId, name: "node" }],
       bye: "done",
     });
+  });
+
+  it("gives up reconnecting after maxAttempts when its server is gone for good (it used to retry forever)", {
+    timeout: 15_000,
+  }, async () => {
+    const srv = await startSignalingServer({ port: 0, host: "127.0.0.1" });
+    const source = await (await fetch(`${srv.httpUrl}signaling-client.js`)).text();
+    writeFileSync(join(dir, "signaling-client.js"), source);
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module" }));
+    writeFileSync(
+      join(dir, "gives-up.js"),
+      `import { WebSocket } from ${JSON.stringify(wsModule)};
+// Like a browser's, a failed connection fires "error" then "close" and throws nothing (ws would throw an
+// unhandled 'error' from its EventEmitter side).
+globalThis.WebSocket = class extends WebSocket {
+  constructor(...args) {
+    super(...args);
+    this.on("error", () => {});
+  }
+};
+const { SignalingClient } = await import("./signaling-client.js");
+const c = new SignalingClient(process.argv[2], { reconnect: { initialDelayMs: 5, maxDelayMs: 20, maxAttempts: 3 } });
+const events = [];
+c.on("disconnected", (d) => events.push(d.willReconnect));
+c.on("state", (s) => {
+  if (s === "closed") {
+    console.log(JSON.stringify({ events, state: c.state }));
+    process.exit(0);
+  }
+});
+await c.connect();
+console.log("connected");
+`,
+    );
+    const child = spawn(process.execPath, [join(dir, "gives-up.js"), srv.url], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    cleanup.add(child, (c) => c.kill());
+    const lines = createInterface({ input: child.stdout });
+    const out: string[] = [];
+    const gotLine = (): Promise<string> => new Promise((resolve) => lines.once("line", resolve));
+    out.push(await gotLine());
+    expect(out[0]).toBe("connected");
+    await srv.close(); // and nothing listens there again
+    const summary = JSON.parse(await gotLine()) as { events: boolean[]; state: string };
+    // The loss and two failed retries say "will reconnect"; the third failed retry says it will not.
+    expect(summary).toEqual({ events: [true, true, true, false], state: "closed" });
   });
 
   it("serves a static directory, confined to it", { timeout: 10_000 }, async () => {

@@ -217,7 +217,7 @@ describe("rejected messages", () => {
     expect(srv.relay.roomSize("3")).toBe(0);
   });
 
-  it("a burst beyond the rate limit gets rate-limited errors and the connection stays up", {
+  it("a burst beyond the rate limit gets one rate-limited error, then is not read; the connection stays up", {
     timeout: 10_000,
   }, async () => {
     // A bucket of 5 that refills too slowly to matter during the test: the setup took 2 (hello, join).
@@ -226,19 +226,21 @@ describe("rejected messages", () => {
     for (let i = 0; i < burst; i++) r.bad.send({ type: "offer", room: "r", to: r.observerId, sdp: `v=${i}` });
     for (let i = 0; i < 3; i++)
       expect(await r.observer.expect("offer")).toMatchObject({ from: r.badId, sdp: `v=${i}` });
-    for (let i = 3; i < burst; i++) {
-      expect(await r.bad.expect("error")).toEqual({
-        type: "error",
-        code: "rate-limited",
-        message: "too many messages: slow down",
-      });
-    }
-    expect(r.srv.counters["rate-limited"]).toBe(burst - 3);
-    expect(r.srv.counters.relayed).toBe(3);
+    // The server stops reading the flooder once it is over its bucket (TCP holds the rest back): the frames
+    // of the read it was in are refused, the others are not read at all (unthrottled, all 17 were refused).
     // Still up: the observer can still reach it (delivery is not charged to the receiver's bucket).
     r.observer.send({ type: "answer", room: "r", to: r.badId, sdp: "v=ok" });
-    expect(await r.bad.expect("answer")).toMatchObject({ from: r.observerId, sdp: "v=ok" });
+    let refused = 0;
+    for (let m = await r.bad.next(); m.type !== "answer"; m = await r.bad.next()) {
+      expect(m).toEqual({ type: "error", code: "rate-limited", message: "too many messages: slow down" });
+      refused++;
+    }
+    expect(refused).toBeGreaterThanOrEqual(1);
+    expect(refused).toBeLessThan(burst - 3);
+    expect(r.srv.counters["rate-limited"]).toBe(refused);
+    expect(r.srv.counters.relayed).toBe(4);
     expect(r.bad.ws.readyState).toBe(r.bad.ws.OPEN);
+    expect(r.bad.pending).toBe(0);
     expect(r.srv.relay.roomSize("r")).toBe(2);
     expect(r.observer.pending).toBe(0);
   });

@@ -1,0 +1,4 @@
+/** The data-channel cells on Firefox ESR (usrsctp, I-DATA): data-channel-suite.ts. */
+import { dataChannelSuite } from "./data-channel-suite.js";
+
+dataChannelSuite("firefox");
