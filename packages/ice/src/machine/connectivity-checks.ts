@@ -7,33 +7,14 @@ import { CandidateSet } from "./candidate-set.js";
 import { addrKey, type CandidatePair, type CheckList, type LocalCandidate } from "./check-list.js";
 import { CheckCredentials } from "./check-request.js";
 import { CheckResponder } from "./check-responder.js";
+import { CheckSender } from "./check-sender.js";
 import { ConsentFreshness } from "./consent-freshness.js";
-import type { ResolvedIceAgentConfig } from "./ice-agent-config.js";
-import type { IceErrorCode } from "./ice-error.js";
+import type { ConnectivityChecksDeps } from "./generation-hooks.js";
 import type { IceRequestContext } from "./ice-request-context.js";
-import type { IceCounter, IceCredentials, IceRole, Millis, Transmit } from "./ice-types.js";
+import type { IceCredentials, Millis, Transmit } from "./ice-types.js";
 import { RegularNomination } from "./regular-nomination.js";
 import { ServerReflexiveGathering } from "./server-reflexive-gathering.js";
 import { StunTransactionTable } from "./stun-transaction.js";
-
-export interface ConnectivityChecksDeps {
-  readonly cfg: ResolvedIceAgentConfig;
-  readonly checkList: CheckList;
-  readonly localCredentials: IceCredentials;
-  /** STUN servers for server-reflexive gathering (config, plus any the adapter resolved). */
-  stunServers(): readonly TransportAddr[];
-  getRole(): IceRole;
-  getTieBreaker(): bigint;
-  switchRole(role: IceRole): void;
-  emitLocalCandidate(c: Candidate): void;
-  /** RFC 8445 §5.1.1.3: the foundation of a candidate of this type, base IP and server IP. */
-  foundation(type: string, baseIp: string, serverIp: string): string;
-  count(c: IceCounter): void;
-  onGatheringDone(): void;
-  onNominated(now: Millis, pair: CandidatePair): void;
-  onConsentExpired(now: Millis): void;
-  onAllFailed(now: Millis, code: IceErrorCode): void;
-}
 
 /**
  * One generation of ICE (one set of credentials): the check list with its pacing (RFC 8445 §6.1.4),
@@ -50,6 +31,7 @@ export class ConnectivityChecks {
   private readonly responder: CheckResponder;
   private readonly srflx: ServerReflexiveGathering;
   private readonly nomination: RegularNomination;
+  private readonly sender: CheckSender;
   private nextCheckAt: Millis = 0;
   private remoteEnded = false;
   private startedAt: Millis | undefined;
@@ -63,6 +45,7 @@ export class ConnectivityChecks {
     this.responder = new CheckResponder(d.localCredentials, (c) => d.count(c), d.cfg.software);
     this.nomination = new RegularNomination(d.checkList, d.cfg.nominationDelayMs);
     this.srflx = new ServerReflexiveGathering(d, this.requests, this);
+    this.sender = new CheckSender(d, d.checkList, this.credentials, this.requests);
   }
 
   get localCandidates(): readonly Candidate[] {
@@ -138,28 +121,9 @@ export class ConnectivityChecks {
     this.nextCheckAt = now + this.d.cfg.taMs;
   }
 
-  /** RFC 8445 §7.2.4: a Binding request with USERNAME, PRIORITY, the role attribute, and MESSAGE-INTEGRITY. */
+  /** RFC 8445 §7.2.4, with USE-CANDIDATE on the pair being nominated (check-sender.ts). */
   private sendCheck(now: Millis, pair: CandidatePair): void {
-    if (!this.credentials.ready) return;
-    const role = this.d.getRole();
-    const useCandidate = role === "controlling" && this.nomination.nominating === pair;
-    const id = this.d.cfg.random(12);
-    const bytes = this.credentials.encode(id, pair, role, this.d.getTieBreaker(), useCandidate);
-    if (!bytes) return;
-    if (pair.inFlight) this.requests.cancel(pair.inFlight);
-    const active = this.checkList.count("waiting") + this.checkList.count("in-progress");
-    const rtoMs = this.d.cfg.checkRtoMs ?? Math.max(500, this.d.cfg.taMs * active);
-    this.requests.start(now, id, pair.remote, bytes, {
-      from: pair.local.base,
-      context: { kind: "check", pair, useCandidate, role },
-      rtoMs,
-      rc: this.d.cfg.checkRc,
-      rm: 16,
-    });
-    pair.inFlight = id;
-    pair.lastCheckSentAt = now;
-    if (pair.state !== "succeeded") pair.state = "in-progress";
-    this.d.count("checks-sent");
+    this.sender.sendCheck(now, pair, this.nomination.nominating);
   }
 
   // ---- responses in -----------------------------------------------------------------------------------
@@ -304,30 +268,12 @@ export class ConnectivityChecks {
         this.d.onConsentExpired(now);
         return;
       }
-      if (this.consent.due(now)) this.sendConsent(now, nominated);
+      if (this.consent.due(now)) this.sender.sendConsent(now, nominated, this.consent);
     }
     if (this.retired) return;
     this.maybeNominate(now);
     this.pace(now);
     this.checkFailure(now);
-  }
-
-  /** RFC 7675 §5.1: a consent check is a Binding request on the selected pair, authenticated as a check. */
-  private sendConsent(now: Millis, pair: CandidatePair): void {
-    if (!this.credentials.ready || !this.consent) return;
-    const id = this.d.cfg.random(12);
-    const bytes = this.credentials.encode(id, pair, this.d.getRole(), this.d.getTieBreaker(), false);
-    if (!bytes) return;
-    // One request per interval, no retransmission: the next interval is the retry (RFC 7675 §5.1).
-    this.requests.start(now, id, pair.remote, bytes, {
-      from: pair.local.base,
-      context: { kind: "consent", pair },
-      rtoMs: this.consent.intervalMs(),
-      rc: 1,
-      rm: 1,
-    });
-    this.consent.sent(now, this.d.cfg.random(2));
-    this.d.count("consent-sent");
   }
 
   /** §8.1.1: the controlling agent nominates the best valid pair once no better pair can still succeed. */

@@ -4,15 +4,16 @@ import { decodeStunMessage, isStunMessage } from "../wire/stun-message.js";
 import type { DecodedStunMessage } from "../wire/stun-message-types.js";
 import type { TransportAddr } from "../wire/transport-address.js";
 import { type CandidatePair, CheckList } from "./check-list.js";
-import { ConnectivityChecks, type ConnectivityChecksDeps } from "./connectivity-checks.js";
+import { ConnectivityChecks } from "./connectivity-checks.js";
 import { GatheringState } from "./gathering-state.js";
+import { GenerationHooks, type GenerationHost } from "./generation-hooks.js";
 import {
   type IceAgentConfig,
   type ResolvedIceAgentConfig,
   resolveIceAgentConfig,
 } from "./ice-agent-config.js";
 import { generateIceCredentials, generateTieBreaker } from "./ice-credentials.js";
-import { type IceError, type IceErrorCode, iceFailure, UsageError } from "./ice-error.js";
+import { type IceError, UsageError } from "./ice-error.js";
 import { IceGenerations } from "./ice-generations.js";
 import type {
   IceConnectionState,
@@ -36,8 +37,9 @@ import { SelectedPath } from "./selected-path.js";
  * `pollEvent()`, then arm one timer at `pollTimeout()`.
  *
  * The agent owns the state that outlives a generation of credentials (role, tie-breaker, bases, the
- * selected pair, events); `ConnectivityChecks` owns the check list, the STUN transactions, nomination and
- * consent of one generation, and an ICE restart starts a new one (`IceGenerations`).
+ * selected pair, events), lent to each generation through `GenerationHooks`; `ConnectivityChecks` owns
+ * the check list, the STUN transactions, nomination and consent of one generation, and an ICE restart
+ * starts a new one (`IceGenerations`).
  */
 export class IceAgent {
   readonly counters: IceCounters;
@@ -56,6 +58,8 @@ export class IceAgent {
   private readonly stunServers: TransportAddr[];
   /** The latest time given to any handle* call. */
   private lastNow: Millis = 0;
+  /** The agent as its generations see it (`GenerationHooks`). */
+  private readonly host: GenerationHost;
 
   constructor(config: IceAgentConfig) {
     this.cfg = resolveIceAgentConfig(config);
@@ -64,6 +68,20 @@ export class IceAgent {
     this.tieBreaker = generateTieBreaker(this.cfg.random);
     this.localCredentials = this.cfg.localCredentials ?? generateIceCredentials(this.cfg.random);
     this.counters = Object.fromEntries(ICE_COUNTERS.map((c) => [c, 0])) as IceCounters;
+    this.host = {
+      cfg: this.cfg,
+      stunServers: this.stunServers,
+      events: this.events,
+      bases: this.bases,
+      credentials: () => this.localCredentials,
+      role: () => this.role,
+      tieBreaker: () => this.tieBreaker,
+      switchRole: (role) => this.switchRole(role),
+      count: (c) => this.count(c),
+      checkGatheringComplete: () => this.checkGatheringComplete(),
+      select: (now, pair) => this.select(now, pair),
+      fail: (now, error) => this.fail(now, error),
+    };
     this.generations = new IceGenerations(this.newGeneration());
   }
 
@@ -310,58 +328,8 @@ export class IceAgent {
   }
 
   private newGeneration(): ConnectivityChecks {
-    return new ConnectivityChecks(new IceAgent.GenerationHooks(this, new CheckList(this.cfg.maxPairs)));
+    return new ConnectivityChecks(new GenerationHooks(this.host, new CheckList(this.cfg.maxPairs)));
   }
-
-  /**
-   * What a generation asks of its agent, as prototype methods over the agent: no closure per hook and
-   * per agent (nested in the class to reach its private state).
-   */
-  private static readonly GenerationHooks = class implements ConnectivityChecksDeps {
-    readonly cfg: ResolvedIceAgentConfig;
-    readonly localCredentials: IceCredentials;
-
-    constructor(
-      private readonly agent: IceAgent,
-      readonly checkList: CheckList,
-    ) {
-      this.cfg = agent.cfg;
-      this.localCredentials = agent.localCredentials;
-    }
-    stunServers(): readonly TransportAddr[] {
-      return this.agent.stunServers;
-    }
-    getRole(): IceRole {
-      return this.agent.role;
-    }
-    getTieBreaker(): bigint {
-      return this.agent.tieBreaker;
-    }
-    switchRole(role: IceRole): void {
-      this.agent.switchRole(role);
-    }
-    emitLocalCandidate(candidate: Candidate): void {
-      this.agent.events.push({ kind: "local-candidate", candidate });
-    }
-    foundation(type: string, baseIp: string, serverIp: string): string {
-      return this.agent.bases.foundation(type, baseIp, serverIp);
-    }
-    count(c: IceCounter): void {
-      this.agent.count(c);
-    }
-    onGatheringDone(): void {
-      this.agent.checkGatheringComplete();
-    }
-    onNominated(now: Millis, pair: CandidatePair): void {
-      this.agent.select(now, pair);
-    }
-    onConsentExpired(now: Millis): void {
-      this.agent.fail(now, iceFailure("consent-expired"));
-    }
-    onAllFailed(now: Millis, code: IceErrorCode): void {
-      this.agent.fail(now, iceFailure(code));
-    }
-  };
 
   private switchRole(role: IceRole): void {
     if (role === this.role) return;

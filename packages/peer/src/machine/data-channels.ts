@@ -1,14 +1,12 @@
-import {
-  decodeWebRtcMessage,
-  encodeWebRtcMessage,
-  Ppid,
-  SctpAssociation,
-  type SctpAssociationOptions,
-  type SctpEvent,
-  SctpUsageError,
-} from "@tern/sctp";
+import { Ppid, SctpAssociation, type SctpAssociationOptions, type SctpEvent } from "@tern/sctp";
 import type { Logger } from "pino";
 import { DataChannelUsageError } from "./data-channel-error.js";
+import {
+  bufferedAmountChanged,
+  receiveUserMessage,
+  sendableAssociation,
+  sendUserMessage,
+} from "./data-channel-messages.js";
 import { checkDataChannelInit, type DataChannelInit, DataChannelState } from "./data-channel-state.js";
 import { type DataChannelsEvent, DataChannelTable, type SctpTransportState } from "./data-channel-table.js";
 import { DcepSession, PR_LIMIT } from "./dcep-session.js";
@@ -232,28 +230,9 @@ export class DataChannels {
    * `data` is kept without a copy: the caller does not change it afterwards.
    */
   send(now: number, channel: DataChannelState, data: Uint8Array, binary: boolean): void {
-    const a = this.#t.association;
-    if (channel.readyState !== "open" || a === undefined || channel.id === null) {
-      throw new DataChannelUsageError("invalid-state", `the channel is ${channel.readyState}`);
-    }
-    const max = this.#maxMessageSize ?? 65536;
-    if (data.length > max) {
-      throw new DataChannelUsageError("message-too-large", `${data.length} bytes, over ${max}`);
-    }
+    const to = sendableAssociation(this.#t, channel, data.length, this.#maxMessageSize ?? 65536);
     this.#lastNow = now;
-    const m = encodeWebRtcMessage(binary ? "binary" : "string", data);
-    try {
-      a.send(now, channel.id, m.ppid, m.userData, channel.sendOptions());
-    } catch (err) {
-      if (err instanceof SctpUsageError && err.code === "send-buffer-full") {
-        throw new DataChannelUsageError("send-buffer-full", err.message);
-      }
-      if (err instanceof SctpUsageError) throw new DataChannelUsageError("invalid-state", err.message);
-      throw err;
-    }
-    channel.counters.messagesSent++;
-    channel.counters.bytesSent += data.length;
-    channel.bufferedAmount = a.bufferedAmount(channel.id);
+    sendUserMessage(now, to, channel, data, binary);
   }
 
   /**
@@ -330,10 +309,10 @@ export class DataChannels {
         break;
       case "message":
         if (e.ppid === Ppid.Dcep) this.#dcep.handleMessage(now, e.streamId, e.data);
-        else this.#handleMessage(e.streamId, e.ppid, e.data);
+        else receiveUserMessage(this.#t, e.streamId, e.ppid, e.data);
         break;
       case "buffered-amount":
-        this.#handleBufferedAmount(e.streamId, e.bufferedAmount);
+        bufferedAmountChanged(this.#t, e.streamId, e.bufferedAmount);
         break;
       case "stream-reset":
         for (const id of e.streamIds) {
@@ -363,40 +342,6 @@ export class DataChannels {
     for (const c of [...t.channels]) {
       if (c.id !== null && c.id >= maxChannels) t.fail(c, `stream id ${c.id} is not below maxChannels`);
       else this.#dcep.announce(now, c);
-    }
-  }
-
-  #handleMessage(streamId: number, ppid: number, data: Uint8Array): void {
-    const t = this.#t;
-    const c = t.ids.get(streamId);
-    if (c === undefined || c.hidden) {
-      t.count("message-unknown-stream");
-      return;
-    }
-    const m = decodeWebRtcMessage(ppid, data);
-    if (!m.ok) {
-      t.count("message-unknown-ppid");
-      return;
-    }
-    // RFC 8832 §6: a user message on the stream means the peer has our OPEN
-    c.awaitingAck = false;
-    if (c.readyState !== "open") {
-      t.count("message-not-open"); // W3C §6.2: discarded unless open
-      return;
-    }
-    c.counters.messagesReceived++;
-    c.counters.bytesReceived += m.value.data.length;
-    t.events.push({ kind: "message", channel: c, binary: m.value.kind === "binary", data: m.value.data });
-  }
-
-  #handleBufferedAmount(streamId: number, amount: number): void {
-    const c = this.#t.ids.get(streamId);
-    if (c === undefined || c.hidden) return;
-    const before = c.bufferedAmount;
-    c.bufferedAmount = amount;
-    const low = c.bufferedAmountLowThreshold;
-    if (before > low && amount <= low && (c.readyState === "open" || c.readyState === "closing")) {
-      this.#t.events.push({ kind: "buffered-amount-low", channel: c });
     }
   }
 }

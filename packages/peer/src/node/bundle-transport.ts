@@ -13,20 +13,12 @@ import type { Logger } from "pino";
 import { type PeerConnectionState, peerConnectionState } from "../machine/connection-state.js";
 import { MediaSession } from "../machine/media-session.js";
 import type { LocalTransport, RemoteTransport } from "../sdp/index.js";
-import { wireIceTransport } from "./ice-wiring.js";
+import { ByeGrace } from "./bye-grace.js";
+import { resetIceStates, STUN_TIMING, wireIceTransport } from "./ice-wiring.js";
 import { localTransport } from "./local-parameters.js";
 import type { BundleTransportHost, PeerConnectionConfig } from "./peer-connection-types.js";
+import { RemoteIceParameters } from "./remote-ice-parameters.js";
 import { deliverMediaEvent } from "./stream-wiring.js";
-
-/**
- * Server-reflexive gathering is time-boxed: a STUN request is sent 4 times (0, 0.5, 1.5, 3.5 s) and given
- * up 2 s after the last (RFC 8489 §6.2.1 with Rc 4, Rm 4), so an unreachable STUN server holds gathering
- * 5.5 s, not RFC 8489's default 39.5 s.
- */
-const STUN_TIMING = { stunRtoMs: 500, stunRc: 4, stunRm: 4 } as const;
-
-/** RTCP BYE on every remote stream ends the connection after this long without anything else from the peer. */
-const BYE_GRACE_MS = 500;
 
 /**
  * The one transport every m= section shares (RFC 8843 BUNDLE, max-bundle): an `IceTransport` below, the
@@ -49,10 +41,8 @@ export class BundleTransport {
   dtlsRole: "client" | "server" | undefined;
   /** The remote a=fingerprint values the peer's certificate must match (RFC 8122 §5). */
   remoteFingerprints: readonly CertificateFingerprint[] = [];
-  /** The remote ICE parameters and candidates while no ICE transport runs yet. */
-  private remote: { credentials: IceCredentials; iceLite: boolean } | undefined;
-  private readonly remoteCandidates: Candidate[] = [];
-  private remoteEnded = false;
+  /** The remote ICE parameters and candidates, kept while no ICE transport runs yet. */
+  private readonly remote = new RemoteIceParameters();
   private readonly timer = new DeadlineTimer(
     () =>
       this.guard(() => {
@@ -69,8 +59,8 @@ export class BundleTransport {
   sendError: Error | undefined;
   private _closing = false;
   private remoteClosed = false;
-  /** When every remote stream said BYE: the connection closes at this time unless the peer speaks again. */
-  private byeDeadline: number | undefined;
+  /** RTCP BYE on every remote stream: the connection closes after a grace unless the peer speaks again. */
+  private readonly bye = new ByeGrace();
 
   constructor(
     private readonly host: BundleTransportHost,
@@ -142,32 +132,21 @@ export class BundleTransport {
 
   /** The remote side's current ICE ufrag, once a remote description gave one. */
   get remoteUfrag(): string | undefined {
-    return this.remote?.credentials.ufrag;
+    return this.remote.ufrag;
   }
 
   /** The remote side's ICE credentials and the DTLS fingerprints its certificate must match. */
   setRemote(t: RemoteTransport, fingerprints: readonly CertificateFingerprint[]): void {
     this.remoteFingerprints = fingerprints;
-    const credentials = { ufrag: t.iceUfrag, pwd: t.icePwd };
-    const restarted = this.remote !== undefined && this.remote.credentials.ufrag !== t.iceUfrag;
-    this.remote = { credentials, iceLite: t.iceLite };
-    if (restarted) {
-      this.remoteCandidates.length = 0;
-      this.remoteEnded = false;
-    }
-    this._ice?.setRemoteCredentials(credentials);
-    for (const c of t.candidates) this.addRemoteCandidate(c);
-    if (t.endOfCandidates) this.endOfRemoteCandidates();
+    this.remote.set(t, this._ice);
   }
 
   addRemoteCandidate(c: Candidate): void {
-    if (this._ice) void this._ice.addRemoteCandidate(c);
-    else if (this.remoteCandidates.length < 256) this.remoteCandidates.push(c);
+    this.remote.addCandidate(c, this._ice);
   }
 
   endOfRemoteCandidates(): void {
-    if (this._ice) this._ice.endOfRemoteCandidates();
-    else this.remoteEnded = true;
+    this.remote.end(this._ice);
   }
 
   /** The ICE transport, made on the first negotiation that accepts an m= section; then it gathers. */
@@ -176,7 +155,7 @@ export class BundleTransport {
     const config = this.config();
     const ice = new IceTransport({
       role,
-      remoteIceLite: this.remote?.iceLite ?? false,
+      remoteIceLite: this.remote.iceLite,
       localCredentials: this._iceCredentials,
       ...(config.iceServers ? { iceServers: config.iceServers } : {}),
       ...(config.iceTransportPolicy ? { iceTransportPolicy: config.iceTransportPolicy } : {}),
@@ -190,9 +169,7 @@ export class BundleTransport {
     });
     this._ice = ice;
     wireIceTransport(ice, this, this.host);
-    if (this.remote) ice.setRemoteCredentials(this.remote.credentials);
-    for (const c of this.remoteCandidates.splice(0)) void ice.addRemoteCandidate(c);
-    if (this.remoteEnded) ice.endOfRemoteCandidates();
+    this.remote.applyTo(ice);
   }
 
   /** @internal gathering is complete: the local description says a=end-of-candidates */
@@ -270,7 +247,7 @@ export class BundleTransport {
           this.updateConnectionState();
           break;
         case "remote-bye":
-          if (e.all && this.byeDeadline === undefined) this.byeDeadline = this.now() + BYE_GRACE_MS;
+          if (e.all) this.bye.allSaidBye(this.now());
           break;
         case "frame":
         case "rtp":
@@ -292,12 +269,11 @@ export class BundleTransport {
 
   /** A remote description arrived: a BYE on every stream was a renegotiation, not a goodbye. */
   peerSpoke(): void {
-    this.byeDeadline = undefined;
+    this.bye.peerSpoke();
   }
 
   private checkByeGrace(): void {
-    if (this.byeDeadline === undefined || this.now() < this.byeDeadline) return;
-    this.byeDeadline = undefined;
+    if (!this.bye.expired(this.now())) return;
     this.log.debug("every remote stream said BYE and the peer went quiet: closed");
     this.remoteClosed = true;
     this.updateConnectionState();
@@ -344,7 +320,7 @@ export class BundleTransport {
     if (this.host.connectionState === "closed") this.timer.clear();
     else {
       const t = this._session?.pollTimeout();
-      const bye = this.byeDeadline;
+      const bye = this.bye.deadline;
       this.timer.arm(bye !== undefined && (t === undefined || bye < t) ? bye : t);
     }
   }
@@ -366,14 +342,7 @@ export class BundleTransport {
   /** The transport was stopped (all rejected): the connection is "new" again. */
   resetStates(): void {
     if (this.host.connectionState === "closed") return;
-    if (this.host.iceConnectionState !== "new") {
-      this.host.iceConnectionState = "new";
-      this.host.emit("iceconnectionstatechange", "new");
-    }
-    if (this.host.iceGatheringState !== "new") {
-      this.host.iceGatheringState = "new";
-      this.host.emit("icegatheringstatechange", "new");
-    }
+    resetIceStates(this.host);
     this.setConnectionState("new");
   }
 
@@ -388,7 +357,7 @@ export class BundleTransport {
     try {
       const s = this._session ?? this.createSession();
       if (!s) return;
-      this.byeDeadline = undefined; // the peer is still talking
+      this.bye.peerSpoke(); // the peer is still talking
       s.handleDatagram(this.now(), d);
       this.flushSession();
     } catch (err) {

@@ -47,3 +47,39 @@ export function isNegotiationNeeded(input: NegotiationNeededInput): boolean {
   }
   return false;
 }
+
+/**
+ * webrtc-pc §4.7.3 "update the negotiation-needed flag": set when a negotiation is needed, and then
+ * `negotiationneeded` queued as a task; it fires only if the flag is still set and the connection can
+ * still negotiate (open, no operation chained, signaling state stable) when the task runs.
+ */
+export class NegotiationNeededFlag {
+  #set = false;
+
+  constructor(
+    private readonly canNegotiate: () => boolean,
+    private readonly guard: (fn: () => void) => void,
+    private readonly fire: () => void,
+  ) {}
+
+  /** The outcome of the negotiation-needed check. */
+  update(needed: boolean): void {
+    if (!needed) {
+      this.#set = false;
+      return;
+    }
+    if (this.#set) return;
+    this.#set = true;
+    setImmediate(() =>
+      this.guard(() => {
+        if (!this.canNegotiate()) return;
+        if (!this.#set) return;
+        this.fire();
+      }),
+    );
+  }
+
+  clear(): void {
+    this.#set = false;
+  }
+}

@@ -17,11 +17,11 @@ import type { DataChannel, DataChannelInit } from "./data-channel.js";
 import { DescriptionCache } from "./description-cache.js";
 import { processCertificate } from "./local-parameters.js";
 import type { LocalTrack } from "./media-track.js";
-import { isNegotiationNeeded } from "./negotiation-needed.js";
+import { isNegotiationNeeded, NegotiationNeededFlag } from "./negotiation-needed.js";
 import { OperationsChain } from "./operations-chain.js";
 import { domError, type PeerConnectionConfig, type PeerConnectionEvents } from "./peer-connection-types.js";
 import { PeerDataChannels } from "./peer-data-channels.js";
-import { buildStats, type StatsReport } from "./peer-stats.js";
+import { connectionStats, type StatsReport, type StatsSelector } from "./peer-stats.js";
 import type { SenderParameters, Transceiver } from "./rtp-transceiver.js";
 import type { SctpTransport } from "./sctp-transport.js";
 import { SessionDescriptions } from "./session-descriptions.js";
@@ -58,7 +58,12 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> implement
   /** @internal what the current descriptions negotiated (see session-negotiation.ts) */
   readonly negotiation: NegotiationHost["negotiation"] = { current: new Map(), data: undefined, media: [] };
   private readonly ops = new OperationsChain(() => this.updateNegotiationNeeded());
-  private negotiationNeededFlag = false;
+  /** webrtc-pc §4.7.3: the negotiation-needed flag and its queued event. */
+  private readonly negotiationNeeded = new NegotiationNeededFlag(
+    () => !this.closed && this.ops.length === 0 && this.signalingState === "stable",
+    (fire) => this.bundle.guard(fire),
+    () => this.emit("negotiationneeded"),
+  );
   private _config: PeerConnectionConfig;
   private closed = false;
   /** @internal */ readonly counters: WriteCounters & { internalErrors: number } = {
@@ -286,27 +291,8 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> implement
   }
 
   /** W3C webrtc-stats for the connection, or only what concerns one transceiver's sender or receiver. */
-  async getStats(selector?: { transceiver: Transceiver; side: "sender" | "receiver" }): Promise<StatsReport> {
-    const report = this.#stats(selector);
-    if (!selector)
-      for (const e of this.dataChannels.stats(report.get("P")?.timestamp ?? 0)) report.set(e.id, e);
-    return report;
-  }
-
-  #stats(selector?: { transceiver: Transceiver; side: "sender" | "receiver" }): StatsReport {
-    return buildStats({
-      now: this.bundle.now(),
-      session: this.bundle.session,
-      ice: this.bundle.ice,
-      certificate: this.bundle.certificate,
-      remoteFingerprint: this.bundle.remoteFingerprints[0],
-      dtlsRole: this.bundle.dtlsRole,
-      dataChannelsOpened: this.dataChannels.opened,
-      dataChannelsClosed: this.dataChannels.closed,
-      ...(selector?.transceiver.mid
-        ? { selector: { mid: selector.transceiver.mid, side: selector.side } }
-        : {}),
-    });
+  async getStats(selector?: StatsSelector): Promise<StatsReport> {
+    return connectionStats(this.bundle, this.dataChannels, selector);
   }
 
   /**
@@ -370,24 +356,12 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> implement
       currentDataMid: this.negotiation.data?.mid,
       restartIcePending: this.sd.restartPending,
     });
-    if (!needed) {
-      this.negotiationNeededFlag = false;
-      return;
-    }
-    if (this.negotiationNeededFlag) return;
-    this.negotiationNeededFlag = true;
-    setImmediate(() =>
-      this.bundle.guard(() => {
-        if (this.closed || this.ops.length > 0 || this.signalingState !== "stable") return;
-        if (!this.negotiationNeededFlag) return;
-        this.emit("negotiationneeded");
-      }),
-    );
+    this.negotiationNeeded.update(needed);
   }
 
   /** @internal */
   clearNegotiationNeeded(): void {
-    this.negotiationNeededFlag = false;
+    this.negotiationNeeded.clear();
   }
 
   /** @internal a bug caught by a guard: counted, logged, the connection closes; `error` if listened to. */

@@ -1,6 +1,9 @@
 import { type CertificateFingerprint, certificateFingerprint, type DtlsCertificate } from "@tern/dtls-srtp";
 import type { Candidate, IceTransport } from "@tern/ice";
 import type { MediaSession } from "../machine/media-session.js";
+import type { BundleTransport } from "./bundle-transport.js";
+import type { PeerDataChannels } from "./peer-data-channels.js";
+import type { Transceiver } from "./rtp-transceiver.js";
 
 /** One entry of getStats(), in the W3C webrtc-stats shapes (a subset of their fields). */
 export type StatsEntry = { readonly id: string; readonly type: string; readonly timestamp: number } & Record<
@@ -211,4 +214,33 @@ export function buildStats(i: StatsInput): StatsReport {
     });
   }
   return out;
+}
+
+/** What `getStats` may be narrowed to: one transceiver's sender or receiver. */
+export interface StatsSelector {
+  readonly transceiver: Transceiver;
+  readonly side: "sender" | "receiver";
+}
+
+/** W3C webrtc-stats for the connection (its data channels too), or only what concerns `selector`. */
+export function connectionStats(
+  bundle: BundleTransport,
+  dataChannels: PeerDataChannels,
+  selector: StatsSelector | undefined,
+): StatsReport {
+  const report = buildStats({
+    now: bundle.now(),
+    session: bundle.session,
+    ice: bundle.ice,
+    certificate: bundle.certificate,
+    remoteFingerprint: bundle.remoteFingerprints[0],
+    dtlsRole: bundle.dtlsRole,
+    dataChannelsOpened: dataChannels.opened,
+    dataChannelsClosed: dataChannels.closed,
+    ...(selector?.transceiver.mid
+      ? { selector: { mid: selector.transceiver.mid, side: selector.side } }
+      : {}),
+  });
+  if (!selector) for (const e of dataChannels.stats(report.get("P")?.timestamp ?? 0)) report.set(e.id, e);
+  return report;
 }

@@ -27,11 +27,12 @@ import type {
 } from "../machine/room-directory.js";
 import { RoomTable } from "../machine/room-table.js";
 import type { Millis } from "../machine/signaling-limits.js";
-import { type BusEnvelope, decodeBacklogMessage, decodeBusEnvelope } from "../wire/bus-envelope.js";
+import { decodeBusEnvelope } from "../wire/bus-envelope.js";
 import type { PeerLeftReason, RelayedMessage } from "../wire/signaling-message.js";
 import { InstanceUpkeep } from "./redis-instance-upkeep.js";
 import { RedisKeySpace, type ScriptCall } from "./redis-key-space.js";
 import { RedisLink } from "./redis-link.js";
+import { RedisPendingRequests } from "./redis-pending-requests.js";
 import { RoomSubscriptions } from "./room-subscriptions.js";
 
 export interface RedisRoomDirectoryOptions {
@@ -60,15 +61,6 @@ export interface RedisRoomDirectoryOptions {
 
 const PEER_ID = /^[0-9a-f]{16}$/;
 
-type Pending =
-  | { readonly kind: "join"; readonly r: JoinRequest; readonly done: (o: JoinOutcome) => void }
-  | {
-      readonly kind: "claim";
-      readonly r: ClaimRequest;
-      readonly rooms: readonly string[];
-      readonly done: (o: ClaimOutcome) => void;
-    };
-
 export class RedisRoomDirectory implements RoomDirectory {
   readonly instanceId: string;
   readonly counters = { "bus-invalid": 0, "redis-errors": 0, resyncs: 0 };
@@ -78,14 +70,13 @@ export class RedisRoomDirectory implements RoomDirectory {
   private readonly peers = new Map<string, string>();
   /** The rooms of this instance's peers (a mirror: for degraded mode and for the resync). */
   private readonly mirror = new RoomTable();
-  private readonly pending = new Map<string, Pending & { readonly timer: NodeJS.Timeout }>();
   /** Leaves and releases made while Redis was away, replayed when it is back. */
   private deferred: (() => Promise<unknown>)[] = [];
-  private nextReq = 1;
   private readonly timer: NodeJS.Timeout;
   private readonly keys: RedisKeySpace;
   private readonly subs: RoomSubscriptions;
   private readonly upkeep: InstanceUpkeep;
+  private readonly requests: RedisPendingRequests;
 
   private constructor(
     private readonly link: RedisLink,
@@ -103,6 +94,17 @@ export class RedisRoomDirectory implements RoomDirectory {
       rooms: () => this.subs.rooms(),
       takeDeferred: () => this.deferred.splice(0),
     };
+    this.requests = new RedisPendingRequests({
+      instanceId: o.instanceId,
+      timeoutMs: o.requestTimeoutMs ?? 5_000,
+      logger: o.logger,
+      counters: this.counters,
+      peers: this.peers,
+      mirror: this.mirror,
+      subs: this.subs,
+      run: o.run,
+      emit: (event) => this.emit(event),
+    });
     this.upkeep = new InstanceUpkeep(link, this.keys, state, instanceTimeoutMs, o.logger);
     const heartbeatMs = o.heartbeatMs ?? 1_000;
     this.timer = setInterval(() => this.tick(), heartbeatMs);
@@ -157,7 +159,7 @@ export class RedisRoomDirectory implements RoomDirectory {
       async (rooms) => {
         const bounded = rooms.slice(0, 1024);
         await Promise.all(bounded.map((room) => this.subs.hold(room)));
-        const req = this.request({ kind: "claim", r, rooms: bounded, done });
+        const req = this.requests.open({ kind: "claim", r, rooms: bounded, done });
         const call = this.keys.claim(
           r.peerId,
           secretDigest(r.secret),
@@ -165,9 +167,9 @@ export class RedisRoomDirectory implements RoomDirectory {
           r.lastSeq ?? "0-0",
           req,
         );
-        this.link.scripts.run(call).catch((err: unknown) => this.fail(req, err));
+        this.link.scripts.run(call).catch((err: unknown) => this.requests.fail(req, err));
       },
-      (err: unknown) => this.fail(undefined, err, () => done({ kind: "unavailable" })),
+      (err: unknown) => this.requests.fail(undefined, err, () => done({ kind: "unavailable" })),
     );
   }
 
@@ -184,12 +186,12 @@ export class RedisRoomDirectory implements RoomDirectory {
     }
     this.subs.hold(r.room).then(
       () => {
-        const req = this.request({ kind: "join", r, done });
-        this.link.scripts.run(this.keys.join(r, req)).catch((err: unknown) => this.fail(req, err));
+        const req = this.requests.open({ kind: "join", r, done });
+        this.link.scripts.run(this.keys.join(r, req)).catch((err: unknown) => this.requests.fail(req, err));
       },
       (err: unknown) => {
         this.subs.unhold(r.room);
-        this.fail(undefined, err, () => done({ kind: "unavailable" }));
+        this.requests.fail(undefined, err, () => done({ kind: "unavailable" }));
       },
     );
   }
@@ -226,7 +228,7 @@ export class RedisRoomDirectory implements RoomDirectory {
     }
     this.link.scripts.run(this.keys.deliver(room, to, JSON.stringify(message))).then(
       (r) => this.o.run("deliver", () => done({ kind: r === 1 ? "delivered" : "not-member" })),
-      (err: unknown) => this.fail(undefined, err, () => done({ kind: "unavailable" })),
+      (err: unknown) => this.requests.fail(undefined, err, () => done({ kind: "unavailable" })),
     );
   }
 
@@ -242,42 +244,8 @@ export class RedisRoomDirectory implements RoomDirectory {
    */
   async close(): Promise<void> {
     clearInterval(this.timer);
-    for (const [req, p] of this.pending) this.fail(req, new Error("closing"), undefined, p);
+    this.requests.failAll(new Error("closing"));
     await this.link.close();
-  }
-
-  private request(p: Pending): string {
-    const req = `${this.instanceId.slice(0, 4)}${(this.nextReq++).toString(36)}`;
-    const timer = setTimeout(
-      () => this.fail(req, new Error("no answer from Redis")),
-      this.o.requestTimeoutMs ?? 5_000,
-    );
-    timer.unref();
-    this.pending.set(req, { ...p, timer });
-    return req;
-  }
-
-  /** A request failed (Redis away, or no answer): `unavailable`, and its room subscriptions released. */
-  private fail(req: string | undefined, err: unknown, orElse?: () => void, known?: Pending): void {
-    this.counters["redis-errors"]++;
-    this.o.logger.debug({ err }, "redis request failed");
-    const p = known ?? (req === undefined ? undefined : this.pending.get(req));
-    if (req !== undefined) {
-      const entry = this.pending.get(req);
-      if (entry !== undefined) clearTimeout(entry.timer);
-      this.pending.delete(req);
-    }
-    if (p === undefined) {
-      if (orElse !== undefined) this.o.run("redis-failure", orElse);
-      return;
-    }
-    if (p.kind === "join") {
-      this.subs.unhold(p.r.room);
-      this.o.run("join", () => p.done({ kind: "unavailable" }));
-    } else {
-      for (const room of p.rooms) this.subs.unhold(room);
-      this.o.run("claim", () => p.done({ kind: "unavailable" }));
-    }
   }
 
   private onBus(text: string): void {
@@ -308,47 +276,7 @@ export class RedisRoomDirectory implements RoomDirectory {
         return;
       case "jr":
       case "cr":
-        this.onResult(e);
-    }
-  }
-
-  private onResult(e: Extract<BusEnvelope, { t: "jr" | "cr" }>): void {
-    const p = this.pending.get(e.req);
-    if (p === undefined) return;
-    this.pending.delete(e.req);
-    clearTimeout(p.timer);
-    if (p.kind === "join" && e.t === "jr") {
-      const { r } = p;
-      if (e.r === "ok" || e.r === "already") {
-        if (!this.mirror.has(r.room, r.peerId)) this.mirror.add(r.room, r.peerId, r.name);
-        else this.subs.unhold(r.room);
-        const peers = e.peers ?? [];
-        this.o.run("join", () => p.done({ kind: "joined", peers, already: e.r === "already" }));
-      } else {
-        this.subs.unhold(r.room);
-        this.o.run("join", () => p.done({ kind: e.r === "full" ? "room-full" : "too-many-rooms" }));
-      }
-      return;
-    }
-    if (p.kind === "claim" && e.t === "cr") {
-      const rooms = e.rooms ?? [];
-      const held = new Set(p.rooms);
-      for (const room of rooms) {
-        if (held.delete(room)) this.mirror.add(room, p.r.peerId, null);
-        else void this.subs.hold(room).then(() => this.mirror.add(room, p.r.peerId, null));
-      }
-      for (const room of held) this.subs.unhold(room);
-      if (e.r === "refused") {
-        this.o.run("claim", () => p.done({ kind: "refused" }));
-        return;
-      }
-      this.peers.set(p.r.peerId, secretDigest(p.r.newSecret));
-      this.o.run("claim", () => p.done({ kind: "resumed", rooms }));
-      for (const [seq, [, json]] of e.backlog ?? []) {
-        const m = decodeBacklogMessage(json);
-        if (m.ok) this.emit({ kind: "message", to: p.r.peerId, message: m.value, seq });
-        else this.counters["bus-invalid"]++;
-      }
+        this.requests.settle(e);
     }
   }
 
@@ -378,7 +306,7 @@ export class RedisRoomDirectory implements RoomDirectory {
     if (!up) {
       if (!this.healthy) return;
       this.healthy = false;
-      for (const [req, p] of this.pending) this.fail(req, new Error("redis lost"), undefined, p);
+      this.requests.failAll(new Error("redis lost"));
       this.o.logger.warn({ instance: this.instanceId }, "redis lost: degraded (local peers only)");
       this.o.onHealth?.(false);
       return;

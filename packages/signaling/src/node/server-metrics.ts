@@ -3,6 +3,7 @@
  * instance holds and has done. Counters only grow; gauges are read when scraped.
  */
 import type { SignalingRelay } from "../machine/signaling-relay.js";
+import type { SignalingRelayCounter } from "../machine/signaling-relay-types.js";
 import { SIGNALING_ERROR_CODES } from "../wire/signaling-error-code.js";
 
 export interface MetricsSource {
@@ -58,4 +59,26 @@ export function metricsText(s: MetricsSource): string {
     ]);
   }
   return `${lines.join("\n")}\n`;
+}
+
+/** The server's counters: the relay machine's and the adapter's own, read live. */
+export type SignalingServerCounters = Readonly<
+  Record<SignalingRelayCounter | "internal-error" | "slow-consumer", number>
+>;
+
+/** One live view over both counter records (no copy: each key reads its source when read). */
+export function liveCounters(
+  machine: Readonly<Record<SignalingRelayCounter, number>>,
+  adapter: Readonly<Record<"internal-error" | "slow-consumer", number>>,
+): SignalingServerCounters {
+  const view = {};
+  for (const source of [machine, adapter] as const) {
+    for (const key of Object.keys(source)) {
+      Object.defineProperty(view, key, {
+        enumerable: true,
+        get: () => (source as Readonly<Record<string, number>>)[key],
+      });
+    }
+  }
+  return view as SignalingServerCounters;
 }

@@ -4,7 +4,7 @@
  * One timer at the machine's `pollTimeout()`; every socket and timer callback runs through one guard.
  */
 import { readFile } from "node:fs/promises";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import { type Logger, pino } from "pino";
@@ -15,10 +15,13 @@ import type { RoomDirectory } from "../machine/room-directory.js";
 import type { ConnId } from "../machine/room-table.js";
 import type { SignalingLimits } from "../machine/signaling-limits.js";
 import { SignalingRelay } from "../machine/signaling-relay.js";
-import { SignalingCloseCode, type SignalingRelayCounter } from "../machine/signaling-relay-types.js";
+import { SignalingCloseCode } from "../machine/signaling-relay-types.js";
+import { BROWSER_CLIENT_URL, httpEndpoints } from "./http-endpoints.js";
 import { RedisRoomDirectory } from "./redis-room-directory.js";
-import { healthBody, metricsText } from "./server-metrics.js";
-import { serveStatic } from "./static-files.js";
+import { liveCounters, type SignalingServerCounters } from "./server-metrics.js";
+
+export { BROWSER_CLIENT_PATH, BROWSER_CLIENT_URL } from "./http-endpoints.js";
+export type { SignalingServerCounters } from "./server-metrics.js";
 
 export interface SignalingServerOptions {
   /** Default 8080; 0 picks a free port. */
@@ -49,10 +52,6 @@ export interface SignalingServerOptions {
   readonly instanceTimeoutMs?: number;
 }
 
-export type SignalingServerCounters = Readonly<
-  Record<SignalingRelayCounter | "internal-error" | "slow-consumer", number>
->;
-
 export interface RunningSignalingServer {
   /** `ws://host:port/` */
   readonly url: string;
@@ -75,12 +74,6 @@ export interface RunningSignalingServer {
   shutdown(): Promise<void>;
   close(): Promise<void>;
 }
-
-/** Where the browser client is served. */
-export const BROWSER_CLIENT_PATH = "/signaling-client.js";
-
-/** The browser client module's file: beside this adapter's directory, in `src/` or (built) in `dist/`. */
-export const BROWSER_CLIENT_URL = new URL("../browser/signaling-client.js", import.meta.url);
 
 export async function startSignalingServer(
   opts: SignalingServerOptions = {},
@@ -239,49 +232,13 @@ export async function startSignalingServer(
     timer.unref();
   };
 
-  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
-    const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
-    if (req.method !== "GET" && req.method !== "HEAD") {
-      res.writeHead(405, { allow: "GET, HEAD" }).end();
-      return;
-    }
-    if (pathname === "/healthz" || pathname === "/metrics") {
-      const health = healthBody(metricsSource());
-      const [status, type, body] =
-        pathname === "/healthz"
-          ? [health.status, "application/json", health.body]
-          : [200, "text/plain; version=0.0.4; charset=utf-8", metricsText(metricsSource())];
-      res.writeHead(status, { "content-type": type, "cache-control": "no-store" });
-      res.end(req.method === "HEAD" ? undefined : body);
-      return;
-    }
-    if (pathname === BROWSER_CLIENT_PATH) {
-      res.writeHead(200, {
-        "content-type": "text/javascript; charset=utf-8",
-        "content-length": browserClient.byteLength,
-        "x-content-type-options": "nosniff",
-      });
-      res.end(req.method === "HEAD" ? undefined : browserClient);
-      return;
-    }
-    const notFound = (): void => {
-      if (!res.headersSent) res.writeHead(404, { "content-type": "text/plain" }).end("not found\n");
-    };
-    if (opts.staticDir === undefined) {
-      notFound();
-      return;
-    }
-    serveStatic(req, res, opts.staticDir, pathname).then(
-      (served) => {
-        if (!served) notFound();
-      },
-      (err: unknown) => {
-        adapterCounters["internal-error"]++;
-        log.error({ err, pathname }, "static file error");
-        if (!res.headersSent) res.writeHead(500).end();
-      },
-    );
-  };
+  const onRequest = httpEndpoints({
+    browserClient,
+    staticDir: opts.staticDir,
+    metricsSource,
+    log,
+    onInternalError: () => adapterCounters["internal-error"]++,
+  });
 
   const http = createServer(onRequest);
   const limits = relay.limits;
@@ -404,20 +361,4 @@ export async function startSignalingServer(
     });
     return closed;
   }
-}
-
-function liveCounters(
-  machine: Readonly<Record<SignalingRelayCounter, number>>,
-  adapter: Readonly<Record<"internal-error" | "slow-consumer", number>>,
-): SignalingServerCounters {
-  const view = {};
-  for (const source of [machine, adapter] as const) {
-    for (const key of Object.keys(source)) {
-      Object.defineProperty(view, key, {
-        enumerable: true,
-        get: () => (source as Readonly<Record<string, number>>)[key],
-      });
-    }
-  }
-  return view as SignalingServerCounters;
 }
