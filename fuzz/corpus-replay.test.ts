@@ -14,7 +14,7 @@ describe("fuzz corpora", () => {
   it("every protocol package offers fuzz targets", async () => {
     const pkgs = new Set<string>();
     for (const m of modules) if ((await loadTargets(m)).length > 0) pkgs.add(m.pkg);
-    for (const pkg of ["ice", "dtls-srtp", "rtp", "peer"])
+    for (const pkg of ["ice", "dtls-srtp", "rtp", "sctp", "peer"])
       expect(pkgs, `fuzz targets of ${pkg}`).toContain(pkg);
   });
 

@@ -133,7 +133,14 @@ export class DataReceiver implements MessageSink {
       this.ctx.count("forward-tsn-out-of-window");
       return;
     }
-    this.tcb.reassembly.forward(newCum, c.streams);
+    // Stream ids at or above the inbound streams we agreed to carry no data (RFC 9260 §6.8): an entry
+    // naming one would make receive state for a stream that cannot exist. Skipped and counted.
+    const inbound = this.tcb.inboundStreams;
+    const streams = c.streams.some((e) => e.streamId >= inbound)
+      ? c.streams.filter((e) => e.streamId < inbound)
+      : c.streams;
+    if (streams !== c.streams) this.ctx.count("forward-tsn-invalid-stream");
+    this.tcb.reassembly.forward(newCum, streams);
   }
 
   /** After the last chunk of a packet: decide between SACK now and the delayed-SACK timer (§6.2). */

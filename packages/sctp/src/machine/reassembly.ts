@@ -238,7 +238,12 @@ export class Reassembly {
       const s = this.#stream(e.streamId);
       const skipTo = "ssn" in e ? unwrap16(s.nextSequence, e.ssn) : unwrap32(s.nextSequence, e.mid);
       if (skipTo < s.nextSequence) continue;
-      for (let seq = s.nextSequence; seq <= skipTo; seq++) {
+      // Only the messages held matter: an I-FORWARD-TSN MID may skip 2^31 sequence numbers, so walk what
+      // is held (in sequence order), never the range.
+      const skipped: number[] = [];
+      for (const seq of s.ordered.keys()) if (seq <= skipTo) skipped.push(seq);
+      skipped.sort((x, y) => x - y);
+      for (const seq of skipped) {
         const m = s.ordered.get(seq);
         if (m === undefined) continue;
         s.ordered.delete(seq);
