@@ -167,14 +167,13 @@ function report(): void {
 function onConnected(p: nodeDataChannel.PeerConnection): void {
   if (connectedMs !== undefined) return;
   connectedMs = ms();
-  const at = connectedMs;
-  // libdatachannel fills in the selected pair right after the state change; poll briefly for it.
-  const tryPair = (left: number): void => {
-    const pair = p.getSelectedCandidatePair();
-    if (pair) out({ t: "connected", ms: at, pair: { local: info(pair.local), remote: info(pair.remote) } });
-    else if (left > 0) setTimeout(() => tryPair(left - 1), 10);
-  };
-  tryPair(100);
+  // Said at once (see peer-ndc.ts): the selected pair may not be known yet; the final report carries it.
+  const pair = p.getSelectedCandidatePair();
+  out({
+    t: "connected",
+    ms: connectedMs,
+    pair: pair ? { local: info(pair.local), remote: info(pair.remote) } : undefined,
+  });
 }
 
 function start(): void {

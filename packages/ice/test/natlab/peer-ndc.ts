@@ -162,14 +162,14 @@ function onConnected(): void {
   const p = pc;
   if (!p || connectedMs !== undefined) return;
   connectedMs = ms();
-  // libdatachannel fills in the selected pair right after the state change; poll briefly for it.
-  const tryPair = (left: number): void => {
-    const pair = p.getSelectedCandidatePair();
-    if (pair && connectedMs !== undefined) {
-      out({ t: "connected", ms: connectedMs, pair: { local: info(pair.local), remote: info(pair.remote) } });
-    } else if (left > 0) setTimeout(() => tryPair(left - 1), 10);
-  };
-  tryPair(100);
+  // Said at once: the runner times both sides' "connected" on its own clock. libdatachannel's controlled
+  // side may not know its selected pair yet (relay-only, before any data): the final report carries it.
+  const pair = p.getSelectedCandidatePair();
+  out({
+    t: "connected",
+    ms: connectedMs,
+    pair: pair ? { local: info(pair.local), remote: info(pair.remote) } : undefined,
+  });
 }
 
 function start(): void {
