@@ -164,16 +164,13 @@ function report(): void {
   }, 50);
 }
 
-function onConnected(p: nodeDataChannel.PeerConnection): void {
+function onConnected(): void {
   if (connectedMs !== undefined) return;
   connectedMs = ms();
-  // Said at once (see peer-ndc.ts): the selected pair may not be known yet; the final report carries it.
-  const pair = p.getSelectedCandidatePair();
-  out({
-    t: "connected",
-    ms: connectedMs,
-    pair: pair ? { local: info(pair.local), remote: info(pair.remote) } : undefined,
-  });
+  // Said at once, without the selected pair: the runner times both sides' "connected" on its own clock,
+  // and asking libdatachannel for the pair inside its state callback can deadlock (its controlled side
+  // blocked on a mutex in relay-only runs: it never said connected). The final report carries the pair.
+  out({ t: "connected", ms: connectedMs, pair: undefined });
 }
 
 function start(): void {
@@ -213,7 +210,7 @@ function start(): void {
   p.onStateChange((s) => {
     state = s;
     out({ t: "state", state: s, ms: ms() });
-    if (s === "connected") onConnected(p);
+    if (s === "connected") onConnected();
     if (s === "failed" && failedMs === undefined) {
       failedMs = ms();
       report();

@@ -162,14 +162,10 @@ function onConnected(): void {
   const p = pc;
   if (!p || connectedMs !== undefined) return;
   connectedMs = ms();
-  // Said at once: the runner times both sides' "connected" on its own clock. libdatachannel's controlled
-  // side may not know its selected pair yet (relay-only, before any data): the final report carries it.
-  const pair = p.getSelectedCandidatePair();
-  out({
-    t: "connected",
-    ms: connectedMs,
-    pair: pair ? { local: info(pair.local), remote: info(pair.remote) } : undefined,
-  });
+  // Said at once, without the selected pair: the runner times both sides' "connected" on its own clock,
+  // and asking libdatachannel for the pair inside its state callback can deadlock (its controlled side
+  // blocked on a mutex in relay-only runs: it never said connected). The final report carries the pair.
+  out({ t: "connected", ms: connectedMs, pair: undefined });
 }
 
 function start(): void {
