@@ -1,9 +1,9 @@
 /** werift's data-only pair for the data-channel benches: its RTCPeerConnection. */
 
 import { type RTCDataChannel as WeriftChannel, RTCPeerConnection as WeriftPeerConnection } from "werift";
-import { CandidateGate, GatheredCandidates, withTimeout } from "../peers/signaling.js";
+import { CandidateGate, GatheredCandidates } from "../peers/signaling.js";
 import type { BenchChannel, ChannelPair } from "./bench-channel.js";
-import { Announced, TIMEOUT_MS } from "./bench-channel.js";
+import { Announced, benchEnds, negotiateAndOpen } from "./bench-channel.js";
 
 function weriftChannel(dc: WeriftChannel): BenchChannel {
   return {
@@ -49,27 +49,9 @@ export async function weriftPair(stunUrl: string): Promise<ChannelPair> {
     const gatheredB = new GatheredCandidates();
     b.onIceCandidate.subscribe((c) => c && gatheredB.add(c.candidate) && toA.push(c.candidate));
     const c0a = weriftChannel(a.createDataChannel("c0"));
-    const t0 = performance.now();
-    const offer = await a.createOffer();
-    await a.setLocalDescription(offer);
-    await b.setRemoteDescription(offer);
-    toB.open();
-    const answer = await b.createAnswer();
-    await b.setLocalDescription(answer);
-    await a.setRemoteDescription(answer);
-    toA.open();
-    const c0b = await announced.b.get("c0");
-    await withTimeout(Promise.all([c0a.opened, c0b.opened]), TIMEOUT_MS, "werift c0 open");
-    const offerToOpenMs = performance.now() - t0;
+    const { c0b, offerToOpenMs } = await negotiateAndOpen("werift", a, b, { toA, toB }, c0a, announced.b);
     return {
-      a: {
-        createChannel: (l) => weriftChannel(a.createDataChannel(l)),
-        remoteChannel: (l) => announced.a.get(l),
-      },
-      b: {
-        createChannel: (l) => weriftChannel(b.createDataChannel(l)),
-        remoteChannel: (l) => announced.b.get(l),
-      },
+      ...benchEnds(announced, (side, l) => weriftChannel((side === "a" ? a : b).createDataChannel(l))),
       c0: [c0a, c0b],
       offerToOpenMs,
       config: { dtls: "DTLS 1.2 (werift)", sctp: "werift's SCTP (DATA)", candidates: gathered.summary() },

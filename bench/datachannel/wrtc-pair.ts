@@ -1,9 +1,9 @@
 /** wrtc's (libwebrtc) data-only pair for the data-channel benches: its W3C RTCPeerConnection. */
 
 import { createRequire } from "node:module";
-import { CandidateGate, GatheredCandidates, withTimeout } from "../peers/signaling.js";
+import { CandidateGate, GatheredCandidates } from "../peers/signaling.js";
 import type { BenchChannel, ChannelPair } from "./bench-channel.js";
-import { Announced, TIMEOUT_MS } from "./bench-channel.js";
+import { Announced, benchEnds, negotiateAndOpen } from "./bench-channel.js";
 
 interface WrtcChannel {
   readonly label: string;
@@ -83,27 +83,9 @@ export async function wrtcPair(stunUrl: string): Promise<ChannelPair> {
     b.onicecandidate = (e) =>
       e.candidate && gatheredB.add(e.candidate.candidate) && toA.push(e.candidate.candidate);
     const c0a = wrtcChannel(a.createDataChannel("c0"));
-    const t0 = performance.now();
-    const offer = await a.createOffer();
-    await a.setLocalDescription(offer);
-    await b.setRemoteDescription(offer);
-    toB.open();
-    const answer = await b.createAnswer();
-    await b.setLocalDescription(answer);
-    await a.setRemoteDescription(answer);
-    toA.open();
-    const c0b = await announced.b.get("c0");
-    await withTimeout(Promise.all([c0a.opened, c0b.opened]), TIMEOUT_MS, "wrtc c0 open");
-    const offerToOpenMs = performance.now() - t0;
+    const { c0b, offerToOpenMs } = await negotiateAndOpen("wrtc", a, b, { toA, toB }, c0a, announced.b);
     return {
-      a: {
-        createChannel: (l) => wrtcChannel(a.createDataChannel(l)),
-        remoteChannel: (l) => announced.a.get(l),
-      },
-      b: {
-        createChannel: (l) => wrtcChannel(b.createDataChannel(l)),
-        remoteChannel: (l) => announced.b.get(l),
-      },
+      ...benchEnds(announced, (side, l) => wrtcChannel((side === "a" ? a : b).createDataChannel(l))),
       c0: [c0a, c0b],
       offerToOpenMs,
       config: { dtls: "libwebrtc (BoringSSL)", sctp: "dcSCTP", candidates: gathered.summary() },

@@ -50,10 +50,16 @@ const round2 = (x: number): number => Math.round(x * 100) / 100;
 export function startEnvironment(): () => BenchEnvironment {
   const loadBefore = loadavg().map(round2);
   const startedAt = new Date().toISOString();
+  // The commit measured is the one checked out when the measurement began; a change made while it ran
+  // (a commit, an edit) makes the result dirty rather than moving it to a commit it did not measure.
+  const before = currentCommit();
   return () => {
     const c = cpus();
+    const after = currentCommit();
+    const changed = after.commit !== before.commit || after.dirty === true;
     return {
-      ...currentCommit(),
+      commit: before.commit,
+      dirty: before.dirty === true || changed ? true : before.dirty,
       node: process.version,
       v8: process.versions.v8,
       platform: `${process.platform} ${process.arch}`,

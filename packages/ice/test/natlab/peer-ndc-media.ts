@@ -164,17 +164,13 @@ function report(): void {
   }, 50);
 }
 
-function onConnected(p: nodeDataChannel.PeerConnection): void {
+function onConnected(): void {
   if (connectedMs !== undefined) return;
   connectedMs = ms();
-  const at = connectedMs;
-  // libdatachannel fills in the selected pair right after the state change; poll briefly for it.
-  const tryPair = (left: number): void => {
-    const pair = p.getSelectedCandidatePair();
-    if (pair) out({ t: "connected", ms: at, pair: { local: info(pair.local), remote: info(pair.remote) } });
-    else if (left > 0) setTimeout(() => tryPair(left - 1), 10);
-  };
-  tryPair(100);
+  // Said at once, without the selected pair: the runner times both sides' "connected" on its own clock,
+  // and asking libdatachannel for the pair inside its state callback can deadlock (its controlled side
+  // blocked on a mutex in relay-only runs: it never said connected). The final report carries the pair.
+  out({ t: "connected", ms: connectedMs, pair: undefined });
 }
 
 function start(): void {
@@ -214,7 +210,7 @@ function start(): void {
   p.onStateChange((s) => {
     state = s;
     out({ t: "state", state: s, ms: ms() });
-    if (s === "connected") onConnected(p);
+    if (s === "connected") onConnected();
     if (s === "failed" && failedMs === undefined) {
       failedMs = ms();
       report();

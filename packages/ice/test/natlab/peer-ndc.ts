@@ -162,14 +162,10 @@ function onConnected(): void {
   const p = pc;
   if (!p || connectedMs !== undefined) return;
   connectedMs = ms();
-  // libdatachannel fills in the selected pair right after the state change; poll briefly for it.
-  const tryPair = (left: number): void => {
-    const pair = p.getSelectedCandidatePair();
-    if (pair && connectedMs !== undefined) {
-      out({ t: "connected", ms: connectedMs, pair: { local: info(pair.local), remote: info(pair.remote) } });
-    } else if (left > 0) setTimeout(() => tryPair(left - 1), 10);
-  };
-  tryPair(100);
+  // Said at once, without the selected pair: the runner times both sides' "connected" on its own clock,
+  // and asking libdatachannel for the pair inside its state callback can deadlock (its controlled side
+  // blocked on a mutex in relay-only runs: it never said connected). The final report carries the pair.
+  out({ t: "connected", ms: connectedMs, pair: undefined });
 }
 
 function start(): void {

@@ -146,7 +146,8 @@ export type PeerMessage =
   | CandidateMessage
   | { readonly t: "eoc" }
   | { readonly t: "state"; readonly state: string; readonly ms: number }
-  | { readonly t: "connected"; readonly ms: number; readonly pair: PairInfo }
+  /** `pair`: the selected pair when the stack already knows it (the final report always carries it). */
+  | { readonly t: "connected"; readonly ms: number; readonly pair: PairInfo | undefined }
   | { readonly t: "sent"; readonly n: number }
   | { readonly t: "all-received" }
   | { readonly t: "report"; readonly report: PeerReport };

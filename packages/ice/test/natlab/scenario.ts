@@ -71,7 +71,7 @@ interface Side {
   readonly label: string;
   readonly child: ChildProcess;
   ready: boolean;
-  connected: { ms: number; pair: PairInfo } | undefined;
+  connected: { ms: number; pair: PairInfo | undefined } | undefined;
   sent: boolean;
   allReceived: boolean;
   report: PeerReport | undefined;
