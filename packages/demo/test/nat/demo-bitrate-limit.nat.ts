@@ -26,9 +26,10 @@ describe("pnpm demo --bitrate-limit (the NAT lab)", () => {
       kbit(m[1] ?? ""),
     );
     expect(estimates.length).toBeGreaterThan(3);
-    // the start probes (900 kbit/s and 1.8 Mbit/s) and the ALR probes find the 1-Mbit/s shaper
+    // the start probes (900 kbit/s and 1.8 Mbit/s) and the ALR probes find the 1-Mbit/s shaper, give or
+    // take its burst (1.1–2.0 Mbit/s read here); an unshaped path's probes climb on to 10 Mbit/s
     expect(Math.max(...estimates)).toBeGreaterThan(600);
-    expect(Math.max(...estimates)).toBeLessThan(2000);
+    expect(Math.max(...estimates)).toBeLessThan(2500);
     expect(out).toContain("RESULT: media arrived intact");
   }, 60_000);
 });

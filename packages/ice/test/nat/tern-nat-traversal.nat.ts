@@ -229,6 +229,10 @@ describe("Tern ↔ Tern across NATs", () => {
       videoPasses: LOSSY_PASSES,
       timeoutMs: 30_000,
       drainMs: 2000,
+      // Repair alone: at 20 % loss congestion control's loss-based controller (GCC: decrease above 10 %)
+      // lowers the target and the pacer drops whole frames that wait past 400 ms, which is its job and is
+      // tested in @tern/peer's simulations and bottleneck cells; here every frame written must go out.
+      congestionControl: false,
     });
     console.log(describeRun(r));
     expect(connected(r.a) && connected(r.b), why(r)).toBe(true);

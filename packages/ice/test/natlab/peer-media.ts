@@ -187,6 +187,7 @@ function start(): void {
     iceAddresses: [config.address],
     mdns: false,
     certificates: [certificate],
+    ...(config.congestionControl ? {} : { congestionControl: false }),
     ...(level ? { logger: pino({ level, base: { peer: config.name } }, pino.destination(2)) } : {}),
   });
   pc = p;

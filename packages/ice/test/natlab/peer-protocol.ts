@@ -47,6 +47,8 @@ export interface PeerConfig {
   readonly videoPasses: number;
   /** Media peers: the time between two frames written, ms. */
   readonly frameIntervalMs: number;
+  /** Media peers: transport-wide congestion control on (the default) or off. */
+  readonly congestionControl: boolean;
 }
 
 export interface CandidateInfo {

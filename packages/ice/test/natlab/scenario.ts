@@ -50,6 +50,8 @@ export interface ScenarioSpec {
   readonly frameIntervalMs?: number;
   /** How long to wait for late datagrams once both sides sent everything. Default 1000 ms. */
   readonly drainMs?: number;
+  /** Media peers: transport-wide congestion control (default on, as @tern/peer's default). */
+  readonly congestionControl?: boolean;
   /** Wall-clock bound from `start` to both reports. Default checkingTimeoutMs + 6000. */
   readonly timeoutMs?: number;
 }
@@ -111,6 +113,7 @@ export async function runScenario(spec: ScenarioSpec): Promise<ScenarioResult> {
       datagramBytes,
       videoPasses: spec.videoPasses ?? 3,
       frameIntervalMs: spec.frameIntervalMs ?? 20,
+      congestionControl: spec.congestionControl ?? true,
     };
     const child = spawn(
       "ip",
