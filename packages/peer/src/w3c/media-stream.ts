@@ -20,7 +20,8 @@ export class MediaStream extends EventTarget {
   readonly #tracks = new Set<MediaStreamTrackLike>();
   readonly #handlers = new EventHandlerAttributes(this);
 
-  constructor(init?: MediaStream | readonly MediaStreamTrackLike[]) {
+  // A rest tuple: `length` 0, as in browsers.
+  constructor(...[init]: [init?: MediaStream | readonly MediaStreamTrackLike[]]) {
     super();
     this.id = randomUUID();
     const tracks = init instanceof MediaStream ? init.getTracks() : (init ?? []);

@@ -194,7 +194,10 @@ export class RTCPeerConnection extends EventTarget {
   }
 
   /** webrtc-pc §6.1: TypeError for a bad init, OperationError for an id in use, InvalidStateError once closed. */
-  createDataChannel(label: string, dataChannelDict?: RTCDataChannelInit): RTCDataChannel {
+  createDataChannel(
+    label: string,
+    ...[dataChannelDict]: [dataChannelDict?: RTCDataChannelInit]
+  ): RTCDataChannel {
     return this.#channel(this.#pc.createDataChannel(label, dataChannelDict));
   }
 
@@ -204,17 +207,19 @@ export class RTCPeerConnection extends EventTarget {
     const d = await this.#pc.createOffer(options ?? {});
     return { type: d.type, sdp: d.sdp };
   }
-  async createAnswer(_options?: unknown): Promise<RTCSessionDescriptionInit> {
+  // Optional arguments as rest tuples: `length` is 0, as in browsers (libraries test it: simple-peer takes
+  // a getStats of length 1 for the legacy callback form).
+  async createAnswer(..._options: [options?: unknown]): Promise<RTCSessionDescriptionInit> {
     const d = await this.#pc.createAnswer();
     return { type: d.type, sdp: d.sdp };
   }
-  setLocalDescription(description?: RTCSessionDescriptionInit | null): Promise<void> {
+  setLocalDescription(...[description]: [description?: RTCSessionDescriptionInit | null]): Promise<void> {
     return this.#pc.setLocalDescription(description ?? undefined);
   }
   setRemoteDescription(description: RTCSessionDescriptionInit): Promise<void> {
     return this.#pc.setRemoteDescription(description);
   }
-  addIceCandidate(candidate?: RTCIceCandidateInit | RTCIceCandidate | null): Promise<void> {
+  addIceCandidate(...[candidate]: [candidate?: RTCIceCandidateInit | RTCIceCandidate | null]): Promise<void> {
     return this.#pc.addIceCandidate(candidate);
   }
   restartIce(): void {
@@ -295,7 +300,7 @@ export class RTCPeerConnection extends EventTarget {
   }
 
   /** webrtc-pc §8.2: the connection's stats, or those of the sender/receiver of `selector`. */
-  getStats(selector?: MediaStreamTrackLike | null): Promise<StatsReport> {
+  getStats(...[selector]: [selector?: MediaStreamTrackLike | null]): Promise<StatsReport> {
     if (!selector) return this.#pc.getStats();
     const t = this.#pc.transceivers.find((x) => x.sender.track === selector || x.receiver.track === selector);
     if (!t)

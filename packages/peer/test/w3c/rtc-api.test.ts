@@ -179,6 +179,29 @@ describe("RTCRtpTransceiver, RTCRtpSender, RTCRtpReceiver", () => {
 });
 
 describe("RTCPeerConnection members", () => {
+  it("methods' length is the browsers' (optional arguments do not count): feature tests take the standard forms", () => {
+    // simple-peer calls getStats(successCallback, failureCallback) when getStats.length > 0; a Chromium
+    // page gives 0 for each of these (webrtc-pc's WebIDL: optional arguments).
+    const p = RTCPeerConnection.prototype;
+    expect({
+      createOffer: p.createOffer.length,
+      createAnswer: p.createAnswer.length,
+      setLocalDescription: p.setLocalDescription.length,
+      addIceCandidate: p.addIceCandidate.length,
+      getStats: p.getStats.length,
+      createDataChannel: p.createDataChannel.length,
+      MediaStream: MediaStream.length,
+    }).toEqual({
+      createOffer: 0,
+      createAnswer: 0,
+      setLocalDescription: 0,
+      addIceCandidate: 0,
+      getStats: 0,
+      createDataChannel: 1,
+      MediaStream: 0,
+    });
+  });
+
   it("getConfiguration / setConfiguration (certificates and bundlePolicy cannot change)", async () => {
     const cert = await RTCPeerConnection.generateCertificate({ name: "ECDSA", namedCurve: "P-256" });
     const pc = new RTCPeerConnection({
