@@ -156,8 +156,11 @@ export class Dtls13Connection implements DtlsConnection {
 
   pollTimeout(): Millis | undefined {
     if (this.#state === "new") return 0;
-    const times = [this.#flight.deadline, this.#acks.deadline].filter((t) => t !== undefined);
-    return this.#live && times.length > 0 ? Math.min(...times) : undefined;
+    if (!this.#live) return undefined;
+    // Asked after every datagram on the media path: no array per call.
+    const flight = this.#flight.deadline;
+    const acks = this.#acks.deadline;
+    return flight === undefined || (acks !== undefined && acks < flight) ? acks : flight;
   }
 
   send(data: Uint8Array): void {

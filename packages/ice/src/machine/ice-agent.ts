@@ -233,17 +233,29 @@ export class IceAgent {
       this.handleStun(now, local, remote, decoded.value);
       return;
     }
+    if (this.acceptsData(local, remote, data)) this.events.push({ kind: "data", data, from: remote });
+  }
+
+  /**
+   * Whether a datagram that is not STUN (first octet > 3) goes up to the layer above: a DTLS or RTP/RTCP
+   * octet (RFC 7983) from a pair of ours. What does not is counted. No event, clock or allocation: the
+   * media path's adapter asks this and hands the datagram up itself; `handleDatagram` does the same with a
+   * `data` event.
+   */
+  acceptsData(local: TransportAddr, remote: TransportAddr, data: Uint8Array): boolean {
+    if (this.state === "closed") return false;
+    const first = data[0] ?? 0;
     // RFC 7983: 20..63 DTLS, 128..191 RTP/RTCP go up; anything else is nobody's.
     if (!((first >= 20 && first <= 63) || (first >= 128 && first <= 191))) {
       this.count("data-not-demuxable");
-      return;
+      return false;
     }
     // The selected pair first (the media path), without building lookup keys.
     if (!this.selected.carries(local, remote) && !this.generations.knows(local, remote)) {
       this.count("data-unknown-source");
-      return;
+      return false;
     }
-    this.events.push({ kind: "data", data, from: remote });
+    return true;
   }
 
   private handleStun(

@@ -283,6 +283,12 @@ export class IceTransport extends EventEmitter<IceTransportEvents> {
     if (this.closed) return;
     try {
       const data = new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength);
+      const onData = this.opts.onData;
+      if ((data[0] ?? 0) > 3 && onData) {
+        // The media path: checked and handed up, no event, clock or address object per datagram.
+        if (this.agent.acceptsData(local, peer, data)) onData(data, peer);
+        return;
+      }
       const from = { address: peer.address, port: peer.port };
       if ((data[0] ?? 0) > 3) {
         this.agent.handleDatagram(this.now(), local, from, data);

@@ -192,4 +192,26 @@ describe("ICE scenarios", () => {
     }
     expect(a.connected()).toBe(true);
   });
+
+  it("acceptsData (the media path's check): the selected pair's DTLS/RTP goes up; the rest is counted, no event", () => {
+    const net = new SimNetwork({ seed: 62, delayMs: [1, 1] });
+    const { a, b } = icePair(net);
+    start(net, a, b);
+    runUntil(net, () => a.connected() && b.connected(), { maxSteps: 10_000 });
+    const pair = a.agent.selectedPair;
+    if (!pair) throw new Error("no selected pair");
+    const local = pair.base;
+    const remote = { address: pair.remote.address, port: pair.remote.port };
+    while (a.agent.pollEvent()) {}
+    const before = { ...a.agent.counters };
+    expect(a.agent.acceptsData(local, remote, Uint8Array.of(0x80, 96))).toBe(true); // RTP
+    expect(a.agent.acceptsData(local, remote, Uint8Array.of(22, 0xfe))).toBe(true); // DTLS
+    expect(a.agent.acceptsData(local, remote, Uint8Array.of(99, 1))).toBe(false);
+    expect(a.agent.acceptsData(local, { address: "10.9.9.9", port: 1 }, Uint8Array.of(0x80, 96))).toBe(false);
+    expect(a.agent.counters["data-not-demuxable"]).toBe(before["data-not-demuxable"] + 1);
+    expect(a.agent.counters["data-unknown-source"]).toBe(before["data-unknown-source"] + 1);
+    expect(a.agent.pollEvent()).toBeUndefined();
+    a.agent.close(net.now());
+    expect(a.agent.acceptsData(local, remote, Uint8Array.of(0x80, 96))).toBe(false);
+  });
 });

@@ -104,8 +104,9 @@ export class BundleTransport {
   withSession(fn: (s: MediaSession, now: number) => boolean): boolean {
     const s = this._session;
     if (!s) return false;
-    const ok = fn(s, this.now());
-    this.flushSession();
+    const now = this.now();
+    const ok = fn(s, now);
+    this.flushSession(now);
     return ok;
   }
 
@@ -214,11 +215,15 @@ export class BundleTransport {
     this.flushSession();
   }
 
-  /** Drains the session to ICE and its events to the connection, then arms the timer; false without a session. */
-  flushSession(): boolean {
+  /**
+   * Drains the session to ICE and its events to the connection, then has the timer armed (once per
+   * event-loop turn, not per datagram: `armSoon`); false without a session. `now`: the caller's clock
+   * reading, when it has one.
+   */
+  flushSession(now = this.now()): boolean {
     const s = this._session;
     if (!s) return false;
-    s.flushData(this.now());
+    s.flushData(now);
     const ice = this._ice;
     for (let d = s.pollTransmit(); d; d = s.pollTransmit()) {
       try {
@@ -233,7 +238,7 @@ export class BundleTransport {
     for (let e = s.pollEvent(); e; e = s.pollEvent()) {
       switch (e.kind) {
         case "dtls-connected":
-          this.host.timings.dtlsConnected = this.now();
+          this.host.timings.dtlsConnected = now;
           this.log.debug({ cipherSuite: e.cipherSuite, srtpProfile: e.srtpProfile }, "DTLS connected");
           this.updateConnectionState();
           break;
@@ -247,7 +252,7 @@ export class BundleTransport {
           this.updateConnectionState();
           break;
         case "remote-bye":
-          if (e.all) this.bye.allSaidBye(this.now());
+          if (e.all) this.bye.allSaidBye(now);
           break;
         case "frame":
         case "rtp":
@@ -263,9 +268,26 @@ export class BundleTransport {
       }
     }
     this.host.dataChannels.drain();
-    this.armTimer();
+    this.armSoon();
     return true;
   }
+
+  /**
+   * The timer is armed at the session's next deadline once per event-loop turn (in its check phase),
+   * however many datagrams the turn carried: asking every machine for its deadline after each datagram
+   * was a tenth of the media path's own time. A deadline is at most the rest of one turn late (no
+   * deadline here is finer than a millisecond).
+   */
+  private armSoon(): void {
+    if (this.armQueued) return;
+    this.armQueued = true;
+    setImmediate(this.armQueuedTimer);
+  }
+  private armQueued = false;
+  private readonly armQueuedTimer = (): void => {
+    this.armQueued = false;
+    if (!this._closing) this.guard(() => this.armTimer());
+  };
 
   /** A remote description arrived: a BYE on every stream was a renegotiation, not a goodbye. */
   peerSpoke(): void {
@@ -358,8 +380,9 @@ export class BundleTransport {
       const s = this._session ?? this.createSession();
       if (!s) return;
       this.bye.peerSpoke(); // the peer is still talking
-      s.handleDatagram(this.now(), d);
-      this.flushSession();
+      const now = this.now();
+      s.handleDatagram(now, d);
+      this.flushSession(now);
     } catch (err) {
       this.host.internalError(err);
     }

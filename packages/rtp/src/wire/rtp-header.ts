@@ -53,6 +53,9 @@ export type RtpDecodeErrorCode =
 export const RTP_FIXED_HEADER_LENGTH = 12;
 
 /** RFC 3550 §5.1 (with §5.3.1 for the extension, §A.1 for the validity checks on version and padding). */
+/** The CSRC list of every packet without one (most): shared, frozen, not an array per packet. */
+const NO_CSRCS: readonly number[] = Object.freeze([]);
+
 export function decodeRtpPacket(b: Uint8Array): Decoded<RtpPacket, RtpDecodeErrorCode> {
   const len = b.length;
   if (len < RTP_FIXED_HEADER_LENGTH) return decodeFail("truncated", len);
@@ -62,8 +65,12 @@ export function decodeRtpPacket(b: Uint8Array): Decoded<RtpPacket, RtpDecodeErro
   const cc = b0 & 0x0f;
   let off = RTP_FIXED_HEADER_LENGTH + cc * 4;
   if (off > len) return decodeFail("csrc-truncated", len);
-  const csrcs: number[] = [];
-  for (let i = RTP_FIXED_HEADER_LENGTH; i < off; i += 4) csrcs.push(readU32(b, i));
+  let csrcs: readonly number[] = NO_CSRCS;
+  if (cc > 0) {
+    const list: number[] = [];
+    for (let i = RTP_FIXED_HEADER_LENGTH; i < off; i += 4) list.push(readU32(b, i));
+    csrcs = list;
+  }
   let extension: RtpHeaderExtension | undefined;
   if (b0 & 0x10) {
     if (off + 4 > len) return decodeFail("extension-truncated", off);
