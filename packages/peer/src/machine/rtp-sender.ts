@@ -2,7 +2,6 @@ import {
   decodeHeaderExtensionElements,
   encodeHeaderExtension,
   encodeRtpPacket,
-  encodeRtpPacketInto,
   type ReportBlock,
   RetransmissionHistory,
   type RtpPacket,
@@ -50,12 +49,6 @@ export interface RtpSenderCounters {
  * retransmission history that answers NACKs (plain or RTX, RFC 4588), and sender statistics for SRs.
  * Pure: packets come back to the caller, which protects and sends them.
  */
-/**
- * Where outgoing RTP is encoded before SRTP protects it into its own output: one per process, since
- * encode → protect runs to completion synchronously. A packet larger than this gets its own array.
- */
-const encodeScratch = new Uint8Array(2048);
-
 export class RtpSender {
   readonly counters: RtpSenderCounters = {
     packetsSent: 0,
@@ -120,7 +113,7 @@ export class RtpSender {
 
   /**
    * One encoded frame at an RTP timestamp: each packet, in order, handed to `send` to protect and send.
-   * The bytes are valid only during the call (one scratch buffer serves every packet).
+   * The bytes are the retransmission history's copy: protect them at once (or copy them to queue them).
    */
   packetizeFrame(
     now: number,
@@ -138,8 +131,8 @@ export class RtpSender {
   }
 
   /**
-   * A ready RTP packet from the application (our SSRC and payload type are kept as given), encoded; the
-   * bytes are valid until the next packet is encoded (protect them at once).
+   * A ready RTP packet from the application (our SSRC and payload type are kept as given), encoded: the
+   * retransmission history's copy, as `packetizeFrame` gives.
    */
   sendPacket(now: number, packet: RtpPacket): Uint8Array {
     return this.sent(now, this.withTransportSequence(packet));
@@ -179,12 +172,13 @@ export class RtpSender {
     return this.config.rtx !== undefined;
   }
 
+  /** The packet is kept for NACKs, encoded once into the history's store: those bytes are what goes out. */
   private sent(now: number, p: RtpPacket): Uint8Array {
-    this.history.handleSent(now, p);
+    const bytes = this.history.handleSent(now, p);
     this.stats.handleSent(now, p);
     this.counters.packetsSent++;
     this.counters.bytesSent += p.payload.length;
-    return encodeRtpPacketInto(p, encodeScratch);
+    return bytes;
   }
 
   /** RFC 4585 §6.2.1 Generic NACK for our SSRC: the packets to resend (encoded). */

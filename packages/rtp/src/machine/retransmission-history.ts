@@ -1,8 +1,8 @@
 import { UsageError } from "../wire/decoded.js";
 import type { Millis } from "../wire/rtp-clock.js";
-import type { RtpPacket } from "../wire/rtp-header.js";
+import { decodeRtpPacket, encodeRtpPacketInto, type RtpPacket, rtpPacketLength } from "../wire/rtp-header.js";
 import { encodeRtxPacket } from "../wire/rtx.js";
-import { PayloadSlab } from "./payload-slab.js";
+import { PacketStore } from "./packet-store.js";
 
 export interface RetransmissionHistoryOptions {
   /** packets kept, a power of two ≤ 32768 (the newest `capacity` sequence numbers) */
@@ -30,12 +30,6 @@ export interface RetransmissionHistoryCounters {
   noRtxPayloadType: number;
 }
 
-interface Entry {
-  readonly packet: RtpPacket;
-  readonly sentAtMs: Millis;
-  lastResentMs: Millis | undefined;
-}
-
 const EMPTY = new Uint8Array(0);
 
 /** Slots a ring starts with (a sender that never sends keeps just this); it doubles as packets need. */
@@ -51,7 +45,8 @@ const INITIAL_SLOTS = 1;
  *
  * Memory: the ring starts with a few slots and doubles (up to `capacity`) whenever a packet would
  * overwrite one that a ring of the full `capacity` would still hold, so it always holds exactly what
- * the full ring would — a sender that sends little never pays for `capacity` slots.
+ * the full ring would — a sender that sends little never pays for `capacity` slots. A slot is numbers in
+ * typed arrays and the packet's encoded bytes in a `PacketStore`: keeping a packet allocates no object.
  */
 export class RetransmissionHistory {
   readonly counters: RetransmissionHistoryCounters = {
@@ -61,8 +56,15 @@ export class RetransmissionHistory {
     rateLimited: 0,
     noRtxPayloadType: 0,
   };
-  #ring: (Entry | undefined)[];
-  /** slots in #ring − 1 */
+  /** per slot: the sequence number held (−1: none), when it was sent and last resent (NaN: never) */
+  #seq: Int32Array;
+  #sentAt: Float64Array;
+  #resentAt: Float64Array;
+  /** per slot: where its encoded packet is in #store */
+  #slab: Int32Array;
+  #offset: Int32Array;
+  #length: Int32Array;
+  /** slots − 1 */
   #mask: number;
   /** `capacity` − 1: two packets share a slot of the full ring when equal under this mask */
   readonly #capacityMask: number;
@@ -70,8 +72,8 @@ export class RetransmissionHistory {
   readonly #minResendMs: Millis;
   readonly #rtx: RetransmissionHistoryOptions["rtx"];
   readonly #queue: RtpPacket[] = [];
-  /** Where the payload copies live (one slab per history, not one ArrayBuffer per packet). */
-  readonly #payloads = new PayloadSlab();
+  /** Where the packets kept live, encoded. */
+  readonly #store = new PacketStore();
   #rtxSeq: number;
   #rttMs = 0;
   /** timestamp and payload type of the last packet sent (−1: none yet) */
@@ -84,7 +86,12 @@ export class RetransmissionHistory {
       throw new UsageError("capacity must be a power of two ≤ 32768");
     }
     const slots = Math.min(capacity, INITIAL_SLOTS);
-    this.#ring = new Array<Entry | undefined>(slots).fill(undefined);
+    this.#seq = new Int32Array(slots).fill(-1);
+    this.#sentAt = new Float64Array(slots);
+    this.#resentAt = new Float64Array(slots);
+    this.#slab = new Int32Array(slots);
+    this.#offset = new Int32Array(slots);
+    this.#length = new Int32Array(slots);
     this.#mask = slots - 1;
     this.#capacityMask = capacity - 1;
     this.#maxAgeMs = o.maxAgeMs ?? 1000;
@@ -93,28 +100,66 @@ export class RetransmissionHistory {
     this.#rtxSeq = (o.rtx?.sequenceNumber ?? 0) & 0xffff;
   }
 
-  /** Remembers a packet just sent (its payload is copied). */
-  handleSent(now: Millis, packet: RtpPacket): void {
-    const seq = packet.sequenceNumber;
+  /**
+   * Remembers a packet just sent, encoded into the history's own store; returns those bytes (the packet
+   * as it goes on the wire, before SRTP), valid until the history drops the packet — protect them at once.
+   * Throws `UsageError` for a packet that cannot be encoded (as `encodeRtpPacket` does).
+   */
+  handleSent(now: Millis, packet: RtpPacket): Uint8Array {
+    const seq = packet.sequenceNumber & 0xffff;
     for (;;) {
-      const old = this.#ring[seq & this.#mask];
-      if (!old || this.#mask === this.#capacityMask) break;
-      if ((old.packet.sequenceNumber & this.#capacityMask) === (seq & this.#capacityMask)) break;
+      const old = this.#seq[seq & this.#mask] as number;
+      if (old < 0 || this.#mask === this.#capacityMask) break;
+      if ((old & this.#capacityMask) === (seq & this.#capacityMask)) break;
       this.#grow();
+    }
+    const i = seq & this.#mask;
+    this.#drop(i);
+    const n = rtpPacketLength(packet);
+    const store = this.#store;
+    const slab = store.reserve(n);
+    let bytes: Uint8Array;
+    try {
+      bytes = encodeRtpPacketInto(packet, slab, store.offset);
+    } catch (err) {
+      store.release(store.slab);
+      throw err;
     }
     this.#lastTimestamp = packet.timestamp;
     this.#lastPayloadType = packet.payloadType;
-    this.#ring[seq & this.#mask] = {
-      packet: { ...packet, payload: this.#payloads.copy(packet.payload) },
-      sentAtMs: now,
-      lastResentMs: undefined,
-    };
+    this.#seq[i] = seq;
+    this.#sentAt[i] = now;
+    this.#resentAt[i] = Number.NaN;
+    this.#slab[i] = store.slab;
+    this.#offset[i] = store.offset;
+    this.#length[i] = n;
+    return bytes;
   }
 
   /** Forgets a packet (it never left: a sender dropped it); a NACK for it then counts as unknown. */
   forget(sequenceNumber: number): void {
     const i = sequenceNumber & this.#mask;
-    if (this.#ring[i]?.packet.sequenceNumber === (sequenceNumber & 0xffff)) this.#ring[i] = undefined;
+    if (this.#seq[i] === (sequenceNumber & 0xffff)) this.#drop(i);
+  }
+
+  /** Empties slot `i`, releasing its bytes. */
+  #drop(i: number): void {
+    if ((this.#seq[i] as number) < 0) return;
+    this.#seq[i] = -1;
+    this.#store.release(this.#slab[i] as number);
+  }
+
+  /** The packet in slot `i`, decoded from a copy of its bytes (it outlives the slot). */
+  #packetAt(i: number): RtpPacket | undefined {
+    const off = this.#offset[i] as number;
+    const bytes = this.#store.bytes(this.#slab[i] as number)?.slice(off, off + (this.#length[i] as number));
+    const p = bytes && decodeRtpPacket(bytes);
+    return p?.ok ? p.value : undefined;
+  }
+
+  /** What it holds: ring slots and the 16-KiB slabs of its store (memory accounting, tests). */
+  get held(): { readonly slots: number; readonly slabs: number } {
+    return { slots: this.#seq.length, slabs: this.#store.slabs };
   }
 
   handleRtt(rttMs: Millis): void {
@@ -125,22 +170,24 @@ export class RetransmissionHistory {
   handleNack(now: Millis, lost: readonly number[]): void {
     const interval = Math.max(this.#minResendMs, this.#rttMs);
     for (const seq of lost) {
-      const e = this.#ring[seq & this.#mask];
-      if (!e || e.packet.sequenceNumber !== (seq & 0xffff)) {
+      const i = seq & this.#mask;
+      if (this.#seq[i] !== (seq & 0xffff)) {
         this.counters.unknown++;
         continue;
       }
-      if (now - e.sentAtMs > this.#maxAgeMs) {
+      if (now - (this.#sentAt[i] as number) > this.#maxAgeMs) {
         this.counters.tooOld++;
         continue;
       }
-      if (e.lastResentMs !== undefined && now < e.lastResentMs + interval) {
+      const resent = this.#resentAt[i] as number;
+      if (!Number.isNaN(resent) && now < resent + interval) {
         this.counters.rateLimited++;
         continue;
       }
-      const out = this.#wrap(e.packet);
+      const packet = this.#packetAt(i);
+      const out = packet && this.#wrap(packet);
       if (!out) continue;
-      e.lastResentMs = now;
+      this.#resentAt[i] = now;
       this.counters.retransmitted++;
       this.#queue.push(out);
     }
@@ -179,10 +226,31 @@ export class RetransmissionHistory {
 
   /** Doubles the ring, each entry moving to its slot under the wider mask (no two collide there). */
   #grow(): void {
-    const ring = new Array<Entry | undefined>(this.#ring.length * 2).fill(undefined);
-    const mask = ring.length - 1;
-    for (const e of this.#ring) if (e) ring[e.packet.sequenceNumber & mask] = e;
-    this.#ring = ring;
+    const slots = this.#seq.length * 2;
+    const mask = slots - 1;
+    const seq = new Int32Array(slots).fill(-1);
+    const sentAt = new Float64Array(slots);
+    const resentAt = new Float64Array(slots);
+    const slab = new Int32Array(slots);
+    const offset = new Int32Array(slots);
+    const length = new Int32Array(slots);
+    for (let i = 0; i < this.#seq.length; i++) {
+      const s = this.#seq[i] as number;
+      if (s < 0) continue;
+      const j = s & mask;
+      seq[j] = s;
+      sentAt[j] = this.#sentAt[i] as number;
+      resentAt[j] = this.#resentAt[i] as number;
+      slab[j] = this.#slab[i] as number;
+      offset[j] = this.#offset[i] as number;
+      length[j] = this.#length[i] as number;
+    }
+    this.#seq = seq;
+    this.#sentAt = sentAt;
+    this.#resentAt = resentAt;
+    this.#slab = slab;
+    this.#offset = offset;
+    this.#length = length;
     this.#mask = mask;
   }
 

@@ -119,11 +119,11 @@ export function encodeRtpPacket(p: RtpPacket): Uint8Array {
 }
 
 /**
- * `encodeRtpPacket` into the start of a scratch buffer when it is large enough, returning a view of it —
- * valid until the caller writes `into` again (for bytes consumed at once, as SRTP's protect does: no
- * allocation per packet); otherwise into a fresh array.
+ * `encodeRtpPacket` into a buffer at `offset` when the packet fits there, returning a view of it — valid
+ * until the caller writes `into` again (for bytes consumed at once, as SRTP's protect does, or kept in a
+ * store: no array per packet); otherwise into a fresh array.
  */
-export function encodeRtpPacketInto(p: RtpPacket, into: Uint8Array | undefined): Uint8Array {
+export function encodeRtpPacketInto(p: RtpPacket, into: Uint8Array | undefined, offset = 0): Uint8Array {
   if (p.csrcs.length > 15) throw new UsageError("at most 15 CSRCs");
   if (p.paddingLength < 0 || p.paddingLength > 255) throw new UsageError("paddingLength must be 0–255");
   const ext = p.extension;
@@ -131,7 +131,8 @@ export function encodeRtpPacketInto(p: RtpPacket, into: Uint8Array | undefined):
     throw new UsageError("header extension data must be a multiple of 4 octets, at most 65535 words");
   }
   const length = rtpPacketLength(p);
-  const out = into && into.length >= length ? into.subarray(0, length) : new Uint8Array(length);
+  const out =
+    into && into.length - offset >= length ? into.subarray(offset, offset + length) : new Uint8Array(length);
   out[0] = 0x80 | (p.paddingLength > 0 ? 0x20 : 0) | (ext ? 0x10 : 0) | p.csrcs.length;
   out[1] = (p.marker ? 0x80 : 0) | (p.payloadType & 0x7f);
   out[2] = (p.sequenceNumber >>> 8) & 0xff;
