@@ -168,7 +168,7 @@ export class CongestionController implements SentPacketSink {
   /** A packet we sent: `seq` its transport-wide number (undefined: none), `bytes` on the wire. */
   handleSent(now: number, seq: number | undefined, bytes: number, probeCluster: number): void {
     if (seq !== undefined) this.sendHistory.handleSent(now, seq, bytes, probeCluster);
-    this.estimator.handleSent(now, bytes);
+    if (this.enabled) this.estimator.handleSent(now, bytes);
   }
 
   /** The pacer starts a probe cluster. */

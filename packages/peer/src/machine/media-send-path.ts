@@ -187,11 +187,15 @@ export class MediaSendPath implements PacedSendSide {
 
   /** Lets out what the pacers allow at `now`. */
   drain(now: number): void {
+    if (this.senderPacers.size > 0) this.drainSenderPacers(now);
+    for (let o = this.pacer.poll(now); o; o = this.pacer.poll(now)) this.output(now, o);
+  }
+
+  private drainSenderPacers(now: number): void {
     for (const own of this.senderPacers.values()) {
       for (let o = own.poll(now); o; o = own.poll(now))
         if (o.kind === "packet") this.pacer.enqueue(now, o.packet);
     }
-    for (let o = this.pacer.poll(now); o; o = this.pacer.poll(now)) this.output(now, o);
   }
 
   /**

@@ -9,6 +9,7 @@ import {
   silentLogger,
   UsageError,
 } from "@tern/ice";
+import type { RtpPacket } from "@tern/rtp";
 import type { Logger } from "pino";
 import { type PeerConnectionState, peerConnectionState } from "../machine/connection-state.js";
 import { MediaSession } from "../machine/media-session.js";
@@ -16,9 +17,10 @@ import type { LocalTransport, RemoteTransport } from "../sdp/index.js";
 import { ByeGrace } from "./bye-grace.js";
 import { resetIceStates, STUN_TIMING, wireIceTransport } from "./ice-wiring.js";
 import { localTransport } from "./local-parameters.js";
+import { OncePerTurn } from "./once-per-turn.js";
 import type { BundleTransportHost, PeerConnectionConfig } from "./peer-connection-types.js";
 import { RemoteIceParameters } from "./remote-ice-parameters.js";
-import { deliverMediaEvent } from "./stream-wiring.js";
+import { deliverMediaEvent, transceiverOf } from "./stream-wiring.js";
 
 /**
  * The one transport every m= section shares (RFC 8843 BUNDLE, max-bundle): an `IceTransport` below, the
@@ -52,6 +54,10 @@ export class BundleTransport {
       }),
     () => this.now(),
   );
+  /** The timer is armed at the session's next deadline once per event-loop turn, not per datagram. */
+  private readonly armSoon = new OncePerTurn(() => {
+    if (!this._closing) this.guard(() => this.armTimer());
+  });
   private dtlsFailed = false;
   /** Datagrams dropped because ICE had no selected pair (yet, or any more). */
   datagramsWithoutPair = 0;
@@ -100,12 +106,22 @@ export class BundleTransport {
     return performance.now() - this.session0;
   }
 
-  /** Runs `fn` on the media session (if there is one yet), then pumps it; false when there is none. */
-  withSession(fn: (s: MediaSession, now: number) => boolean): boolean {
+  /** One encoded frame on `mid`'s sender, then the session pumped; false without a session (or sender). */
+  sendFrame(mid: string, frame: Uint8Array, rtpTimestamp: number): boolean {
     const s = this._session;
     if (!s) return false;
     const now = this.now();
-    const ok = fn(s, now);
+    const ok = s.sendFrame(now, mid, frame, rtpTimestamp);
+    this.flushSession(now);
+    return ok;
+  }
+
+  /** One ready RTP packet on `mid`'s sender, then the session pumped; false without a session (or sender). */
+  sendRtp(mid: string, packet: RtpPacket): boolean {
+    const s = this._session;
+    if (!s) return false;
+    const now = this.now();
+    const ok = s.sendRtp(now, mid, packet);
     this.flushSession(now);
     return ok;
   }
@@ -195,7 +211,7 @@ export class BundleTransport {
       cname: this.cname,
       unixMsAtZero: Date.now() - this.now(),
       wantsRtp: (mid) =>
-        (this.host.transceivers.find((t) => t.mid === mid)?.receiver.track.listenerCount("rtp") ?? 0) > 0,
+        (transceiverOf(this.host.transceivers, mid)?.receiver.track.listenerCount("rtp") ?? 0) > 0,
       ...(config.srtpProfiles ? { srtpProfiles: config.srtpProfiles } : {}),
       ...(config.dtlsVersions ? { dtlsVersions: config.dtlsVersions } : {}),
       ...(config.dtlsGroups ? { dtlsGroups: config.dtlsGroups } : {}),
@@ -217,8 +233,7 @@ export class BundleTransport {
 
   /**
    * Drains the session to ICE and its events to the connection, then has the timer armed (once per
-   * event-loop turn, not per datagram: `armSoon`); false without a session. `now`: the caller's clock
-   * reading, when it has one.
+   * event-loop turn, not per datagram); false without a session. `now`: the caller's clock, if read.
    */
   flushSession(now = this.now()): boolean {
     const s = this._session;
@@ -268,26 +283,9 @@ export class BundleTransport {
       }
     }
     this.host.dataChannels.drain();
-    this.armSoon();
+    this.armSoon.request();
     return true;
   }
-
-  /**
-   * The timer is armed at the session's next deadline once per event-loop turn (in its check phase),
-   * however many datagrams the turn carried: asking every machine for its deadline after each datagram
-   * was a tenth of the media path's own time. A deadline is at most the rest of one turn late (no
-   * deadline here is finer than a millisecond).
-   */
-  private armSoon(): void {
-    if (this.armQueued) return;
-    this.armQueued = true;
-    setImmediate(this.armQueuedTimer);
-  }
-  private armQueued = false;
-  private readonly armQueuedTimer = (): void => {
-    this.armQueued = false;
-    if (!this._closing) this.guard(() => this.armTimer());
-  };
 
   /** A remote description arrived: a BYE on every stream was a renegotiation, not a goodbye. */
   peerSpoke(): void {

@@ -38,23 +38,39 @@ export function attachTrack(
   t.sender.track = track;
   t.sender.sink = undefined;
   if (!track) return;
-  const write = (op: (s: MediaSession, now: number, mid: string) => boolean): boolean => {
+  // No closure per write: this is the media path.
+  const sendingMid = (): string | undefined => {
     const mid = t.mid;
-    if (mid === null || t.stopping || t.stopped || !t.sender.parameters.active) return false;
+    if (mid === null || t.stopping || t.stopped || !t.sender.parameters.active) return undefined;
     const codecs = t.negotiatedCodecs;
     if (codecs !== undefined && codecs.length > 0 && !codecs.includes(track.codec))
       throw new CodecMismatchError(mid, track.codec, codecs);
-    try {
-      return bundle.withSession((s, now) => op(s, now, mid));
-    } catch {
-      // A frame the payload format refuses (an Opus packet larger than a packet): not sent, counted.
-      counters.writeErrors++;
-      return false;
-    }
+    return mid;
+  };
+  // A frame the payload format refuses (an Opus packet larger than a packet): not sent, counted.
+  const refused = (): false => {
+    counters.writeErrors++;
+    return false;
   };
   const sink: TrackSink = {
-    frame: (data, ts) => write((s, now, mid) => s.sendFrame(now, mid, data, ts)),
-    rtp: (packet) => write((s, now, mid) => s.sendRtp(now, mid, packet)),
+    frame: (data, ts) => {
+      const mid = sendingMid();
+      if (mid === undefined) return false;
+      try {
+        return bundle.sendFrame(mid, data, ts);
+      } catch {
+        return refused();
+      }
+    },
+    rtp: (packet) => {
+      const mid = sendingMid();
+      if (mid === undefined) return false;
+      try {
+        return bundle.sendRtp(mid, packet);
+      } catch {
+        return refused();
+      }
+    },
   };
   t.sender.sink = sink;
   track.sinks.add(sink);
@@ -96,11 +112,20 @@ export function configureStreams(
 }
 
 /** A media session's media event, to the track of its mid: a frame, raw RTP, a keyframe request. */
+/** The transceiver of `mid` (a loop: asked per packet on the media path, no closure). */
+export function transceiverOf(transceivers: readonly Transceiver[], mid: string): Transceiver | undefined {
+  for (let i = 0; i < transceivers.length; i++) {
+    const t = transceivers[i] as Transceiver;
+    if (t.mid === mid) return t;
+  }
+  return undefined;
+}
+
 export function deliverMediaEvent(
   transceivers: readonly Transceiver[],
   e: Extract<MediaSessionEvent, { kind: "frame" | "rtp" | "keyframe-request" }>,
 ): void {
-  const t = transceivers.find((x) => x.mid === e.mid);
+  const t = transceiverOf(transceivers, e.mid);
   if (!t) return;
   if (e.kind === "frame")
     t.receiver.track.pushFrame({ data: e.data, isKeyframe: e.isKeyframe, rtpTimestamp: e.rtpTimestamp });

@@ -56,14 +56,13 @@ export class RetransmissionHistory {
     rateLimited: 0,
     noRtxPayloadType: 0,
   };
-  /** per slot: the sequence number held (−1: none), when it was sent and last resent (NaN: never) */
-  #seq: Int32Array;
-  #sentAt: Float64Array;
-  #resentAt: Float64Array;
-  /** per slot: where its encoded packet is in #store */
-  #slab: Int32Array;
-  #offset: Int32Array;
-  #length: Int32Array;
+  /**
+   * Per slot i, at 4i…4i+3: the sequence number held (−1: none), and where its encoded packet is in #store
+   * (slab, offset, length). Two typed arrays for the lot: a connection's idle senders stay small.
+   */
+  #ints: Int32Array;
+  /** Per slot i: when its packet was sent (2i) and last resent (2i+1, NaN: never). */
+  #times: Float64Array;
   /** slots − 1 */
   #mask: number;
   /** `capacity` − 1: two packets share a slot of the full ring when equal under this mask */
@@ -86,12 +85,8 @@ export class RetransmissionHistory {
       throw new UsageError("capacity must be a power of two ≤ 32768");
     }
     const slots = Math.min(capacity, INITIAL_SLOTS);
-    this.#seq = new Int32Array(slots).fill(-1);
-    this.#sentAt = new Float64Array(slots);
-    this.#resentAt = new Float64Array(slots);
-    this.#slab = new Int32Array(slots);
-    this.#offset = new Int32Array(slots);
-    this.#length = new Int32Array(slots);
+    this.#ints = new Int32Array(slots * 4).fill(-1);
+    this.#times = new Float64Array(slots * 2);
     this.#mask = slots - 1;
     this.#capacityMask = capacity - 1;
     this.#maxAgeMs = o.maxAgeMs ?? 1000;
@@ -108,7 +103,7 @@ export class RetransmissionHistory {
   handleSent(now: Millis, packet: RtpPacket): Uint8Array {
     const seq = packet.sequenceNumber & 0xffff;
     for (;;) {
-      const old = this.#seq[seq & this.#mask] as number;
+      const old = this.#ints[(seq & this.#mask) * 4] as number;
       if (old < 0 || this.#mask === this.#capacityMask) break;
       if ((old & this.#capacityMask) === (seq & this.#capacityMask)) break;
       this.#grow();
@@ -127,39 +122,41 @@ export class RetransmissionHistory {
     }
     this.#lastTimestamp = packet.timestamp;
     this.#lastPayloadType = packet.payloadType;
-    this.#seq[i] = seq;
-    this.#sentAt[i] = now;
-    this.#resentAt[i] = Number.NaN;
-    this.#slab[i] = store.slab;
-    this.#offset[i] = store.offset;
-    this.#length[i] = n;
+    const ints = this.#ints;
+    ints[i * 4] = seq;
+    ints[i * 4 + 1] = store.slab;
+    ints[i * 4 + 2] = store.offset;
+    ints[i * 4 + 3] = n;
+    this.#times[i * 2] = now;
+    this.#times[i * 2 + 1] = Number.NaN;
     return bytes;
   }
 
   /** Forgets a packet (it never left: a sender dropped it); a NACK for it then counts as unknown. */
   forget(sequenceNumber: number): void {
     const i = sequenceNumber & this.#mask;
-    if (this.#seq[i] === (sequenceNumber & 0xffff)) this.#drop(i);
+    if (this.#ints[i * 4] === (sequenceNumber & 0xffff)) this.#drop(i);
   }
 
   /** Empties slot `i`, releasing its bytes. */
   #drop(i: number): void {
-    if ((this.#seq[i] as number) < 0) return;
-    this.#seq[i] = -1;
-    this.#store.release(this.#slab[i] as number);
+    if ((this.#ints[i * 4] as number) < 0) return;
+    this.#ints[i * 4] = -1;
+    this.#store.release(this.#ints[i * 4 + 1] as number);
   }
 
   /** The packet in slot `i`, decoded from a copy of its bytes (it outlives the slot). */
   #packetAt(i: number): RtpPacket | undefined {
-    const off = this.#offset[i] as number;
-    const bytes = this.#store.bytes(this.#slab[i] as number)?.slice(off, off + (this.#length[i] as number));
+    const off = this.#ints[i * 4 + 2] as number;
+    const end = off + (this.#ints[i * 4 + 3] as number);
+    const bytes = this.#store.bytes(this.#ints[i * 4 + 1] as number)?.slice(off, end);
     const p = bytes && decodeRtpPacket(bytes);
     return p?.ok ? p.value : undefined;
   }
 
   /** What it holds: ring slots and the 16-KiB slabs of its store (memory accounting, tests). */
   get held(): { readonly slots: number; readonly slabs: number } {
-    return { slots: this.#seq.length, slabs: this.#store.slabs };
+    return { slots: this.#times.length / 2, slabs: this.#store.slabs };
   }
 
   handleRtt(rttMs: Millis): void {
@@ -171,15 +168,15 @@ export class RetransmissionHistory {
     const interval = Math.max(this.#minResendMs, this.#rttMs);
     for (const seq of lost) {
       const i = seq & this.#mask;
-      if (this.#seq[i] !== (seq & 0xffff)) {
+      if (this.#ints[i * 4] !== (seq & 0xffff)) {
         this.counters.unknown++;
         continue;
       }
-      if (now - (this.#sentAt[i] as number) > this.#maxAgeMs) {
+      if (now - (this.#times[i * 2] as number) > this.#maxAgeMs) {
         this.counters.tooOld++;
         continue;
       }
-      const resent = this.#resentAt[i] as number;
+      const resent = this.#times[i * 2 + 1] as number;
       if (!Number.isNaN(resent) && now < resent + interval) {
         this.counters.rateLimited++;
         continue;
@@ -187,7 +184,7 @@ export class RetransmissionHistory {
       const packet = this.#packetAt(i);
       const out = packet && this.#wrap(packet);
       if (!out) continue;
-      this.#resentAt[i] = now;
+      this.#times[i * 2 + 1] = now;
       this.counters.retransmitted++;
       this.#queue.push(out);
     }
@@ -226,31 +223,19 @@ export class RetransmissionHistory {
 
   /** Doubles the ring, each entry moving to its slot under the wider mask (no two collide there). */
   #grow(): void {
-    const slots = this.#seq.length * 2;
+    const slots = this.#times.length;
     const mask = slots - 1;
-    const seq = new Int32Array(slots).fill(-1);
-    const sentAt = new Float64Array(slots);
-    const resentAt = new Float64Array(slots);
-    const slab = new Int32Array(slots);
-    const offset = new Int32Array(slots);
-    const length = new Int32Array(slots);
-    for (let i = 0; i < this.#seq.length; i++) {
-      const s = this.#seq[i] as number;
-      if (s < 0) continue;
-      const j = s & mask;
-      seq[j] = s;
-      sentAt[j] = this.#sentAt[i] as number;
-      resentAt[j] = this.#resentAt[i] as number;
-      slab[j] = this.#slab[i] as number;
-      offset[j] = this.#offset[i] as number;
-      length[j] = this.#length[i] as number;
+    const ints = new Int32Array(slots * 4).fill(-1);
+    const times = new Float64Array(slots * 2);
+    for (let i = 0; i < slots / 2; i++) {
+      const seq = this.#ints[i * 4] as number;
+      if (seq < 0) continue;
+      const j = seq & mask;
+      ints.set(this.#ints.subarray(i * 4, i * 4 + 4), j * 4);
+      times.set(this.#times.subarray(i * 2, i * 2 + 2), j * 2);
     }
-    this.#seq = seq;
-    this.#sentAt = sentAt;
-    this.#resentAt = resentAt;
-    this.#slab = slab;
-    this.#offset = offset;
-    this.#length = length;
+    this.#ints = ints;
+    this.#times = times;
     this.#mask = mask;
   }
 
