@@ -23,6 +23,8 @@ const WORKER_COUNTS = Array.from({ length: MAX_WORKERS }, (_, i) => i + 1);
 const CONNECTIONS_PER_WORKER = Number(process.env.TERN_SCALING_CONNECTIONS_PER_WORKER ?? 2);
 const ROUNDS = Number(process.env.TERN_SCALING_ROUNDS ?? (quick() ? 2 : 4));
 const SECONDS = Number(process.env.TERN_SCALING_SECONDS ?? (quick() ? 1 : 2));
+/** Flat-out seconds per connection before the measured run (every worker warm when it starts). */
+const WARM_SECONDS = Number(process.env.TERN_SCALING_WARM_SECONDS ?? 1);
 
 /** How the workers load the worker script: bundled (device run) or through tsx (a checkout). */
 function workerModule(): { module: URL; workerData?: unknown } {
@@ -57,7 +59,7 @@ async function measure(workers: number): Promise<Measure> {
     ...(w.workerData ? { workerOptions: { workerData: w.workerData } } : {}),
   });
   try {
-    const init: ForwardingInit = { profile: "SRTP_AES128_CM_HMAC_SHA1_80" };
+    const init: ForwardingInit = { profile: "SRTP_AES128_CM_HMAC_SHA1_80", warmSeconds: WARM_SECONDS };
     const conns = Array.from({ length: workers * CONNECTIONS_PER_WORKER }, () => pool.open(init).signaling);
     const ready = await Promise.all(conns.map(next));
     const bad = ready.find((r) => r.kind !== "ready");
@@ -145,6 +147,7 @@ async function main(): Promise<void> {
         workerCounts: WORKER_COUNTS,
         rounds: ROUNDS,
         secondsPerRun: SECONDS,
+        warmUpSecondsPerConnection: WARM_SECONDS,
         cores: CORES,
         pool: "ConnectionWorkers.start({ module, workers: N }); each connection a Tern pair inside its worker",
         perConnection: "peer-media's Tern path, flat out (bursts of 32, setImmediate between)",
