@@ -87,9 +87,10 @@ async function main(): Promise<void> {
   let wrtcRuns: WrtcMediaOutcome[] = [];
   const wrtcErrors: string[] = [];
   try {
-    // Warm-up (module loading, JIT): one short round of each, not kept.
+    // Warm-up (module loading, JIT): one short round of each contender in each profile, not kept.
     for (const p of procs)
-      await p.call("round", { profile: PROFILES[0]?.name, seconds: 0.5 } satisfies Partial<RoundArg>);
+      for (const profile of PROFILES)
+        await p.call("round", { profile: profile.name, seconds: 0.5 } satisfies RoundArg);
     for (let round = 0; round < ROUNDS; round++) {
       for (const profile of PROFILES) {
         for (let i = 0; i < CONTENDERS.length; i++) {

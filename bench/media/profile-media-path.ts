@@ -1,6 +1,6 @@
 /**
  * Where the media path's time goes: `node --conditions=tern-source --import tsx
- * bench/media/profile-media-path.ts [seconds]`. Runs peer-media's Tern path (AES_CM_80) and the floor
+ * bench/media/profile-media-path.ts [seconds] [gcm]`. Runs peer-media's Tern path (AES_CM_80, or GCM) and the floor
  * (node:dgram + Tern's SRTP) flat out in this process, with V8's CPU profiler on (50 µs sampling) and
  * then its sampling heap profiler, and prints:
  * - µs per forwarded packet under the path's main functions (inclusive), for both;
@@ -13,6 +13,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { SrtpProfileName } from "../peers/pair-options.js";
 import { dgramSrtpPath, flatOut, type MediaPath, ternPath } from "./media-path.js";
 
 const SECONDS = Number(process.argv[2] ?? 3);
@@ -124,7 +125,8 @@ async function profileHeap(make: () => Promise<MediaPath>) {
 }
 
 mkdirSync(out, { recursive: true });
-const profile = "SRTP_AES128_CM_HMAC_SHA1_80" as const;
+const profile: SrtpProfileName =
+  process.argv[3] === "gcm" ? "SRTP_AEAD_AES_128_GCM" : "SRTP_AES128_CM_HMAC_SHA1_80";
 const tern = await profileCpu("tern", () => ternPath(profile));
 const floor = await profileCpu("floor", () => dgramSrtpPath(profile));
 const us = (x: number) => x.toFixed(2).padStart(6);
