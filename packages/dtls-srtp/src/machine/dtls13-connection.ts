@@ -157,8 +157,7 @@ export class Dtls13Connection implements DtlsConnection {
   pollTimeout(): Millis | undefined {
     if (this.#state === "new") return 0;
     if (!this.#live) return undefined;
-    // Asked after every datagram on the media path: no array per call.
-    const flight = this.#flight.deadline;
+    const flight = this.#flight.deadline; // asked after every datagram: no array per call
     const acks = this.#acks.deadline;
     return flight === undefined || (acks !== undefined && acks < flight) ? acks : flight;
   }
