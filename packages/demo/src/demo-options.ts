@@ -31,7 +31,7 @@ Streams a VP8 + Opus clip from one Node peer to another (separate processes, fou
 Tern signaling server on 127.0.0.1), checks every frame, and exits 0 only if all arrived intact.
 
   --duration <s>          seconds of media (default 5)
-  --loss <pct>            drop that share of incoming RTP at the receiver (NACK/RTX repairs video)
+  --loss <pct>            drop that share of incoming RTP at the receiver (NACK repairs it: RTX video, audio too)
   --loss-seed <n>         seed of the loss pattern (default random, printed)
   --stun <url>            a STUN server, e.g. stun:127.0.0.1:3478 (repeatable)
   --turn <url>            a TURN server, e.g. turn:127.0.0.1:3478?transport=udp (repeatable)

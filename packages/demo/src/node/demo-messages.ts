@@ -51,7 +51,8 @@ export interface ReceiverResult {
   /** What came on the data channels (`--data`). */
   readonly data: DataReport | undefined;
   /**
-   * Video must be complete; audio (no NACK for Opus, as in browsers) only when nothing was dropped; with
+   * Video must be complete; audio (repaired by NACK too, but one retransmission lost again is late for
+   * its 200-ms jitter buffer) only when nothing was dropped; with
    * `--data`, the file's SHA-256 must match and the sender's chat line must have come.
    */
   readonly intact: boolean;

@@ -32,7 +32,7 @@ function peerLines(s: PeerStatus): string[] {
 }
 
 function integrityLine(r: IntegrityReport, path: string, bytes: number): string {
-  const verdict = !r.intact ? "DAMAGED" : r.missing > 0 ? "OK (losses allowed: Opus has no NACK)" : "OK";
+  const verdict = !r.intact ? "DAMAGED" : r.missing > 0 ? "OK (audio losses allowed under --loss)" : "OK";
   const detail =
     r.missing === 0 && r.corrupt === 0 && r.outOfOrder === 0 && r.unknown === 0
       ? "byte-identical, in order, none missing"
@@ -58,7 +58,7 @@ export function formatSummary(i: SummaryInput): string {
       lines.push(
         `--loss ${i.options.lossPercent}% (seed ${i.lossSeed}): ${s?.droppedByLossHook ?? 0} RTP datagrams dropped before the receiver; ` +
           `${s?.nackCount ?? 0} NACKs, ${s?.retransmitted ?? 0} retransmissions received; ` +
-          `video ${r.video.missing === 0 ? "complete" : "INCOMPLETE"}, audio (Opus: no NACK) missing ${r.audio.missing}`,
+          `video ${r.video.missing === 0 ? "complete" : "INCOMPLETE"}, audio missing ${r.audio.missing}`,
       );
     }
   }

@@ -152,7 +152,7 @@ export class MediaReceiver {
       frames.some((f) => (f.rtpTimestamp - ts) >>> 0 < 0x8000_0000);
     const videoDone = w.video.frames === 0 || reached(this.video, last(this.clip.video, w.video));
     // A frame at or after the window's last one (the tail goes on) means nothing of the window is still
-    // held back in a jitter buffer: what is missing then is lost for good (Opus has no NACK).
+    // held back in a jitter buffer: what is missing then is lost for good (NACK gave up on it).
     const audioDone = w.audio.frames === 0 || reached(this.audio, last(this.clip.audio, w.audio));
     const dataDone = !this.cfg.data || this.data?.done === true;
     if (videoDone && audioDone && dataDone) void this.finish("all frames of the window are in");

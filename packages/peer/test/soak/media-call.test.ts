@@ -1,8 +1,9 @@
 /**
  * Soak (pnpm test:soak): a 10-minute call between two Tern peers through a proxy dropping 5 % of the
  * datagrams (seeded). B sends the VP8 clip at 15 fps and the Opus clip at 50 packets/s in a loop; every
- * video frame must reach A byte-identical (NACK/RTX repair; Opus is not retransmitted in WebRTC, so audio
- * loss is the link's and is reported, and every audio frame that arrives must be intact), and the
+ * video frame must reach A byte-identical (NACK/RTX repair; audio is repaired by NACK too but not always
+ * within its 200-ms jitter buffer, so audio loss is reported, and every audio frame that arrives must be
+ * intact), and the
  * process's heap and RSS, sampled every 10 s after a full GC, must stay flat after a one-minute warm-up.
  * TERN_SOAK_CALL_MS shortens it.
  */

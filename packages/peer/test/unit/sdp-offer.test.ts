@@ -58,7 +58,7 @@ describe("createOffer (RFC 8829 §5.2.1, max-bundle)", () => {
       payloadType: 111,
       rtpMap: { name: "opus", clockRate: 48000, channels: 2 },
       fmtp: "minptime=10;useinbandfec=1",
-      rtcpFeedback: [{ type: "transport-cc" }],
+      rtcpFeedback: [{ type: "transport-cc" }, { type: "nack" }],
     });
     expect(video?.formats).toEqual(["96", "97", "102", "103"]);
     expect(video?.payloads[2]?.fmtp).toBe(
