@@ -9,15 +9,23 @@
  * frames with werift's depacketizer (a third implementation), one frame per marker bit. libdatachannel
  * has no NACK, RTX or jitter buffer here: this peer is for clean links only. Controlling, it offers (its
  * video section first, mid "0"); controlled, it answers with the same track.
+ *
+ * libdatachannel can deadlock between its own threads (see ndc-watchdog.ts), and then a call that takes the
+ * ICE agent's lock blocks this thread for good. As in peer-ndc.ts, the selected pair is read ahead (once
+ * connected, out of libdatachannel's callbacks, and again at `go`), the report is written before anything
+ * else is asked of libdatachannel, and those calls are guarded by the watchdog, so the peer always reports
+ * (its pair undefined if it could not be read) and exits.
  */
 import { readFileSync } from "node:fs";
 import { decodeIvf, encodeRtpPacket, ivfTimestampToRtp, RtpPacketizer, Vp8PayloadFormat } from "@tern/rtp";
 import nodeDataChannel from "node-datachannel";
 import { dePacketizeRtpPackets, RtpPacket as WeriftRtpPacket } from "werift";
+import { startWatchdog } from "./ndc-watchdog.js";
 import {
   type CandidateInfo,
   LAB_TURN,
   lineReader,
+  type PairInfo,
   type PeerConfig,
   type PeerMessage,
   parseRunnerMessage,
@@ -25,6 +33,7 @@ import {
 } from "./peer-protocol.js";
 
 const config = JSON.parse(process.argv[2] ?? "{}") as PeerConfig;
+const watchdog = await startWatchdog();
 const VIDEO_PT = 96;
 const VIDEO_SSRC = 0x0a0a0a0a;
 const MID = "0";
@@ -74,6 +83,9 @@ let track: nodeDataChannel.Track | undefined;
 let t0 = 0;
 const ms = (): number => +(performance.now() - t0).toFixed(1);
 let state = "new";
+let iceState = "new";
+/** The selected pair as last read (readPair), undefined until one could be read. */
+let pair: PairInfo | undefined;
 let connectedMs: number | undefined;
 let iceConnectedMs: number | undefined;
 let failedMs: number | undefined;
@@ -122,20 +134,16 @@ function onRtp(msg: Buffer): void {
   if (framesIdentical === clip.length) out({ t: "all-received" });
 }
 
-function report(): void {
-  if (reported) return;
-  reported = true;
-  const p = pc;
-  const pair = p?.getSelectedCandidatePair() ?? undefined;
-  out({
+function reportMessage(): PeerMessage {
+  return {
     t: "report",
     report: {
       impl: "node-datachannel-media",
       state,
       connectedMs,
       failedMs,
-      failure: failedMs === undefined ? undefined : `connection failed (ICE ${p?.iceState() ?? "?"})`,
-      pair: pair ? { local: info(pair.local), remote: info(pair.remote) } : undefined,
+      failure: failedMs === undefined ? undefined : `connection failed (ICE ${iceState})`,
+      pair,
       localCandidates,
       sent: framesSent,
       received: framesSeen.size,
@@ -155,11 +163,31 @@ function report(): void {
         packetsReceived,
       },
     },
+  };
+}
+
+/** Asks libdatachannel for the selected pair (never from inside its callbacks), under the watchdog. */
+function readPair(): void {
+  const p = pc;
+  if (!p || reported) return;
+  const selected = watchdog.guarded("getSelectedCandidatePair()", JSON.stringify(reportMessage()), () =>
+    p.getSelectedCandidatePair(),
+  );
+  if (selected) pair = { local: info(selected.local), remote: info(selected.remote) };
+}
+
+/** Reports with what is known already (no call into libdatachannel first), then closes and exits. */
+function report(): void {
+  if (reported) return;
+  reported = true;
+  out(reportMessage());
+  const p = pc;
+  watchdog.guarded("close()", undefined, () => {
+    track?.close();
+    p?.close();
   });
-  track?.close();
-  p?.close();
   setTimeout(() => {
-    nodeDataChannel.cleanup();
+    watchdog.guarded("cleanup()", undefined, () => nodeDataChannel.cleanup());
     process.exit(0);
   }, 50);
 }
@@ -167,10 +195,10 @@ function report(): void {
 function onConnected(): void {
   if (connectedMs !== undefined) return;
   connectedMs = ms();
-  // Said at once, without the selected pair: the runner times both sides' "connected" on its own clock,
-  // and asking libdatachannel for the pair inside its state callback can deadlock (its controlled side
-  // blocked on a mutex in relay-only runs: it never said connected). The final report carries the pair.
+  // Said at once, without the selected pair: the runner times both sides' "connected" on its own clock.
+  // The pair is read after this callback has returned (see ndc-watchdog.ts); the report carries it.
   out({ t: "connected", ms: connectedMs, pair: undefined });
+  setTimeout(readPair, 0);
 }
 
 function start(): void {
@@ -204,6 +232,7 @@ function start(): void {
     if (s === "complete") signal({ t: "eoc" });
   });
   p.onIceStateChange((s) => {
+    iceState = s;
     out({ t: "state", state: `ice-${s}`, ms: ms() });
     if ((s === "connected" || s === "completed") && iceConnectedMs === undefined) iceConnectedMs = ms();
   });
@@ -273,6 +302,7 @@ function handle(m: RunnerMessage): void {
     case "eoc":
       return; // credentials come in the SDP; libdatachannel has no end-of-candidates call
     case "go":
+      readPair(); // again: the pair may have changed since connected (nomination)
       go();
       return;
     case "bye":

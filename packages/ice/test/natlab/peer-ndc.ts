@@ -14,15 +14,23 @@
  * `received: undefined`: that direction is proven by ICE alone (its checks get Tern's responses through
  * the same path).
  *
+ * libdatachannel can deadlock between its own threads right after ICE connected (see ndc-watchdog.ts), and
+ * then any call that takes the ICE agent's lock blocks this thread for good. So the selected pair is read
+ * ahead (once connected, out of libdatachannel's callbacks, and again at `go`), the report is written
+ * before anything else is asked of libdatachannel, and every such call is guarded by the watchdog: a peer
+ * that blocks still reports (its pair undefined if it could not be read) and exits.
+ *
  * node-datachannel is a devDependency of packages/peer only, so it is loaded from there.
  */
 import { randomBytes } from "node:crypto";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
+import { startWatchdog } from "./ndc-watchdog.js";
 import {
   type CandidateInfo,
   LAB_TURN,
   lineReader,
+  type PairInfo,
   type PeerConfig,
   type PeerMessage,
   parseRunnerMessage,
@@ -79,6 +87,7 @@ function loadNodeDataChannel(): NodeDataChannel {
 
 const config = JSON.parse(process.argv[2] ?? "{}") as PeerConfig;
 const ndc = loadNodeDataChannel();
+const watchdog = await startWatchdog();
 
 function out(m: PeerMessage): void {
   process.stdout.write(`${JSON.stringify(m)}\n`);
@@ -128,13 +137,11 @@ let connectedMs: number | undefined;
 let failedMs: number | undefined;
 let reported = false;
 let state = "new";
+/** The selected pair as last read (readPair), undefined until one could be read. */
+let pair: PairInfo | undefined;
 
-function report(): void {
-  if (reported) return;
-  reported = true;
-  const p = pc;
-  const pair = p?.getSelectedCandidatePair() ?? undefined;
-  out({
+function reportMessage(): PeerMessage {
+  return {
     t: "report",
     report: {
       impl: "node-datachannel",
@@ -142,7 +149,7 @@ function report(): void {
       connectedMs,
       failedMs,
       failure: failedMs === undefined ? undefined : "ICE failed",
-      pair: pair ? { local: info(pair.local), remote: info(pair.remote) } : undefined,
+      pair,
       localCandidates,
       sent: 0,
       received: undefined,
@@ -150,10 +157,28 @@ function report(): void {
       receivedBytes: undefined,
       counters: {},
     },
-  });
-  p?.close();
+  };
+}
+
+/** Asks libdatachannel for the selected pair (never from inside its callbacks), under the watchdog. */
+function readPair(): void {
+  const p = pc;
+  if (!p || reported) return;
+  const selected = watchdog.guarded("getSelectedCandidatePair()", JSON.stringify(reportMessage()), () =>
+    p.getSelectedCandidatePair(),
+  );
+  if (selected) pair = { local: info(selected.local), remote: info(selected.remote) };
+}
+
+/** Reports with what is known already (no call into libdatachannel first), then closes and exits. */
+function report(): void {
+  if (reported) return;
+  reported = true;
+  out(reportMessage());
+  const p = pc;
+  watchdog.guarded("close()", undefined, () => p?.close());
   setTimeout(() => {
-    ndc.cleanup();
+    watchdog.guarded("cleanup()", undefined, () => ndc.cleanup());
     process.exit(0);
   }, 50);
 }
@@ -162,10 +187,10 @@ function onConnected(): void {
   const p = pc;
   if (!p || connectedMs !== undefined) return;
   connectedMs = ms();
-  // Said at once, without the selected pair: the runner times both sides' "connected" on its own clock,
-  // and asking libdatachannel for the pair inside its state callback can deadlock (its controlled side
-  // blocked on a mutex in relay-only runs: it never said connected). The final report carries the pair.
+  // Said at once, without the selected pair: the runner times both sides' "connected" on its own clock.
+  // The pair is read after this callback has returned (see ndc-watchdog.ts); the report carries it.
   out({ t: "connected", ms: connectedMs, pair: undefined });
+  setTimeout(readPair, 0);
 }
 
 function start(): void {
@@ -242,6 +267,7 @@ function handle(m: RunnerMessage): void {
     case "eoc":
       return; // libdatachannel has no end-of-candidates call
     case "go":
+      readPair(); // again: the pair may have changed since connected (nomination)
       out({ t: "sent", n: 0 }); // nothing to send below DTLS (see the file comment)
       return;
     case "bye":
