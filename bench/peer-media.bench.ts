@@ -1,8 +1,9 @@
 /**
  * `pnpm bench peer-media`: RTP packets per second from one peer to another over loopback, flat out,
  * Tern against werift, with plain node:dgram (the ceiling) and node:dgram + Tern's SRTP alone (the floor
- * under any one-thread pipeline), each in a child process of its own, both SRTP profiles for each
- * (AES_CM_128_HMAC_SHA1_80 and AEAD_AES_128_GCM, forced on both ends), interleaved rounds of a fresh pair.
+ * under any one-thread pipeline), both SRTP profiles for each (AES_CM_128_HMAC_SHA1_80 and AEAD_AES_128_GCM,
+ * forced on both ends), interleaved rounds; every (contender, profile, round) runs in a fresh child process
+ * that warms up on its own pair first (see `measure`).
  *
  * Equal work: every contender gets the same 1212-byte RTP packet as wire bytes and parses it with its own
  * decoder (see media/media-path.ts); the profile each pair negotiated, the size of a received packet and
@@ -42,6 +43,8 @@ const PROFILES: readonly { readonly name: SrtpProfileName; readonly label: strin
 ];
 const ROUNDS = quick() ? 3 : 6;
 const ROUND_SECONDS = Number(process.env.MEDIA_ROUND_SECONDS ?? (quick() ? 0.6 : 1));
+/** Flat out on a pair of its own before the measured pair, in every process (module loading and JIT). */
+const WARM_SECONDS = quick() ? 0.5 : 1;
 const BURST = 32;
 const WRTC_SECONDS = quick() ? 2 : 4;
 
@@ -81,25 +84,31 @@ async function main(): Promise<void> {
   const stun = await startStunServer({ host: "127.0.0.1", port: 0 });
   const stunUrl = `stun:127.0.0.1:${stun.address.port}`;
   const script = fileURLToPath(import.meta.url);
-  const procs = CONTENDERS.map((c) => new StackProcess(script, PROCESS[c], [stunUrl]));
   const runs: Record<string, RoundResult[]> = {};
   const key = (c: Contender, p: SrtpProfileName) => `${c} ${p}`;
   let wrtcRuns: WrtcMediaOutcome[] = [];
   const wrtcErrors: string[] = [];
+  /**
+   * One measured round in a process of its own: a warm-up pair first (not kept), then a fresh pair. A
+   * process kept over rounds and profiles carried its JIT state from one profile into the other (the
+   * shared SRTP and pipeline code was compiled for whichever ran first), and one process's luck decided
+   * every round of a run; fresh processes make the rounds independent samples.
+   */
+  const measure = async (c: Contender, profile: SrtpProfileName): Promise<RoundResult> => {
+    const p = new StackProcess(script, PROCESS[c], [stunUrl]);
+    try {
+      await p.call("round", { profile, seconds: WARM_SECONDS } satisfies RoundArg);
+      return await p.call<RoundResult>("round", { profile, seconds: ROUND_SECONDS } satisfies RoundArg);
+    } finally {
+      await p.stop();
+    }
+  };
   try {
-    // Warm-up (module loading, JIT): one short round of each contender in each profile, not kept.
-    for (const p of procs)
-      for (const profile of PROFILES)
-        await p.call("round", { profile: profile.name, seconds: 0.5 } satisfies RoundArg);
     for (let round = 0; round < ROUNDS; round++) {
       for (const profile of PROFILES) {
         for (let i = 0; i < CONTENDERS.length; i++) {
-          const j = (round + i) % CONTENDERS.length;
-          const c = CONTENDERS[j] as Contender;
-          const r = await (procs[j] as StackProcess).call<RoundResult>("round", {
-            profile: profile.name,
-            seconds: ROUND_SECONDS,
-          });
+          const c = CONTENDERS[(round + i) % CONTENDERS.length] as Contender;
+          const r = await measure(c, profile.name);
           runs[key(c, profile.name)] = [...(runs[key(c, profile.name)] ?? []), r];
         }
       }
@@ -114,7 +123,6 @@ async function main(): Promise<void> {
       await wrtcProc.stop();
     }
   } finally {
-    await Promise.all(procs.map((p) => p.stop()));
     await stun.close();
   }
 
@@ -197,8 +205,9 @@ async function main(): Promise<void> {
         rounds: ROUNDS,
         roundSeconds: ROUND_SECONDS,
         burst: `${BURST} sends, then setImmediate (the receiving socket is read between bursts)`,
+        warmSeconds: WARM_SECONDS,
         processes:
-          "one child process per contender, sender and receiver of a pair in it; a fresh pair every round",
+          "a fresh child process per (contender, profile, round), sender and receiver of a pair in it: a warm-up pair, then the measured pair",
         input:
           "the same 1212-byte RTP packet as a Buffer, new seq and timestamp written in per send; each stack parses it",
         tern: "decodeRtpPacket → LocalTrack.writeRtp → SRTP → ICE → RemoteTrack 'rtp' (jitter buffer, NACK, stats and frame events run as always)",
