@@ -29,6 +29,8 @@ export interface CandidatePair {
   /** The transaction id of the check in flight on this pair, if any. */
   inFlight: Uint8Array | undefined;
   lastCheckSentAt: Millis | undefined;
+  /** When a check the peer sent on this pair last made us check it at once (§7.3.1.4). */
+  triggeredAt: Millis | undefined;
 }
 
 export function addrKey(a: TransportAddr): string {
@@ -96,6 +98,7 @@ export class CheckList {
       mappedLocal: undefined,
       inFlight: undefined,
       lastCheckSentAt: undefined,
+      triggeredAt: undefined,
     };
     this.pairs.push(pair);
     this.byKey.set(k, pair);
@@ -120,6 +123,12 @@ export class CheckList {
   /** §7.3.1.4: queue a triggered check (at most once in the queue). */
   trigger(pair: CandidatePair): void {
     if (!this.triggered.includes(pair)) this.triggered.push(pair);
+  }
+
+  /** The pair's triggered check went out without the queue. */
+  untrigger(pair: CandidatePair): void {
+    const i = this.triggered.indexOf(pair);
+    if (i >= 0) this.triggered.splice(i, 1);
   }
 
   /**

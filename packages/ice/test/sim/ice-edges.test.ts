@@ -13,7 +13,7 @@ import {
 import { StunMethod } from "../../src/wire/stun-message-types.js";
 import type { TransportAddr } from "../../src/wire/transport-address.js";
 import { runFor, runUntil } from "./driver.js";
-import { icePair, start } from "./ice-pair.js";
+import { icePair, SimIcePeer, start } from "./ice-pair.js";
 import { Prng } from "./prng.js";
 import { type SimEndpoint, SimNetwork, type SimTransmit } from "./sim-network.js";
 
@@ -214,5 +214,69 @@ describe("nomination under loss", () => {
     unblock();
     expect(net.now()).toBeGreaterThan(3000);
     expect(a.agent.selectedPair?.remote.port).toBe(6000);
+  });
+});
+
+describe("triggered checks (RFC 8445 §7.3.1.4)", () => {
+  // In the NAT lab's relay-only runs the first check of one side was often lost (the other side's TURN
+  // permission was not installed yet), and that side connected only after its next Ta tick: 14 or 65 ms.
+  it("a check arriving on a pair whose own check was lost is answered with a check at once, not at the next Ta tick", () => {
+    const net = new SimNetwork({ seed: 7, delayMs: [5, 5] });
+    const { a, b } = icePair(net);
+    // B's checks to A are lost for the first 3 ms: its first check is; A's reaches B at 5 ms.
+    net.addLinkRule({ from: { address: "10.0.0.2" }, to: { address: "10.0.0.1" }, drop: true, untilMs: 3 });
+    start(net, a, b);
+    runUntil(net, () => b.connected(), { maxSteps: 10_000, maxTimeMs: 5_000 });
+    // A's check reaches B at 5 ms: B's triggered check then gets its answer at 15 ms, and A's nomination
+    // (sent on A's first success, at 10 ms) arrives at 15 ms. Waiting for the Ta tick (50 ms) would be 60.
+    expect(net.now(), `B connected at ${net.now()} ms`).toBeLessThan(30);
+    runUntil(net, () => a.connected(), { maxSteps: 10_000, maxTimeMs: 5_000 });
+    expect(a.agent.selectedPair?.remote.port).toBe(6000);
+    expect(b.agent.selectedPair?.remote.port).toBe(5000);
+  });
+
+  it("sends at most one such check per pair per Ta: nominating checks heard every millisecond stay paced", () => {
+    const rng = new Prng(8);
+    const b = new IceAgent({ random: (n) => rng.bytes(n), role: "controlled" });
+    const local = { address: "10.0.0.2", port: 6000 };
+    const remote = { address: "10.0.0.1", port: 5000 };
+    const peer: IceCredentials = { ufrag: "peer", pwd: "peerpasswordpeerpassword" };
+    b.setRemoteCredentials(0, peer);
+    b.gather(0, [local]);
+    b.addRemoteCandidate(0, hostCandidate(remote));
+    const isRequest = (d: Uint8Array) => {
+      const m = decodeStunMessage(d);
+      return m.ok && m.value.class === "request" && m.value.method === StunMethod.Binding;
+    };
+    let checks = 0;
+    const drain = () => {
+      for (let t = b.pollTransmit(); t; t = b.pollTransmit()) if (isRequest(t.data)) checks++;
+      while (b.pollEvent());
+    };
+    drain(); // B's own first check, never answered here
+    // The controlling peer's nominating check, a new transaction every millisecond for 400 ms.
+    for (let now = 1; now <= 400; now++) {
+      const check = encodeStunMessage(
+        {
+          method: StunMethod.Binding,
+          class: "request",
+          transactionId: rng.bytes(12),
+          attributes: [
+            { type: "username", value: `${b.credentials.ufrag}:${peer.ufrag}` },
+            { type: "priority", value: 1862270975 },
+            { type: "ice-controlling", value: 1n },
+            { type: "use-candidate" },
+          ],
+        },
+        { integrityKey: shortTermKey(b.credentials.pwd), fingerprint: true },
+      );
+      b.handleDatagram(now, local, remote, check);
+      const due = b.pollTimeout();
+      if (due !== undefined && due <= now) b.handleTimeout(now);
+      drain();
+    }
+    // The first check, then at most one per Ta (50 ms), at once or at the tick.
+    expect(checks).toBeGreaterThanOrEqual(2);
+    expect(checks).toBeLessThanOrEqual(1 + 400 / 50 + 1);
   });
 });
