@@ -16,6 +16,7 @@
  * normal exit runs libdatachannel's static destructors, which join the deadlocked threads.
  */
 import { Worker } from "node:worker_threads";
+import type { CandidateInfo, PairInfo, PeerMessage } from "./peer-protocol.js";
 
 /** Plain CommonJS for the worker (no tsx there): polls the armed deadline. */
 const WORKER_SOURCE = `
@@ -66,4 +67,67 @@ export async function startWatchdog(limitMs = 2000): Promise<Watchdog> {
       }
     },
   };
+}
+
+/** A candidate as node-datachannel gives it (getSelectedCandidatePair, onLocalCandidate). */
+export interface NdcCandidate {
+  readonly address: string;
+  readonly port: number;
+  readonly type: string;
+  readonly transportType: string;
+}
+
+export function candidateInfo(c: NdcCandidate): CandidateInfo {
+  return { type: c.type, address: c.address, port: c.port, protocol: c.transportType.toLowerCase() };
+}
+
+/** What a node-datachannel peer gives `NdcPeerEnd`. */
+export interface NdcPeerEndOptions {
+  /** The peer connection's selected pair (its call into libdatachannel); undefined before it exists. */
+  readonly selected: () => { readonly local: NdcCandidate; readonly remote: NdcCandidate } | null | undefined;
+  /** The peer's report as it stands. */
+  readonly message: () => PeerMessage;
+  readonly out: (m: PeerMessage) => void;
+  /** Closes what the peer opened (a call into libdatachannel). */
+  readonly close: () => void;
+  /** node-datachannel's cleanup() */
+  readonly cleanup: () => void;
+}
+
+/**
+ * How both node-datachannel peers read their selected pair and end, every call into libdatachannel
+ * guarded. The pair is read ahead (never from inside a libdatachannel callback) and kept; `report` writes
+ * the report from what is known already, then closes, cleans up and exits.
+ */
+export class NdcPeerEnd {
+  /** The selected pair as last read, undefined until one could be read. */
+  pair: PairInfo | undefined;
+  reported = false;
+
+  constructor(
+    private readonly watchdog: Watchdog,
+    private readonly o: NdcPeerEndOptions,
+  ) {}
+
+  readPair(): void {
+    if (this.reported) return;
+    const selected = this.watchdog.guarded(
+      "getSelectedCandidatePair()",
+      JSON.stringify(this.o.message()),
+      this.o.selected,
+    );
+    if (selected)
+      this.pair = { local: candidateInfo(selected.local), remote: candidateInfo(selected.remote) };
+  }
+
+  report(): void {
+    if (this.reported) return;
+    this.reported = true;
+    this.o.out(this.o.message());
+    this.watchdog.guarded("close()", undefined, this.o.close);
+    setTimeout(() => {
+      this.watchdog.guarded("cleanup()", undefined, this.o.cleanup);
+      process.exit(0);
+    }, 50);
+  }
 }

@@ -20,12 +20,10 @@ import { readFileSync } from "node:fs";
 import { decodeIvf, encodeRtpPacket, ivfTimestampToRtp, RtpPacketizer, Vp8PayloadFormat } from "@tern/rtp";
 import nodeDataChannel from "node-datachannel";
 import { dePacketizeRtpPackets, RtpPacket as WeriftRtpPacket } from "werift";
-import { startWatchdog } from "./ndc-watchdog.js";
+import { NdcPeerEnd, startWatchdog } from "./ndc-watchdog.js";
 import {
-  type CandidateInfo,
   LAB_TURN,
   lineReader,
-  type PairInfo,
   type PeerConfig,
   type PeerMessage,
   parseRunnerMessage,
@@ -40,17 +38,6 @@ const MID = "0";
 
 function out(m: PeerMessage): void {
   process.stdout.write(`${JSON.stringify(m)}\n`);
-}
-
-interface NdcCandidate {
-  readonly address: string;
-  readonly port: number;
-  readonly type: string;
-  readonly transportType: string;
-}
-
-function info(c: NdcCandidate): CandidateInfo {
-  return { type: c.type, address: c.address, port: c.port, protocol: c.transportType.toLowerCase() };
 }
 
 interface ClipFrame {
@@ -84,8 +71,6 @@ let t0 = 0;
 const ms = (): number => +(performance.now() - t0).toFixed(1);
 let state = "new";
 let iceState = "new";
-/** The selected pair as last read (readPair), undefined until one could be read. */
-let pair: PairInfo | undefined;
 let connectedMs: number | undefined;
 let iceConnectedMs: number | undefined;
 let failedMs: number | undefined;
@@ -102,7 +87,6 @@ const framesSeen = new Set<number>();
 let framesIdentical = 0;
 let framesCorrupt = 0;
 let pending: WeriftRtpPacket[] = [];
-let reported = false;
 
 function signal(m: PeerMessage): void {
   if (sdpSent || m.t === "sdp") out(m);
@@ -143,7 +127,7 @@ function reportMessage(): PeerMessage {
       connectedMs,
       failedMs,
       failure: failedMs === undefined ? undefined : `connection failed (ICE ${iceState})`,
-      pair,
+      pair: end.pair,
       localCandidates,
       sent: framesSent,
       received: framesSeen.size,
@@ -166,31 +150,18 @@ function reportMessage(): PeerMessage {
   };
 }
 
-/** Asks libdatachannel for the selected pair (never from inside its callbacks), under the watchdog. */
-function readPair(): void {
-  const p = pc;
-  if (!p || reported) return;
-  const selected = watchdog.guarded("getSelectedCandidatePair()", JSON.stringify(reportMessage()), () =>
-    p.getSelectedCandidatePair(),
-  );
-  if (selected) pair = { local: info(selected.local), remote: info(selected.remote) };
-}
-
-/** Reports with what is known already (no call into libdatachannel first), then closes and exits. */
-function report(): void {
-  if (reported) return;
-  reported = true;
-  out(reportMessage());
-  const p = pc;
-  watchdog.guarded("close()", undefined, () => {
+const end = new NdcPeerEnd(watchdog, {
+  selected: () => pc?.getSelectedCandidatePair(),
+  message: reportMessage,
+  out,
+  close: () => {
     track?.close();
-    p?.close();
-  });
-  setTimeout(() => {
-    watchdog.guarded("cleanup()", undefined, () => nodeDataChannel.cleanup());
-    process.exit(0);
-  }, 50);
-}
+    pc?.close();
+  },
+  cleanup: () => nodeDataChannel.cleanup(),
+});
+const readPair = (): void => end.readPair();
+const report = (): void => end.report();
 
 function onConnected(): void {
   if (connectedMs !== undefined) return;

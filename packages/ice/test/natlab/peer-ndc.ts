@@ -25,24 +25,15 @@
 import { randomBytes } from "node:crypto";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { startWatchdog } from "./ndc-watchdog.js";
+import { type NdcCandidate, NdcPeerEnd, startWatchdog } from "./ndc-watchdog.js";
 import {
-  type CandidateInfo,
   LAB_TURN,
   lineReader,
-  type PairInfo,
   type PeerConfig,
   type PeerMessage,
   parseRunnerMessage,
   type RunnerMessage,
 } from "./peer-protocol.js";
-
-interface NdcCandidateInfo {
-  readonly address: string;
-  readonly port: number;
-  readonly type: string;
-  readonly transportType: string;
-}
 
 interface NdcIceServer {
   readonly hostname: string;
@@ -63,7 +54,7 @@ interface NdcPeerConnection {
   onLocalCandidate(cb: (candidate: string, mid: string) => void): void;
   onIceStateChange(cb: (state: string) => void): void;
   onGatheringStateChange(cb: (state: string) => void): void;
-  getSelectedCandidatePair(): { local: NdcCandidateInfo; remote: NdcCandidateInfo } | null;
+  getSelectedCandidatePair(): { local: NdcCandidate; remote: NdcCandidate } | null;
 }
 
 interface NodeDataChannel {
@@ -91,10 +82,6 @@ const watchdog = await startWatchdog();
 
 function out(m: PeerMessage): void {
   process.stdout.write(`${JSON.stringify(m)}\n`);
-}
-
-function info(c: NdcCandidateInfo): CandidateInfo {
-  return { type: c.type, address: c.address, port: c.port, protocol: c.transportType.toLowerCase() };
 }
 
 /** The SDP node-datachannel gets on the other peer's behalf (see the file comment). */
@@ -135,10 +122,7 @@ const pendingRemote: string[] = [];
 const localCandidates: string[] = [];
 let connectedMs: number | undefined;
 let failedMs: number | undefined;
-let reported = false;
 let state = "new";
-/** The selected pair as last read (readPair), undefined until one could be read. */
-let pair: PairInfo | undefined;
 
 function reportMessage(): PeerMessage {
   return {
@@ -149,7 +133,7 @@ function reportMessage(): PeerMessage {
       connectedMs,
       failedMs,
       failure: failedMs === undefined ? undefined : "ICE failed",
-      pair,
+      pair: end.pair,
       localCandidates,
       sent: 0,
       received: undefined,
@@ -160,28 +144,15 @@ function reportMessage(): PeerMessage {
   };
 }
 
-/** Asks libdatachannel for the selected pair (never from inside its callbacks), under the watchdog. */
-function readPair(): void {
-  const p = pc;
-  if (!p || reported) return;
-  const selected = watchdog.guarded("getSelectedCandidatePair()", JSON.stringify(reportMessage()), () =>
-    p.getSelectedCandidatePair(),
-  );
-  if (selected) pair = { local: info(selected.local), remote: info(selected.remote) };
-}
-
-/** Reports with what is known already (no call into libdatachannel first), then closes and exits. */
-function report(): void {
-  if (reported) return;
-  reported = true;
-  out(reportMessage());
-  const p = pc;
-  watchdog.guarded("close()", undefined, () => p?.close());
-  setTimeout(() => {
-    watchdog.guarded("cleanup()", undefined, () => ndc.cleanup());
-    process.exit(0);
-  }, 50);
-}
+const end = new NdcPeerEnd(watchdog, {
+  selected: () => pc?.getSelectedCandidatePair(),
+  message: reportMessage,
+  out,
+  close: () => pc?.close(),
+  cleanup: () => ndc.cleanup(),
+});
+const readPair = (): void => end.readPair();
+const report = (): void => end.report();
 
 function onConnected(): void {
   const p = pc;

@@ -13,7 +13,7 @@ import {
 import { StunMethod } from "../../src/wire/stun-message-types.js";
 import type { TransportAddr } from "../../src/wire/transport-address.js";
 import { runFor, runUntil } from "./driver.js";
-import { icePair, SimIcePeer, start } from "./ice-pair.js";
+import { icePair, start } from "./ice-pair.js";
 import { Prng } from "./prng.js";
 import { type SimEndpoint, SimNetwork, type SimTransmit } from "./sim-network.js";
 
