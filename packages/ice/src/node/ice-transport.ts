@@ -283,14 +283,15 @@ export class IceTransport extends EventEmitter<IceTransportEvents> {
     if (this.closed) return;
     try {
       const data = new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength);
+      const notStun = (data[0] ?? 0) > 3; // RFC 7983: STUN's first octet is 0–3
       const onData = this.opts.onData;
-      if ((data[0] ?? 0) > 3 && onData) {
+      if (notStun && onData) {
         // The media path: checked and handed up, no event, clock or address object per datagram.
         if (this.agent.acceptsData(local, peer, data)) onData(data, peer);
         return;
       }
       const from = { address: peer.address, port: peer.port };
-      if ((data[0] ?? 0) > 3) {
+      if (notStun) {
         this.agent.handleDatagram(this.now(), local, from, data);
         for (let e = this.agent.pollEvent(); e; e = this.agent.pollEvent()) this.dispatch(e);
         return;

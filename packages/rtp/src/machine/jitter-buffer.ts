@@ -128,7 +128,7 @@ export class JitterBuffer<F extends DepacketizedFrame = DepacketizedFrame> {
       }
       this.#next = ext;
     }
-    if (this.#slots.has(ext)) {
+    if (this.#slots.size > 0 && this.#slots.has(ext)) {
       this.counters.duplicate++;
       return;
     }

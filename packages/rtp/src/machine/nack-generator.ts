@@ -136,6 +136,8 @@ export class NackGenerator {
   }
 
   #sendDue(now: Millis): void {
+    // Nothing missing (a clean path, every packet): no arrays, no iterator.
+    if (this.#missing.size === 0) return;
     const lost: number[] = [];
     const tooOld: number[] = [];
     const exhausted: number[] = [];

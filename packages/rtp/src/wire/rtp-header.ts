@@ -140,8 +140,9 @@ export function encodeRtpPacketInto(p: RtpPacket, into: Uint8Array | undefined, 
   writeU32(out, 4, p.timestamp);
   writeU32(out, 8, p.ssrc);
   let off = RTP_FIXED_HEADER_LENGTH;
-  for (const c of p.csrcs) {
-    writeU32(out, off, c);
+  const csrcs = p.csrcs;
+  for (let i = 0; i < csrcs.length; i++) {
+    writeU32(out, off, csrcs[i] as number);
     off += 4;
   }
   if (ext) {
