@@ -36,7 +36,8 @@ export function resolveReconnectBackoff(
 
 /**
  * Exponential backoff with jitter: the delay before retry number `attempt` (0-based), or `undefined` once
- * `maxAttempts` is reached. `random` returns a number in [0, 1) (injected: no Math.random here).
+ * `maxAttempts` is reached. `random` returns a number in [0, 1); the caller injects it, so this stays
+ * deterministic under test.
  */
 export function reconnectDelayMs(
   config: ReconnectBackoffConfig,
