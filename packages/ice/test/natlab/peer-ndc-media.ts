@@ -160,8 +160,6 @@ const end = new NdcPeerEnd(watchdog, {
   },
   cleanup: () => nodeDataChannel.cleanup(),
 });
-const readPair = (): void => end.readPair();
-const report = (): void => end.report();
 
 function onConnected(): void {
   if (connectedMs !== undefined) return;
@@ -169,7 +167,7 @@ function onConnected(): void {
   // Said at once, without the selected pair: the runner times both sides' "connected" on its own clock.
   // The pair is read after this callback has returned (see ndc-watchdog.ts); the report carries it.
   out({ t: "connected", ms: connectedMs, pair: undefined });
-  setTimeout(readPair, 0);
+  setTimeout(() => end.readPair(), 0);
 }
 
 function start(): void {
@@ -213,7 +211,7 @@ function start(): void {
     if (s === "connected") onConnected();
     if (s === "failed" && failedMs === undefined) {
       failedMs = ms();
-      report();
+      end.report();
     }
   });
   const video = new nodeDataChannel.Video(MID, "SendRecv");
@@ -273,11 +271,11 @@ function handle(m: RunnerMessage): void {
     case "eoc":
       return; // credentials come in the SDP; libdatachannel has no end-of-candidates call
     case "go":
-      readPair(); // again: the pair may have changed since connected (nomination)
+      end.readPair(); // again: the pair may have changed since connected (nomination)
       go();
       return;
     case "bye":
-      report();
+      end.report();
       return;
   }
 }
@@ -289,5 +287,5 @@ process.stdin.on(
     if (m) handle(m);
   }),
 );
-process.stdin.on("end", () => report());
+process.stdin.on("end", () => end.report());
 out({ t: "ready" });

@@ -151,8 +151,6 @@ const end = new NdcPeerEnd(watchdog, {
   close: () => pc?.close(),
   cleanup: () => ndc.cleanup(),
 });
-const readPair = (): void => end.readPair();
-const report = (): void => end.report();
 
 function onConnected(): void {
   const p = pc;
@@ -161,7 +159,7 @@ function onConnected(): void {
   // Said at once, without the selected pair: the runner times both sides' "connected" on its own clock.
   // The pair is read after this callback has returned (see ndc-watchdog.ts); the report carries it.
   out({ t: "connected", ms: connectedMs, pair: undefined });
-  setTimeout(readPair, 0);
+  setTimeout(() => end.readPair(), 0);
 }
 
 function start(): void {
@@ -209,7 +207,7 @@ function start(): void {
     if (s === "connected" || s === "completed") onConnected();
     if (s === "failed" && failedMs === undefined) {
       failedMs = ms();
-      report();
+      end.report();
     }
   });
   if (offerer) p.createDataChannel("natlab");
@@ -238,11 +236,11 @@ function handle(m: RunnerMessage): void {
     case "eoc":
       return; // libdatachannel has no end-of-candidates call
     case "go":
-      readPair(); // again: the pair may have changed since connected (nomination)
+      end.readPair(); // again: the pair may have changed since connected (nomination)
       out({ t: "sent", n: 0 }); // nothing to send below DTLS (see the file comment)
       return;
     case "bye":
-      report();
+      end.report();
       return;
   }
 }
@@ -254,5 +252,5 @@ process.stdin.on(
     if (m) handle(m);
   }),
 );
-process.stdin.on("end", () => report());
+process.stdin.on("end", () => end.report());
 out({ t: "ready" });
